@@ -1,0 +1,40 @@
+"""Opgave, remaining and roll-forward (domain.md §2)."""
+
+from __future__ import annotations
+
+import math
+
+
+def opgave(taakstelling: int, saldo_start: int) -> int:
+    """taakstelling + achterstand − voorsprong (PZH letter 1 July 2021: 340 + 195 = 535)."""
+    return taakstelling + saldo_start
+
+
+def saldo_end(opgave_: int, realised: int) -> int:
+    """Positive: an achterstand carried into the next period."""
+    return opgave_ - realised
+
+
+def roll_forward(saldo_start: int, taakstelling: int, realised: int) -> int:
+    """Next period's saldo_start in the achterstand-positive convention."""
+    return saldo_start + taakstelling - realised
+
+
+def roll_forward_stand(stand: int, taakstelling: int, placed: int) -> int:
+    """The 'stand 1 januari' convention (negative = behind; Leusden plan 2022): −1 + 23 − 43."""
+    return stand + placed - taakstelling
+
+
+def stand_to_saldo(stand: int) -> int:
+    """Convert a 'stand' (voorsprong positive) into a saldo (achterstand positive)."""
+    return -stand
+
+
+def minimum_mid(opgave_: int) -> int:
+    """Half the opgave, rounded up (PZH beleidskader 2020: 417 → 209)."""
+    return math.ceil(opgave_ / 2) if opgave_ > 0 else 0
+
+
+def remaining(opgave_: int, realised: int) -> int:
+    """Nog te huisvesten; never negative."""
+    return max(0, opgave_ - realised)

@@ -1,0 +1,106 @@
+"""The coming checkpoints and deadlines for a municipality on a date (domain.md §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+from engine.model import Deadline, LadderDecision
+from engine.periods import Period
+from engine.policies.base import PeriodRule, Policy
+from engine.reasons import N_, reason
+
+CHECKPOINT = "checkpoint"
+CONTRACTS = "huurcontracten"
+PUBLICATION = "publicatie"
+PVA = "pva"
+LAST_TERM = "last"
+
+
+def checkpoints(period: Period) -> list[Deadline]:
+    return [
+        Deadline(
+            period.midpoint,
+            CHECKPOINT,
+            reason(
+                N_("Tussentijdse toets {period}: minimaal de helft van de opgave gehuisvest"),
+                period=period.label,
+            ),
+        ),
+        Deadline(
+            period.end,
+            CHECKPOINT,
+            reason(N_("Eindbeoordeling {period}: opgave gerealiseerd?"), period=period.label),
+        ),
+    ]
+
+
+def _publication(period: Period) -> Deadline:
+    """Taakstelling for the first half by 1 October, for the second half by 1 April."""
+    nxt = period.next
+    when = date(nxt.year - 1, 10, 1) if nxt.half == 1 else date(nxt.year, 4, 1)
+    return Deadline(
+        when, PUBLICATION, reason(N_("Bekendmaking taakstelling {period}"), period=nxt.label)
+    )
+
+
+def upcoming(
+    day: date,
+    policy: Policy,
+    rule_for: Callable[[Period], PeriodRule],
+    decision: LadderDecision | None = None,
+    extra: Iterable[Deadline] = (),
+    horizon: timedelta = timedelta(days=200),
+) -> list[Deadline]:
+    """Everything due after `day` (inclusive) within the horizon, soonest first.
+
+    `rule_for(period) -> PeriodRule` supplies the contract cutoff a sheet may override.
+    """
+    found: list[Deadline] = []
+    period = Period.containing(day)
+    for p in (period.previous, period, period.next):
+        found += checkpoints(p)
+        rule: PeriodRule = rule_for(p)
+        found.append(
+            Deadline(
+                policy.contract_cutoff(p, rule),
+                CONTRACTS,
+                reason(
+                    N_(
+                        "Laatste dag om huurcontracten over {period} in te sturen (start in de laatste "
+                        "twee weken)"
+                    ),
+                    period=p.label,
+                ),
+            )
+        )
+        found.append(_publication(p))
+    if decision is not None:
+        found += decision_terms(decision, policy)
+    found += list(extra)
+    end = day + horizon
+    unique = {(d.date, d.kind, str(d.description)): d for d in found if day <= d.date <= end}
+    return sorted(unique.values(), key=lambda d: (d.date, d.kind))
+
+
+def decision_terms(decision: LadderDecision, policy: Policy) -> list[Deadline]:
+    """PvA term at step 3 and the last term at step 5, where the policy sets them."""
+    out: list[Deadline] = []
+    if policy.pva_term and decision.trede.code in ("3", "3A"):
+        out.append(
+            Deadline(
+                decision.date + policy.pva_term,
+                PVA,
+                reason(N_("Plan van aanpak inleveren (trede 3)")),
+            )
+        )
+    last = policy.last_term_end(decision.date) if decision.trede.code == "5" else None
+    if last:
+        out.append(
+            Deadline(
+                last,
+                LAST_TERM,
+                reason(N_("Einde laatste termijn (trede 5); daarna indeplaatsstelling")),
+            )
+        )
+    return out

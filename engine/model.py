@@ -1,0 +1,97 @@
+"""Domain records as the sheet states them; everything the rules compute lives elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.periods import Period
+from engine.reasons import Reason
+from engine.treden import Trede
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    name: str
+    provincie: str
+    regio: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """One municipality's quota for one half-year, with what the province knows about it."""
+
+    gemeente: str
+    period: Period
+    taakstelling: int | None
+    saldo_start: int | None = None  # achterstand +, voorsprong −; None = roll forward
+    saldo_source: str = ""  # where the saldo comes from (a letter, COA, "doorgerekend")
+    extra_opgave: int = 0
+    omkoppelingen: bool | None = None
+    stapelgemeente: bool | None = None
+    verschoonbare_reden: str = ""
+    opgave_stated: int | None = None  # an opgave a source states without its parts
+    source: str = ""  # e.g. "taakstelling!B7"
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Cumulative figures within a period 'per' a date (housed before that day)."""
+
+    gemeente: str
+    peildatum: date
+    period: Period
+    housed: int  # COA/TVS, cumulative within the period
+    contracts: int = 0  # submitted rental contracts not (yet) in COA figures
+    koppelingen: int | None = None
+    pipeline: int = 0  # Utrecht: housings in TVS phase 3
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LadderDecision:
+    gemeente: str
+    date: date
+    trede: Trede
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    date: date
+    kind: str  # 'checkpoint', 'huurcontracten', 'publicatie', 'pva', 'last', or a sheet's soort
+    description: str | Reason
+    scope: str = "*"
+
+
+@dataclass(slots=True)
+class MunicipalityRecord:
+    """Everything recorded for one municipality, sorted by date."""
+
+    municipality: Municipality
+    figures: dict[Period, PeriodFigures] = field(default_factory=dict)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    decisions: list[LadderDecision] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.municipality.name
+
+    def snapshots_in(self, period: Period) -> list[Snapshot]:
+        return [s for s in self.snapshots if s.period == period]
+
+    def latest_snapshot(self, period: Period, on: date) -> Snapshot | None:
+        """The newest figures of `period` known on `on` (peildatum on or before it)."""
+        found = [s for s in self.snapshots if s.period == period and s.peildatum <= on]
+        return max(found, key=lambda s: s.peildatum) if found else None
+
+    def snapshot_at(self, period: Period, day: date) -> Snapshot | None:
+        """Figures 'per' exactly `day`, or the last ones before it in the period."""
+        return self.latest_snapshot(period, day)
+
+    def trede_on(self, day: date) -> LadderDecision | None:
+        """The recorded decision in force on `day` (the last one dated on or before it)."""
+        found = [d for d in self.decisions if d.date <= day]
+        return found[-1] if found else None  # decisions are sorted by date; last recorded wins

@@ -1,0 +1,28 @@
+"""Zuid-Holland: aanvullend beleidskader huisvesting vergunninghouders 2020, with its coulance."""
+
+from __future__ import annotations
+
+from engine.periods import Period
+from engine.policies.base import PeriodRule, Policy
+
+_CORONA = PeriodRule(
+    drempel=0.70,  # letter 1 Jan 2021: "ten minste 70 procent van uw opgave ... gerealiseerd"
+    mid_factor=0.70,  # letter 1 Apr 2021: "ten minste 70 procent van de minimaal ... te huisvesten"
+    citation="coronacoulance: 70 % van de opgave (eind) en 70 % van het minimum (tussentijds)",
+)
+
+PZH_2020 = Policy(
+    code="pzh-2020",
+    name="Zuid-Holland, beleidskader 2020",
+    rules={
+        Period(2020, 2): _CORONA,
+        Period(2021, 1): _CORONA,
+        # LRT advice of 19 Nov 2021 (letter 1 Jan 2022): taakstelling + 25 % of the backlog.
+        Period(2021, 2): PeriodRule(
+            achterstand_aandeel=0.25,
+            omkoppelingen_tellen=False,
+            citation="LRT-advies 19 november 2021: taakstelling plus 25 % van de achterstand; "
+            "omkoppelingen tellen niet mee",
+        ),
+    },
+)

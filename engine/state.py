@@ -1,0 +1,94 @@
+"""The whole domain state one refresh of the sheet yields; shared by commands and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from engine.model import Deadline, MunicipalityRecord
+from engine.periods import Period
+from engine.policies import PeriodRule, Policy, get_policy, policy_for_province
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRow:
+    """One `beleid` row: which kader a province applies in a period, with overrides."""
+
+    provincie: str
+    period: Period | None  # None: every period
+    kader: str
+    overrides: dict[str, Any] = field(default_factory=dict)  # PeriodRule field → value
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    telegram_id: int
+    naam: str
+    rol: str  # 'provincie', 'coordinator', 'gemeente'
+    scope: str  # a gemeente, regio or provincie name ('' or '*' = everything)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A data-check finding with the cell it is about: `realisatie!C14`."""
+
+    severity: str  # 'fout' or 'waarschuwing'
+    ref: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.message}" if self.ref else self.message
+
+
+@dataclass(slots=True)
+class DataSet:
+    records: dict[str, MunicipalityRecord] = field(default_factory=dict)  # by canonical name
+    policies: list[PolicyRow] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    source: str = ""
+    loaded_at: datetime | None = None
+    sample: bool = False  # the bundled sample workbook (shown as such to users)
+
+    def regions(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for rec in self.records.values():
+            if rec.municipality.regio:
+                out.setdefault(rec.municipality.regio, []).append(rec.name)
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
+    def provinces(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for rec in self.records.values():
+            out.setdefault(rec.municipality.provincie, []).append(rec.name)
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
+    def policy_for(self, gemeente: str, period: Period) -> tuple[Policy, PeriodRule]:
+        """The kader and thresholds for a municipality in a period (sheet rows override)."""
+        provincie = self.records[gemeente].municipality.provincie
+        policy = policy_for_province(provincie)
+        overrides: dict[str, Any] = {}
+        for row in self.policies:
+            if row.provincie.lower() != provincie.lower():
+                continue
+            if row.period is None or row.period == period:
+                policy = get_policy(row.kader)
+                overrides.update(row.overrides)
+        return policy, policy.rule_for(period, **overrides)
+
+    def deadlines_for(self, gemeente: str) -> list[Deadline]:
+        """The `deadlines` rows that apply to a municipality, its region or province."""
+        m = self.records[gemeente].municipality
+        scopes = {"*", "", m.name.lower(), m.regio.lower(), m.provincie.lower()}
+        return [d for d in self.deadlines if d.scope.lower() in scopes]
+
+    def age(self, now: datetime) -> float | None:
+        return None if self.loaded_at is None else (now - self.loaded_at).total_seconds()
+
+    def latest_peildatum(self, on: date) -> date | None:
+        days = [
+            s.peildatum for r in self.records.values() for s in r.snapshots if s.peildatum <= on
+        ]
+        return max(days) if days else None

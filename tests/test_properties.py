@@ -1,0 +1,105 @@
+"""Properties of the arithmetic and the ladder that must hold for any figures."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.arithmetic import minimum_mid, opgave, roll_forward, roll_forward_stand, saldo_end
+from engine.assessment import EndInput, MidInput, end_of_period_assessment, mid_period_check
+from engine.periods import Period
+from engine.policies import POLICIES
+from engine.reasons import percentage
+from engine.treden import NAMES, Trede
+
+counts = st.integers(min_value=0, max_value=5000)
+saldi = st.integers(min_value=-500, max_value=2000)
+periods = st.builds(Period, st.integers(2016, 2030), st.sampled_from([1, 2]))
+treden = st.sampled_from(sorted(NAMES)).map(Trede)
+policies = st.sampled_from(sorted(POLICIES.values(), key=lambda p: p.code))
+
+
+@given(saldi, st.lists(st.tuples(counts, counts), min_size=1, max_size=12))
+def test_roll_forward_agrees_in_both_sign_conventions(start: int, years: list) -> None:
+    saldo, stand = start, -start
+    for taak, placed in years:
+        assert saldo_end(opgave(taak, saldo), placed) == roll_forward(saldo, taak, placed)
+        saldo, stand = roll_forward(saldo, taak, placed), roll_forward_stand(stand, taak, placed)
+        assert stand == -saldo
+
+
+@given(counts, counts)
+def test_percentages_within_bounds_and_minimum_is_half(realised: int, opg: int) -> None:
+    pct = percentage(min(realised, opg), opg, "van de opgave")
+    if opg:
+        assert 0 <= pct.value <= 100 and 0 <= pct.rounded <= 100
+        assert minimum_mid(opg) * 2 in (opg, opg + 1)
+    else:
+        assert pct is None
+
+
+def _end(policy, period, taak, saldo, realised, before, **kw):
+    opg = max(0, taak + saldo)
+    return end_of_period_assessment(
+        EndInput(
+            period=period,
+            taakstelling=taak,
+            opgave=opg,
+            realised=realised,
+            trede_voor=before,
+            backlog_previous=max(0, saldo),
+            **kw,
+        ),
+        policy,
+    )
+
+
+@given(
+    policies,
+    periods,
+    counts,
+    saldi,
+    counts,
+    treden,
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([None, True, False]),
+)
+def test_ladder_climbs_at_most_one_step(
+    policy, period, taak, saldo, realised, before, omk, stapel, kopp
+) -> None:
+    result = _end(
+        policy,
+        period,
+        taak,
+        saldo,
+        realised,
+        before,
+        omkoppelingen=omk,
+        stapelgemeente=stapel,
+        koppelingen_voldoende_mid=kopp,
+    )
+    ladder = policy.ladder
+    start = ladder.index(policy.normalise(before).code)
+    end = ladder.index(result.trede_na.code)
+    assert end <= start + 1
+    assert result.trede_na.code == "0" or end >= start
+
+
+@given(policies, periods, counts, saldi, treden, st.integers(0, 100))
+def test_full_opgave_realised_always_ends_at_step_zero(
+    policy, period, taak, saldo, before, extra
+) -> None:
+    opg = max(0, taak + saldo)
+    result = _end(policy, period, taak, saldo, opg + extra, before)
+    assert result.gerealiseerd and result.trede_na.code == "0"
+
+
+@given(policies, periods, counts, counts, treden)
+def test_mid_check_moves_at_most_one_step(policy, period, opg, realised, before) -> None:
+    result = mid_period_check(MidInput(period, opg, realised, before), policy)
+    ladder = policy.ladder
+    start = ladder.index(policy.normalise(before).code)
+    assert ladder.index(result.trede_na.code) in (start, start + 1)
+    if result.op_schema:
+        assert result.trede_na == policy.normalise(before)

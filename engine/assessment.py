@@ -321,8 +321,8 @@ def _excuses(data: EndInput, rule: PeriodRule, reasons: list[Reason]) -> list[Re
     if data.verschoonbare_reden.strip():
         excuses.append(
             reason(
-                N_("Verschoonbare reden: {text}."),
-                text=data.verschoonbare_reden.strip().rstrip("."),
+                N_("Verschoonbare reden: {note}."),
+                note=data.verschoonbare_reden.strip().rstrip("."),
             )
         )
         reasons.append(excuses[-1])

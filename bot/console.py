@@ -1,0 +1,57 @@
+"""The console front end: the same replies as Telegram, as plain text in a terminal."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+
+from commands.reply import Reply
+from commands.router import handle, handle_callback
+
+_TAG = re.compile(r"</?(b|i|code|pre|u|s)>")
+
+
+def plain(text: str) -> str:
+    return html.unescape(_TAG.sub("", text))
+
+
+def render(reply: Reply, image_dir: Path | None = None, out=sys.stdout) -> None:
+    print(plain(reply.text), file=out)
+    for i, row in enumerate(reply.keyboard, 1):
+        print(f"  [{i}] " + " | ".join(b.text for b in row), file=out)
+    if reply.image is not None:
+        folder = image_dir or Path.cwd()
+        path = folder / reply.image_name
+        path.write_bytes(reply.image)
+        print(f"(grafiek opgeslagen: {path})", file=out)
+
+
+def ask(services, text: str, role=None, lang: str = "nl", today=None, out=sys.stdout) -> Reply:
+    ctx = services.ctx(user_id=0, lang=lang, role=role, today=today)
+    reply = handle(ctx, text)
+    render(reply, out=out)
+    return reply
+
+
+def chat(services, role=None, lang: str = "nl", today=None, inp=sys.stdin, out=sys.stdout):
+    """A small REPL: a number picks a keyboard option of the previous answer."""
+    print("Taakbot — typ /help, of 'stop' om te stoppen.", file=out)
+    last: Reply | None = None
+    for line in inp:
+        text = line.strip()
+        if text.lower() in ("stop", "exit", "quit"):
+            break
+        if not text:
+            continue
+        ctx = services.ctx(user_id=0, lang=lang, role=role, today=today)
+        buttons = [b for row in (last.keyboard if last else []) for b in row]
+        if text.isdigit() and 1 <= int(text) <= len(buttons):
+            last = handle_callback(ctx, buttons[int(text) - 1].data)
+        else:
+            last = handle(ctx, text)
+        if last.language:
+            lang = last.language
+        render(last, out=out)
+        print(file=out)

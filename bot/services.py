@@ -1,0 +1,75 @@
+"""Long-lived services shared by both front ends: the sheet cache, names, roles, the date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sheets.cache import SheetCache
+
+from bot.settings import Settings
+from commands.context import Ctx
+from commands.roles import Role, parse_admins, role_for
+from sheets.names import NameIndex
+from sheets.sources import open_source
+
+
+@dataclass
+class Services:
+    cache: SheetCache
+    admins: frozenset[int]
+    fixed_today: date | None = None
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
+    extras: dict[str, Any] = field(default_factory=dict)
+    _names: tuple[int, NameIndex] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        source = open_source(
+            settings["TAAKBOT_SOURCE"],
+            api_url=settings["TAAKBOT_SHEETS_API_URL"],
+            credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
+        )
+        cache = SheetCache(source, ttl=float(settings["TAAKBOT_REFRESH_SECONDS"]))
+        cache.get()  # fail at start-up, not at the first question
+        return cls(
+            cache=cache,
+            admins=parse_admins(settings["TAAKBOT_ADMINS"]),
+            fixed_today=settings["TAAKBOT_TODAY"],
+            tz=settings["TAAKBOT_TIMEZONE"],
+        )
+
+    def today(self) -> date:
+        return self.fixed_today or datetime.now(self.tz).date()
+
+    def names(self, data) -> NameIndex:
+        """Rebuild the name index only when a refresh brought a new DataSet."""
+        if self._names is None or self._names[0] != id(data):
+            self._names = (id(data), NameIndex(data))
+        return self._names[1]
+
+    def ctx(
+        self,
+        user_id: int,
+        lang: str | None = None,
+        role: Role | None = None,
+        today: date | None = None,
+        refresh: Callable[[], Any] | None = None,
+        chat_id: int | None = None,
+    ) -> Ctx:
+        data = self.cache.get()
+        stale = self.cache.age_seconds if self.cache.stale else None
+        return Ctx(
+            data=data,
+            today=today or self.today(),
+            user_id=user_id,
+            role=role if role is not None else role_for(user_id, data, self.admins),
+            lang=lang or "nl",
+            names=self.names(data),
+            stale_seconds=stale,
+            refresh=refresh or self.cache.refresh,
+            extras={**self.extras, "chat_id": user_id if chat_id is None else chat_id},
+        )

@@ -1,0 +1,64 @@
+"""/controle and /ververs for province staff and coordinators."""
+
+from __future__ import annotations
+
+from commands.common import human_age
+from commands.context import Ctx
+from commands.reply import Reply
+from engine.audit import audit
+
+
+def controle(ctx: Ctx, args: str) -> Reply:
+    _, e = ctx._, ctx.e
+    problems = ctx.data.problems
+    errors = [p for p in problems if p.severity == "fout"]
+    warnings = [p for p in problems if p.severity != "fout"]
+    findings = audit(ctx.data)
+    lines = [_("<b>Controle van de sheet</b> ({source})").format(source=e(ctx.data.source))]
+    if ctx.data.loaded_at is not None:
+        lines.append(
+            _("Gelezen: {when}").format(when=ctx.data.loaded_at.strftime("%Y-%m-%d %H:%M"))
+        )
+    if ctx.stale_seconds is not None:
+        lines.append(
+            _("Let op: verversen mislukt; deze gegevens zijn {age} oud.").format(
+                age=human_age(ctx, ctx.stale_seconds)
+            )
+        )
+    lines.append(
+        _("{e} fouten, {w} waarschuwingen, {i} tegenstrijdigheden").format(
+            e=len(errors), w=len(warnings), i=len(findings)
+        )
+    )
+    for title, items in ((_("Fouten"), errors), (_("Waarschuwingen"), warnings)):
+        if items:
+            lines.append(f"<b>{title}</b>")
+            lines += [f"• {e(p)}" for p in items[:25]]
+            if len(items) > 25:
+                lines.append(_("… en nog {n}").format(n=len(items) - 25))
+    if findings:
+        lines.append("<b>" + _("Tegenstrijdigheden") + "</b>")
+        for x in findings[:25]:
+            refs = ", ".join(r for r in x.refs if r)
+            lines.append(
+                f"• {e(x.gemeente)}: {e(ctx.fmt.reason(x.message))}"
+                + (f" <i>[{e(refs)}]</i>" if refs else "")
+            )
+    if not (errors or warnings or findings):
+        lines.append(_("Alles in orde."))
+    return Reply("\n".join(lines))
+
+
+def ververs(ctx: Ctx, args: str) -> Reply:
+    _ = ctx._
+    if ctx.refresh is None:
+        return Reply(_("Verversen kan hier niet."))
+    result = ctx.refresh()
+    if not result.ok:
+        return Reply(
+            _("Verversen mislukt: {error}. Ik gebruik de laatste goede gegevens.").format(
+                error=ctx.e(result.error)
+            )
+        )
+    changed = result.changed or _("geen wijzigingen")
+    return Reply(_("Sheet ververst. {changed}").format(changed=ctx.e(changed)))

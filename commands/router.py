@@ -1,0 +1,175 @@
+"""The command table: names, English aliases, who may use them, and their help line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from commands import admin, area, chart, municipality
+from commands.context import Ctx
+from commands.reply import Reply
+from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE
+from engine.reasons import N_
+
+ALL = (PROVINCE, COORDINATOR, MUNICIPAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    run: Callable[[Ctx, str], Reply]
+    help: str  # msgid
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ALL
+    args: str = ""  # msgid for the argument, shown in /help
+
+
+def _start(ctx: Ctx, args: str) -> Reply:
+    return help_reply(ctx)
+
+
+def _taal(ctx: Ctx, args: str) -> Reply:
+    lang = args.strip().lower()[:2]
+    if lang not in ("nl", "en"):
+        return Reply(ctx._("Gebruik: /taal nl of /taal en"))
+    other = Ctx(ctx.data, ctx.today, ctx.user_id, ctx.role, lang, ctx.names)
+    return Reply(other._("Taal ingesteld op Nederlands."), language=lang)
+
+
+COMMANDS: list[Command] = [
+    Command("start", _start, N_("wat Taakbot doet"), roles=()),
+    Command("help", _start, N_("deze uitleg"), ("hulp",), roles=()),
+    Command(
+        "stand", municipality.stand, N_("stand van een gemeente"), ("status",), args=N_("gemeente")
+    ),
+    Command("regio", area.regio, N_("tabel van een regio"), ("region",), args=N_("regio")),
+    Command(
+        "provincie", area.provincie, N_("overzicht per regio"), ("province",), args=N_("provincie")
+    ),
+    Command(
+        "prognose",
+        municipality.prognose,
+        N_("prognose voor het einde van de periode"),
+        ("prognosis", "forecast"),
+        args=N_("gemeente of regio"),
+    ),
+    Command(
+        "ladder",
+        municipality.ladder,
+        N_("vastgelegde treden en de controle daarvan"),
+        args=N_("gemeente"),
+    ),
+    Command(
+        "deadlines",
+        municipality.deadlines,
+        N_("komende checkpoints en deadlines"),
+        args=N_("[gemeente of regio]"),
+    ),
+    Command(
+        "grafiek",
+        chart.grafiek,
+        N_("grafiek: gehuisvest tegen het schema"),
+        ("chart",),
+        args=N_("gemeente of regio"),
+    ),
+    Command(
+        "controle", admin.controle, N_("datakwaliteit van de sheet"), ("check",), roles=(PROVINCE,)
+    ),
+    Command(
+        "ververs",
+        admin.ververs,
+        N_("sheet nu verversen"),
+        ("refresh",),
+        roles=(PROVINCE, COORDINATOR),
+    ),
+    Command("taal", _taal, N_("taal: nl of en"), ("language",), roles=(), args="nl|en"),
+]
+
+
+def register(command: Command) -> None:
+    """Front ends and features add commands (e.g. subscriptions) without editing this table."""
+    COMMANDS[:] = [c for c in COMMANDS if c.name != command.name] + [command]
+
+
+def lookup(name: str) -> Command | None:
+    name = name.lower()
+    for c in COMMANDS:
+        if name == c.name or name in c.aliases:
+            return c
+    return None
+
+
+def parse(text: str) -> tuple[str, str]:
+    """'/stand@taakbot_bot Den Haag' → ('stand', 'Den Haag')."""
+    text = text.strip()
+    if not text.startswith("/"):
+        return "", text
+    head, _, rest = text[1:].partition(" ")
+    return head.split("@")[0].lower(), rest.strip()
+
+
+def help_reply(ctx: Ctx) -> Reply:
+    _ = ctx._
+    lines = [
+        _(
+            "<b>Taakbot</b> vertelt waar een gemeente staat met de taakstelling huisvesting "
+            "vergunninghouders: opgave, realisatie, interventieladder, prognose en deadlines."
+        )
+    ]
+    if ctx.role is None:
+        lines.append(
+            _(
+                "U heeft nog geen toegang. Geef uw Telegram-id {id} aan de coördinator "
+                "van uw provincie of regio."
+            ).format(id=f"<code>{ctx.user_id}</code>")
+        )
+        return Reply("\n".join(lines))
+    lines.append(
+        _("Uw rol: {role} ({scope}). Uw Telegram-id: {id}").format(
+            role=_(ctx.role.kind), scope=ctx.e(ctx.role.scope), id=f"<code>{ctx.user_id}</code>"
+        )
+    )
+    for c in COMMANDS:
+        if c.roles and ctx.role.kind not in c.roles:
+            continue
+        arg = f" &lt;{ctx.e(_(c.args))}&gt;" if c.args else ""
+        lines.append(f"/{c.name}{arg} — {ctx.e(_(c.help))}")
+    return Reply("\n".join(lines))
+
+
+def handle(ctx: Ctx, text: str) -> Reply:
+    """Answer one message; unknown or unauthorised requests get a short, friendly reply."""
+    _ = ctx._
+    name, args = parse(text)
+    command = lookup(name) if name else None
+    if command is None:
+        if not name and ctx.role is not None and args:
+            command, args = lookup("stand"), args  # a bare name means /stand
+        else:
+            return Reply(_("Dat commando ken ik niet. Zie /help."))
+    if command.roles:
+        if ctx.role is None:
+            return help_reply(ctx)
+        if ctx.role.kind not in command.roles:
+            return Reply(
+                _("/{name} is alleen voor de rol {roles}.").format(
+                    name=command.name, roles=", ".join(_(r) for r in command.roles)
+                )
+            )
+    return command.run(ctx, args)
+
+
+def handle_callback(ctx: Ctx, data: str) -> Reply:
+    """Keyboard choices come back as 'k|<command>|<name>'."""
+    kind, _, rest = data.partition("|")
+    if kind != "k":
+        return Reply(ctx._("Deze knop werkt niet meer."))
+    command, _, name = rest.partition("|")
+    return handle(ctx, f"/{command} {name}")
+
+
+def telegram_command_list(lang: str = "nl") -> list[tuple[str, str]]:
+    from commands.i18n import gettext_for
+
+    _ = gettext_for(lang)
+    return [(c.name, _(c.help)) for c in COMMANDS]

@@ -1,0 +1,27 @@
+"""Pick the spreadsheet source from TAAKBOT_SOURCE: a local workbook, CSV folder or Google Sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def open_source(
+    spec: str | None, *, api_url: str | None = None, credentials_file: str | None = None
+):
+    """`None` means the bundled sample workbook; `gsheet:<id or URL>` a Google Sheet."""
+    if not spec:
+        from sheets.local import default_source
+
+        return default_source()
+    if spec.startswith("gsheet:"):
+        from sheets.gsheet import GoogleSheetSource
+
+        return GoogleSheetSource(
+            spec.removeprefix("gsheet:"), api_url=api_url, credentials_file=credentials_file
+        )
+    from sheets.local import LocalSource
+
+    path = Path(spec).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"TAAKBOT_SOURCE wijst naar {path}, maar dat bestaat niet")
+    return LocalSource(path)

@@ -8,11 +8,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sheets.cache import SheetCache
-
 from bot.settings import Settings
 from commands.context import Ctx
 from commands.roles import Role, parse_admins, role_for
+from sheets.cache import SheetCache
 from sheets.names import NameIndex
 from sheets.sources import open_source
 

@@ -71,13 +71,14 @@ def table(ctx: Ctx, rows: list[Row], first: str) -> str:
             f"{_cell(ctx, r.realised, 6)}{pct:>5}{_cell(ctx, r.prognose, 6)}{flag}"
         )
     with_data = [r for r in rows if r.opgave is not None and r.realised is not None]
+    total_label = _("Totaal")
     if with_data:
         opg = sum(r.opgave for r in with_data)
         real = sum(r.realised for r in with_data)
         prog = sum(r.prognose or 0 for r in with_data)
         pct = f"{round_half_up(100 * real / opg)}%" if opg else "–"
         lines.append(
-            f"{_('Totaal'):<{width}} {'':>3}{_cell(ctx, opg, 6)}{_cell(ctx, real, 6)}"
+            f"{total_label:<{width}} {'':>3}{_cell(ctx, opg, 6)}{_cell(ctx, real, 6)}"
             f"{pct:>5}{_cell(ctx, prog, 6)}"
         )
     return "<pre>" + "\n".join(ctx.e(x) for x in lines) + "</pre>"
@@ -142,10 +143,12 @@ def provincie(ctx: Ctx, args: str) -> Reply:
     counts = Counter(r.trede for r in rows)
     peil = max((s.snapshot.peildatum for s in statuses if s.snapshot), default=None)
     per_trede = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    tr_head, gem_head = _("tr").rjust(3), _("gem").rjust(3)
     text = "\n".join(
         [
-            f"<b>{ctx.e(target.name)}</b> — " + _("{n} gemeenten").format(n=len(rows)),
-            table(ctx, region_rows, _("regio")).replace(f"{_('tr'):>3}", f"{_('gem'):>3}", 1),
+            f"<b>{ctx.e(target.name)}</b> — "
+            + ctx.ngettext("{n} gemeente", "{n} gemeenten", len(rows)).format(n=len(rows)),
+            table(ctx, region_rows, _("regio")).replace(tr_head, gem_head, 1),
             _("gem = aantal gemeenten; totalen alleen over gemeenten met cijfers."),
             _("Gemeenten per trede: {counts}").format(counts=per_trede),
             footer(ctx, peil),

@@ -31,8 +31,15 @@ def resolve(ctx: Ctx, command: str, text: str, kinds: tuple[str, ...]) -> Target
         return Reply(
             _("Welke gemeente of regio? Bijvoorbeeld: /{command} Leusden").format(command=command)
         )
-    res = ctx.names.resolve(text)
-    if res.kind in kinds and res.name:
+    other = ctx.names.lookup(text)
+    if other is not None and other[0] not in kinds and ctx.names.lookup(text, kinds) is None:
+        return Reply(  # e.g. a region typed after /stand
+            _("„{name}” is een {kind}; /{command} werkt voor een {wanted}.").format(
+                name=ctx.e(other[1]), kind=_(other[0]), command=command, wanted=_(kinds[0])
+            )
+        )
+    res = ctx.names.resolve(text, kinds)
+    if res.found and res.name:
         target = Target(res.kind, res.name, members_of(ctx, res.kind, res.name))
         if not ctx.role.covers_area(ctx.data, list(target.members)):
             return Reply(
@@ -41,23 +48,13 @@ def resolve(ctx: Ctx, command: str, text: str, kinds: tuple[str, ...]) -> Target
                 )
             )
         return target
-    candidates = [c for c in res.candidates if c][:6]
-    if res.kind is None and not candidates:
-        return Reply(
-            _("„{text}” ken ik niet als gemeente, regio of provincie.").format(text=ctx.e(text))
-        )
-    if res.kind is not None and res.kind not in kinds and res.name:
-        if not candidates:
-            return Reply(
-                _("„{name}” is een {kind}; dit commando werkt voor een {wanted}.").format(
-                    name=ctx.e(res.name), kind=_(res.kind), wanted=_(kinds[0])
-                )
-            )
-    keyboard = [[Button(c, f"k|{command}|{c}"[:64])] for c in candidates]
-    if res.kind is None:
+    keyboard = [[Button(c, f"k|{command}|{c}"[:64])] for c in res.candidates[:6]]
+    if res.ambiguous:
+        lead = _("„{text}” kan meerdere namen zijn. Kies:").format(text=ctx.e(text))
+    elif keyboard:
         lead = _("„{text}” ken ik niet. Bedoelt u:").format(text=ctx.e(text))
     else:
-        lead = _("„{text}” kan meerdere namen zijn. Kies:").format(text=ctx.e(text))
+        lead = _("„{text}” ken ik niet als gemeente, regio of provincie.").format(text=ctx.e(text))
     return Reply(lead, keyboard=keyboard)
 
 

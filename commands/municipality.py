@@ -42,7 +42,7 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
     if o:
         if o.taakstelling is not None:
             saldo = _("onbekend") if o.saldo_start is None else _saldo(ctx, o.saldo_start)
-            src = f" <i>({e(o.saldo_source)})</i>" if o.saldo_source else ""
+            src = f" <i>({e(f.reason(o.saldo_source))})</i>" if o.saldo_source else ""
             lines.append(
                 _("Taakstelling: {t} · saldo bij start: {s}").format(
                     t=f.num(o.taakstelling), s=saldo
@@ -207,7 +207,9 @@ def ladder(ctx: Ctx, args: str) -> Reply:
         lines.append(_("Geen besluiten vastgelegd."))
     findings = [x for x in audit(ctx.data) if x.gemeente == rec.name]
     for d in rec.decisions:
-        line = f"• {f.date(d.date)}: trede <b>{d.trede.code}</b> ({_(d.trede.name)})"
+        line = "• " + _("{d}: trede {code} ({name})").format(
+            d=f.date(d.date), code=f"<b>{d.trede.code}</b>", name=_(d.trede.name)
+        )
         if d.note and ctx.role.sees_notes:
             line += f" — <i>{e(d.note)}</i>"
         lines.append(line)

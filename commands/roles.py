@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.reasons import N_
 from engine.state import DataSet
 
 PROVINCE, COORDINATOR, MUNICIPAL = "provincie", "coordinator", "gemeente"
 ROLES = (PROVINCE, COORDINATOR, MUNICIPAL)
+ROLE_LABELS = {
+    PROVINCE: N_("provincie"),
+    COORDINATOR: N_("coördinator"),
+    MUNICIPAL: N_("gemeente"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from commands import admin, area, chart, municipality
 from commands.context import Ctx
 from commands.reply import Reply
-from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE
+from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
 
 ALL = (PROVINCE, COORDINATOR, MUNICIPAL)
@@ -126,7 +126,9 @@ def help_reply(ctx: Ctx) -> Reply:
         return Reply("\n".join(lines))
     lines.append(
         _("Uw rol: {role} ({scope}). Uw Telegram-id: {id}").format(
-            role=_(ctx.role.kind), scope=ctx.e(ctx.role.scope), id=f"<code>{ctx.user_id}</code>"
+            role=_(ROLE_LABELS.get(ctx.role.kind, ctx.role.kind)),
+            scope=ctx.e(ctx.role.scope),
+            id=f"<code>{ctx.user_id}</code>",
         )
     )
     for c in COMMANDS:
@@ -153,7 +155,7 @@ def handle(ctx: Ctx, text: str) -> Reply:
         if ctx.role.kind not in command.roles:
             return Reply(
                 _("/{name} is alleen voor de rol {roles}.").format(
-                    name=command.name, roles=", ".join(_(r) for r in command.roles)
+                    name=command.name, roles=", ".join(_(ROLE_LABELS[r]) for r in command.roles)
                 )
             )
     return command.run(ctx, args)

@@ -7,11 +7,14 @@ nothing is silently corrected.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from engine.periods import checkpoint_kind
 from engine.reasons import N_, Reason, reason
 from engine.state import DataSet
 from engine.status import assess_checkpoint, resolve_opgave
+
+KIND_LABELS = {"tussentijds": N_("tussentijdse toets"), "eindbeoordeling": N_("eindbeoordeling")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ def _decisions(data, rec) -> list[Finding]:
         result = assess_checkpoint(data, rec, day)
         if result is None:
             continue
+        if rec.trede_on(day - timedelta(days=1)) is None and result.trede_na.code != "0":
+            continue  # the step before is not recorded: only "gerealiseerd" can be checked
         policy, _ = data.policy_for(rec.name, result.period)
         for d in decisions:
             if policy.normalise(d.trede) != result.trede_na:
@@ -72,7 +77,7 @@ def _decisions(data, rec) -> list[Finding]:
                             ),
                             recorded=d.trede.code,
                             day=day,
-                            kind=result.kind,
+                            kind=KIND_LABELS[result.kind],
                             proposed=result.trede_na.code,
                             before=result.trede_voor.code,
                         ),

@@ -30,7 +30,7 @@ class Opgave:
     period: Period
     taakstelling: int | None
     saldo_start: int | None
-    saldo_source: str
+    saldo_source: str | Reason
     opgave: int
     extra: int
 
@@ -61,13 +61,13 @@ def resolve_opgave(
 
 def _rolled_saldo(
     data: DataSet, rec: MunicipalityRecord, previous: Period, depth: int
-) -> tuple[int | None, str]:
+) -> tuple[int | None, Reason]:
     prev = resolve_opgave(data, rec, previous, depth + 1) if depth < 40 else None
     final = rec.snapshot_at(previous, previous.end)
     if prev is None or final is None or final.peildatum != previous.end:
-        return None, N_("onbekend (geen eindstand {period})").format(period=previous.label)
-    return prev.opgave - final.housed, N_("doorgerekend uit {period}").format(
-        period=previous.label
+        return None, reason(N_("onbekend (geen eindstand {period})"), period=previous.label)
+    return prev.opgave - final.housed, reason(
+        N_("doorgerekend uit {period}"), period=previous.label
     )
 
 

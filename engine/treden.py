@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.reasons import N_
+
 # PZH beleidskader 2020; 3A/3B since July 2021 (letter of 1 July 2021), 'trede 3' where unsplit.
 NAMES: dict[str, str] = {
-    "0": "taakstelling gerealiseerd",
-    "1": "signaleren",
-    "2": "informatie opvragen en valideren",
-    "3": "afspraken maken over acties en termijnen (actief toezicht)",
-    "3A": "afspraken maken over acties en termijnen, ambtelijk",
-    "3B": "afspraken maken over acties en termijnen, bestuurlijk",
-    "4": "vooraankondiging juridische interventie",
-    "5": "besluit tot indeplaatsstelling",
-    "6": "feitelijke indeplaatsstelling",
+    "0": N_("taakstelling gerealiseerd"),
+    "1": N_("signaleren"),
+    "2": N_("informatie opvragen en valideren"),
+    "3": N_("afspraken maken over acties en termijnen (actief toezicht)"),
+    "3A": N_("afspraken maken over acties en termijnen, ambtelijk"),
+    "3B": N_("afspraken maken over acties en termijnen, bestuurlijk"),
+    "4": N_("vooraankondiging juridische interventie"),
+    "5": N_("besluit tot indeplaatsstelling"),
+    "6": N_("feitelijke indeplaatsstelling"),
 }
 _RANK = {"0": 0, "1": 1, "2": 2, "3": 3, "3A": 3, "3B": 3.5, "4": 4, "5": 5, "6": 6}
 _SYNONYMS = {
     "": "0",
     "-": "0",
-    "geen": "0",
+    "geen": N_("0"),
     "taakstelling gerealiseerd": "0",
-    "gerealiseerd": "0",
-    "signaleren": "1",
+    "gerealiseerd": N_("0"),
+    "signaleren": N_("1"),
     "informatie opvragen en valideren": "2",
     "informatie opvragen": "2",
     "informatie ophalen en valideren": "2",

@@ -1,0 +1,289 @@
+"""Raw workbook tabs → engine.state.DataSet; every bad cell or row becomes a Problem with its cell.
+
+Good rows survive a bad neighbour: one typo must not blank the bot for a whole province. A 'fout'
+means the row does not count; a 'waarschuwing' means it counts but deserves a look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from engine.model import (
+    Deadline,
+    LadderDecision,
+    Municipality,
+    MunicipalityRecord,
+    PeriodFigures,
+    Snapshot,
+)
+from engine.periods import Period
+from engine.policies import POLICIES, UnknownPolicy, get_policy
+from engine.state import DataSet, PolicyRow, Problem, User
+from sheets.layout import TABS, is_sample, normalise, read_table
+from sheets.names import NameIndex
+from sheets.rows import Row, nl_date, parse_rows, problem_order
+
+ROLES = ("provincie", "coordinator", "gemeente")
+OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
+
+
+class _Loader:
+    """Builds one DataSet; holds the problems and the name index while it goes."""
+
+    def __init__(self, raw: dict[str, list[list[Any]]]) -> None:
+        self.problems: list[Problem] = []
+        self.rows = {
+            tab.name: parse_rows(read_table(tab, raw, self.problems), self.problems)
+            for tab in TABS
+        }
+        self.records: dict[str, MunicipalityRecord] = {}
+        self.index = NameIndex([])
+
+    def problem(self, severity: str, row: Row, key: str, message: str) -> None:
+        self.problems.append(Problem(severity, row.ref(key), message))
+
+    def unique(self, seen: dict[Any, Row], key: Any, row: Row, what: str, same: Callable) -> bool:
+        """First row with `key` wins: a repeat is a 'fout', or a 'waarschuwing' when identical."""
+        first = seen.setdefault(key, row)
+        if first is row:
+            return True
+        anchor = row.table.tab.columns[0].key
+        if same(first) == same(row):
+            self.problem(
+                "waarschuwing",
+                row,
+                anchor,
+                f"{what} staat dubbel (gelijk aan {first.ref(anchor)}); telt één keer",
+            )
+        else:
+            self.problem(
+                "fout", row, anchor, f"{what} staat al in {first.ref(anchor)} met andere gegevens"
+            )
+        return False
+
+    def name(self, row: Row, key: str, kinds: tuple[str, ...], what: str) -> str | None:
+        """The canonical name in `row[key]`, or a 'fout' suggesting the closest known one."""
+        hit = self.index.lookup(row[key], kinds)
+        if hit is not None:
+            return hit[1]
+        message = f'onbekende {what} "{row[key]}" (niet in tabblad gemeenten)'
+        if suggestion := self.index.suggest(row[key], kinds):
+            message += f"; bedoelt u {suggestion[0]}?"
+        self.problem("fout", row, key, message)
+        return None
+
+    # --- tabs ----------------------------------------------------------------------------------
+
+    def gemeenten(self) -> None:
+        spelling: dict[str, str] = {}  # one spelling per regio / provincie: the first one seen
+        seen: dict[Any, Row] = {}
+        owners: dict[str, str] = {}
+        for row in self.rows["gemeenten"]:
+            name = row["gemeente"]
+            municipality = Municipality(
+                name,
+                spelling.setdefault(normalise(row["provincie"]), row["provincie"]),
+                spelling.setdefault(normalise(row["regio"]), row["regio"]) if row["regio"] else "",
+                row["aliassen"] or (),
+            )
+            if not self.unique(seen, normalise(name), row, f"gemeente {name}", _gemeente_of):
+                continue
+            for alias in (name, *municipality.aliases):
+                owner = owners.setdefault(normalise(alias), name)
+                if owner != name:
+                    self.problem(
+                        "waarschuwing",
+                        row,
+                        "aliassen",
+                        f'"{alias}" hoort ook bij {owner}; het telt voor {owner}',
+                    )
+            self.records[name] = MunicipalityRecord(municipality)
+        self.index = NameIndex(r.municipality for r in self.records.values())
+
+    def taakstelling(self) -> None:
+        seen: dict[Any, Row] = {}
+        for row in self.rows["taakstelling"]:
+            name = self.name(row, "gemeente", ("gemeente",), "gemeente")
+            if name is None or not self.unique(
+                seen, (name, row["periode"]), row, f"{name} {row['periode']}", _figures_of
+            ):
+                continue
+            main = next((k for k in ("taakstelling", "opgave") if row[k] is not None), "periode")
+            if main == "periode":
+                self.problem("waarschuwing", row, "periode", "geen taakstelling en geen opgave")
+            fig = replace(_figures_of(row), gemeente=name, source=row.source(main))
+            self.records[name].figures[fig.period] = fig
+
+    def realisatie(self) -> None:
+        seen: dict[Any, Row] = {}
+        refs: dict[int, str] = {}
+        for row in self.rows["realisatie"]:
+            name = self.name(row, "gemeente", ("gemeente",), "gemeente")
+            if name is None:
+                continue
+            day, period = row["peildatum"], row["periode"] or Period.of_peildatum(row["peildatum"])
+            if row["periode"] is not None and not period.covers_peildatum(day):
+                self.problem(
+                    "fout",
+                    row,
+                    "peildatum",
+                    f"peildatum {nl_date(day)} valt niet in periode {period} "
+                    f"({nl_date(period.start)} tot {nl_date(period.end)})",
+                )
+                continue
+            if not self.unique(
+                seen, (name, period, day), row, f"{name} per {nl_date(day)}", _snapshot_of
+            ):
+                continue
+            snap = replace(
+                _snapshot_of(row), gemeente=name, period=period, source=row.source("gehuisvest")
+            )
+            refs[id(snap)] = row.ref("gehuisvest")
+            self.records[name].snapshots.append(snap)
+        for record in self.records.values():
+            record.snapshots.sort(key=lambda s: s.peildatum)
+            self._falling(record, refs)
+
+    def _falling(self, record: MunicipalityRecord, refs: dict[int, str]) -> None:
+        """Gehuisvest adds up within a period; a fall is a correction or a typo."""
+        last: dict[Period, Snapshot] = {}
+        for snap in record.snapshots:
+            before = last.get(snap.period)
+            if before is not None and snap.housed < before.housed:
+                self.problems.append(
+                    Problem(
+                        "waarschuwing",
+                        refs[id(snap)],
+                        f"gehuisvest daalt binnen {snap.period}: {before.housed} per "
+                        f"{nl_date(before.peildatum)} ({refs[id(before)]}) en {snap.housed} per "
+                        f"{nl_date(snap.peildatum)}; het is een optelling binnen de periode",
+                    )
+                )
+            last[snap.period] = snap
+
+    def ladder(self) -> None:
+        for row in self.rows["ladder"]:
+            name = self.name(row, "gemeente", ("gemeente",), "gemeente")
+            if name is not None:
+                self.records[name].decisions.append(
+                    LadderDecision(
+                        name,
+                        row["datum"],
+                        row["trede"],
+                        row["toelichting"] or "",
+                        row.source("trede"),
+                    )
+                )
+        for record in self.records.values():
+            record.decisions.sort(key=lambda d: d.date)
+
+    def beleid(self) -> list[PolicyRow]:
+        out: list[PolicyRow] = []
+        for row in self.rows["beleid"]:
+            provincie = self.name(row, "provincie", ("provincie",), "provincie")
+            try:
+                kader = get_policy(row["kader"]).code
+            except UnknownPolicy:
+                known = ", ".join(sorted(POLICIES))
+                self.problem(
+                    "fout", row, "kader", f'onbekend kader "{row["kader"]}"; bekend zijn: {known}'
+                )
+                continue
+            if provincie is not None:
+                overrides = {k: row[k] for k in OVERRIDES if row[k] is not None}
+                out.append(PolicyRow(provincie, row["periode"], kader, overrides))
+        return out
+
+    def deadlines(self) -> list[Deadline]:
+        out: list[Deadline] = []
+        for row in self.rows["deadlines"]:
+            scope = self._scope(row, "voor")
+            if scope is not None:
+                out.append(
+                    Deadline(row["datum"], row["soort"] or "", row["omschrijving"] or "", scope)
+                )
+        return out
+
+    def gebruikers(self) -> list[User]:
+        out: list[User] = []
+        seen: dict[Any, Row] = {}
+        for row in self.rows["gebruikers"]:
+            rol = normalise(row["rol"])
+            if rol not in ROLES:
+                self.problem(
+                    "fout",
+                    row,
+                    "rol",
+                    f'onbekende rol "{row["rol"]}"; bekend zijn: {", ".join(ROLES)}',
+                )
+                continue
+            scope = self._scope(row, "scope")
+            user = User(row["telegram_id"], row["naam"] or "", rol, scope or "*")
+            if scope is not None and self.unique(
+                seen, user.telegram_id, row, f"Telegram-id {user.telegram_id}", _user_of
+            ):
+                out.append(user)
+        return out
+
+    def _scope(self, row: Row, key: str) -> str | None:
+        """'*' (or empty) for everything, else a known gemeente, regio or provincie."""
+        if row[key] in (None, "*"):
+            return "*"
+        return self.name(
+            row, key, ("gemeente", "regio", "provincie"), "gemeente, regio of provincie"
+        )
+
+
+def _gemeente_of(row: Row) -> tuple:
+    return tuple(row[k] for k in ("provincie", "regio", "aliassen"))
+
+
+def _figures_of(row: Row) -> PeriodFigures:
+    return PeriodFigures(
+        gemeente=row["gemeente"],
+        period=row["periode"],
+        taakstelling=row["taakstelling"],
+        saldo_start=row["saldo_start"],
+        saldo_source=row["saldo_bron"] or "",
+        extra_opgave=row["extra_opgave"] or 0,
+        omkoppelingen=row["omkoppelingen"],
+        stapelgemeente=row["stapelgemeente"],
+        verschoonbare_reden=row["verschoonbare_reden"] or "",
+        opgave_stated=row["opgave"],
+    )
+
+
+def _snapshot_of(row: Row) -> Snapshot:
+    return Snapshot(
+        gemeente=row["gemeente"],
+        peildatum=row["peildatum"],
+        period=row["periode"] or Period.of_peildatum(row["peildatum"]),
+        housed=row["gehuisvest"],
+        contracts=row["huurcontracten"] or 0,
+        koppelingen=row["koppelingen"],
+        pipeline=row["pijplijn"] or 0,
+    )
+
+
+def _user_of(row: Row) -> tuple:
+    return tuple(row[k] for k in ("naam", "rol", "scope"))
+
+
+def load(raw: dict[str, list[list[Any]]], source: str) -> DataSet:
+    """The entry point: raw tabs (header row first) of one workbook → a checked DataSet."""
+    loader = _Loader(raw)
+    loader.gemeenten()
+    loader.taakstelling()
+    loader.realisatie()
+    loader.ladder()
+    return DataSet(
+        records=loader.records,
+        policies=loader.beleid(),
+        deadlines=loader.deadlines(),
+        users=loader.gebruikers(),
+        problems=sorted(loader.problems, key=problem_order),
+        source=source,
+        sample=is_sample(raw),
+    )

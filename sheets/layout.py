@@ -1,0 +1,240 @@
+"""The workbook layout as data: tabs, columns, header aliases, and reading a tab into a Table.
+
+Coordinators keep their own headers ("Taakstelling 2022-2", "Stand op 1 juli (achterstand)"), so a
+header matches a column by key, alias or pattern after normalisation; anything else is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.state import Problem
+from sheets.values import is_blank, text
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    kind: str = "text"  # a key of sheets.values.PARSERS
+    required: bool = False  # the column must exist and (unless empty_ok) every cell be filled
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()  # regexes on the normalised header
+    empty_ok: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    name: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    help: str = ""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+_GEMEENTE = Column("gemeente", required=True, aliases=("gemeentenaam", "naam gemeente"))
+_BRON = Column("bron", aliases=("bronnen", "source"), help="waar het cijfer vandaan komt")
+
+TABS: tuple[Tab, ...] = (
+    Tab("gemeenten", (
+        Column("gemeente", required=True, aliases=("gemeentenaam", "naam")),
+        Column("provincie", required=True, aliases=("prov",)),
+        Column("regio", aliases=("woonregio", "veiligheidsregio")),
+        Column("aliassen", "names", aliases=("alias", "andere namen", "synoniemen"),
+               help="andere schrijfwijzen, gescheiden door komma's"),
+        _BRON,
+    ), aliases=("gemeente",), required=True, help="één regel per gemeente"),
+    Tab("taakstelling", (
+        _GEMEENTE,
+        Column("periode", "period", required=True, aliases=("halfjaar",)),
+        Column("taakstelling", "count", patterns=(r"taakstelling\d.*", r"taakstelling\w*helft.*")),
+        Column("saldo_start", "saldo", aliases=("saldo", "stand", "achterstand", "saldo begin"),
+               patterns=(r"(stand|achterstand|voorsprong|saldo)(op|per|begin|start)?\d*\w*",),
+               help="achterstand +, voorsprong −; leeg = doorrekenen"),
+        Column("saldo_bron", aliases=("bron saldo",)),
+        Column("extra_opgave", "count", aliases=("extra", "extra ambitie", "doelstelling")),
+        Column("opgave", "count", aliases=("te huisvesten", "totaal te huisvesten"),
+               patterns=(r"tehuisvesten\w*", r"opgave\w*")),
+        Column("omkoppelingen", "bool", aliases=("omkoppeling",)),
+        Column("stapelgemeente", "bool", aliases=("stapel",)),
+        Column("verschoonbare_reden", aliases=("reden",)),
+        _BRON,
+    ), aliases=("taakstellingen", "opgaven"), help="één regel per gemeente per halfjaar"),
+    Tab("realisatie", (
+        _GEMEENTE,
+        Column("peildatum", "date", required=True, aliases=("datum", "per", "stand per")),
+        Column("periode", "period", aliases=("halfjaar",)),
+        Column("gehuisvest", "count", required=True,
+               aliases=("realisatie", "gerealiseerd", "plaatsingen"),
+               patterns=(r"(gehuisvest|realisatie|plaatsingen|feitelijkgehuisvest)\w*",),
+               help="COA-cijfers, opgeteld binnen de periode"),
+        Column("huurcontracten", "count", aliases=("huurcontract", "contracten")),
+        Column("koppelingen", "count", aliases=("koppeling", "gekoppeld"),
+               patterns=(r"(gekoppeld|koppelingen)\w*",)),
+        Column("pijplijn", "count", aliases=("pipeline", "in de pijplijn")),
+        _BRON,
+    ), aliases=("realisaties", "stand"), help="één regel per gemeente per peildatum"),
+    Tab("ladder", (
+        _GEMEENTE,
+        Column("datum", "date", required=True, aliases=("peildatum", "besluitdatum", "per")),
+        Column("trede", "trede", required=True, empty_ok=True, aliases=("fase", "stap", "besluit"),
+               patterns=(r"trede\w*", r"\w*trede"), help="leeg = niet op de ladder (0)"),
+        Column("toelichting", aliases=("opmerking", "notitie", "omschrijving")),
+        _BRON,
+    ), aliases=("interventieladder", "treden", "besluiten"), help="vastgelegde besluiten"),
+    Tab("beleid", (
+        Column("provincie", required=True, aliases=("prov",)),
+        Column("periode", "period", aliases=("halfjaar",), help="leeg = elke periode"),
+        Column("kader", required=True, aliases=("beleidskader", "beleid")),
+        Column("drempel", "share"),
+        Column("achterstand_aandeel", "share", aliases=("aandeel achterstand",)),
+        Column("omkoppelingen_tellen", "bool", aliases=("omkoppelingen",)),
+        Column("huurcontracten_tot", "date", aliases=("huurcontracten", "insturen tot")),
+        _BRON,
+    ), aliases=("beleidskader", "kader"), help="welk kader een provincie toepast"),
+    Tab("deadlines", (
+        Column("voor", required=True, aliases=("scope", "voor wie", "wie")),
+        Column("datum", "date", required=True),
+        Column("soort", aliases=("type",)),
+        Column("omschrijving", aliases=("toelichting", "beschrijving", "wat")),
+        _BRON,
+    ), aliases=("deadline", "termijnen"), help="voor = gemeente, regio, provincie of *"),
+    Tab("gebruikers", (
+        Column("telegram_id", "telegram_id", required=True,
+               aliases=("telegram", "id", "chat id", "user id")),
+        Column("naam", aliases=("name",)),
+        Column("rol", required=True, aliases=("role",)),
+        Column("scope", aliases=("gebied", "voor"), help="een gemeente, regio of provincie"),
+        _BRON,
+    ), aliases=("gebruiker", "users"), help="wie de bot mag gebruiken"),
+)  # fmt: skip
+
+INFO_TAB = "info"
+SAMPLE_MARKER = "voorbeeldgegevens"  # first text of an `info` tab that marks sample data
+
+
+def normalise(header: Any) -> str:
+    """Case-, space-, underscore-, punctuation- and accent-insensitive form of a header."""
+    folded = unicodedata.normalize("NFKD", str(header).casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def sheet_ref(title: str, cell: str) -> str:
+    """`realisatie!C14`; a title with spaces or punctuation is quoted as Sheets does."""
+    name = title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
+    return f"{name}!{cell}"
+
+
+@dataclass(slots=True)
+class Table:
+    """One tab's rows with the columns found in its header row."""
+
+    tab: Tab
+    title: str
+    header_row: int  # 1-based, as the spreadsheet numbers rows
+    columns: dict[str, int]  # column key → 0-based index
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+    def ref(self, row: int, key: str) -> str:
+        index = self.columns.get(key, 0)
+        return sheet_ref(self.title, f"{column_letter(index)}{row}")
+
+    def value(self, cells: list[Any], key: str) -> Any:
+        index = self.columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+
+def find_tab(
+    raw: dict[str, list[list[Any]]], name: str, aliases: tuple[str, ...] = ()
+) -> list[str]:
+    """Titles in the workbook that mean this tab, in workbook order."""
+    wanted = {normalise(name), *map(normalise, aliases)}
+    return [title for title in raw if normalise(title) in wanted]
+
+
+def _match(tab: Tab, header: str) -> Column | None:
+    key = normalise(header)
+    for column in tab.columns:
+        if key in {normalise(column.key), *map(normalise, column.aliases)}:
+            return column
+    for column in tab.columns:
+        if any(re.fullmatch(p, key) for p in column.patterns):
+            return column
+    return None
+
+
+def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem]) -> Table | None:
+    """Map the header row of `tab` and keep its non-blank rows; None when it cannot be read."""
+    titles = find_tab(raw, tab.name, tab.aliases)
+    if not titles:
+        severity = "fout" if tab.required else "waarschuwing"
+        problems.append(Problem(severity, tab.name, f"tabblad {tab.name} ontbreekt"))
+        return None
+    title = titles[0]
+    for extra in titles[1:]:
+        problems.append(
+            Problem("waarschuwing", extra, f"tabblad {extra} telt niet mee: {title} gaat voor")
+        )
+    rows = [(n, list(cells)) for n, cells in enumerate(raw[title], start=1)]
+    rows = [(n, cells) for n, cells in rows if not all(is_blank(c) for c in cells)]
+    if not rows:
+        problems.append(Problem("waarschuwing", title, f"tabblad {title} is leeg"))
+        return None
+    header_row, header = rows[0]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = None if is_blank(cell) else _match(tab, str(cell))
+        if column is None:
+            continue
+        if column.key in columns:
+            first = sheet_ref(title, f"{column_letter(columns[column.key])}{header_row}")
+            problems.append(
+                Problem(
+                    "waarschuwing",
+                    sheet_ref(title, f"{column_letter(index)}{header_row}"),
+                    f'kolom "{text(cell)}" is dubbel ({column.key} staat al in {first}); '
+                    "de eerste telt",
+                )
+            )
+            continue
+        columns[column.key] = index
+    missing = [c.key for c in tab.columns if c.required and c.key not in columns]
+    if missing:
+        found = ", ".join(text(c) or "" for c in header if not is_blank(c))
+        what = "verplichte kolom {} ontbreekt"
+        if len(missing) > 1:
+            what = "verplichte kolommen {} ontbreken"
+        problems.append(
+            Problem(
+                "fout",
+                sheet_ref(title, f"{header_row}:{header_row}"),
+                f"{what.format(', '.join(missing))} in de kopregel (gevonden: {found}); "
+                f"tabblad {title} telt niet mee",
+            )
+        )
+        return None
+    return Table(tab, title, header_row, columns, rows[1:])
+
+
+def is_sample(raw: dict[str, list[list[Any]]]) -> bool:
+    """An `info` tab whose first text starts with 'Voorbeeldgegevens' marks sample data."""
+    for title in find_tab(raw, INFO_TAB):
+        cells = [c for row in raw[title] for c in row if not is_blank(c)]
+        return bool(cells) and normalise(cells[0]).startswith(SAMPLE_MARKER)
+    return False

@@ -1,0 +1,48 @@
+"""Every catalog is complete, current with the code, and keeps placeholders and tags."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from locales.build import LOCALES, extract
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+TAG = re.compile(r"</?\w+>")
+CODE_IDS = {m.id if isinstance(m.id, str) else m.id[0] for m in extract() if m.id}
+
+
+def _catalog(lang: str):
+    with (LOCALES / lang / "LC_MESSAGES" / "taakbot.po").open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def _pairs(message):
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return [(ids[min(i, len(ids) - 1)], s) for i, s in enumerate(strings)]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_catalog_is_complete_and_current(lang: str) -> None:
+    catalog = _catalog(lang)
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert ids >= CODE_IDS, f"run python -m locales.build: missing {sorted(CODE_IDS - ids)[:5]}"
+    empty = [m.id for m in catalog if m.id and not all(s for _, s in _pairs(m))]
+    assert not empty, f"untranslated in {lang}: {empty[:5]}"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_placeholders_and_tags_match(lang: str) -> None:
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        for source, text in _pairs(message):
+            if not text:
+                continue  # reported by the completeness test
+            assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), (
+                source
+            )
+            assert sorted(TAG.findall(source)) == sorted(TAG.findall(text)), source

@@ -205,7 +205,7 @@ def ladder(ctx: Ctx, args: str) -> Reply:
     lines = [_("<b>{name}</b> — vastgelegde treden").format(name=e(rec.name))]
     if not rec.decisions:
         lines.append(_("Geen besluiten vastgelegd."))
-    findings = [x for x in audit(ctx.data) if x.gemeente == rec.name]
+    findings = audit(ctx.data, only=rec.name)
     for d in rec.decisions:
         line = "• " + _("{d}: trede {code} ({name})").format(
             d=f.date(d.date), code=f"<b>{d.trede.code}</b>", name=_(d.trede.name)

@@ -29,9 +29,10 @@ class Finding:
         return f"{self.gemeente}: {self.message}" + (f" [{where}]" if where else "")
 
 
-def audit(data: DataSet) -> list[Finding]:
+def audit(data: DataSet, only: str | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for rec in data.records.values():
+    records = [data.records[only]] if only else data.records.values()
+    for rec in records:
         findings += _decisions(data, rec)
         findings += _saldi(data, rec)
     return findings

@@ -81,8 +81,8 @@ def assess_checkpoint(
     period = Period.containing(day) if kind == "tussentijds" else Period.of_peildatum(day)
     opg = resolve_opgave(data, rec, period)
     snap = rec.snapshot_at(period, day)
-    if opg is None or snap is None:
-        return None
+    if opg is None or snap is None or snap.peildatum < day - CHECK_WINDOW:
+        return None  # no figures "per" the checkpoint: an older stand would mislead
     policy, rule = data.policy_for(rec.name, period)
     if trede_voor is None:
         before = rec.trede_on(day - timedelta(days=1))
@@ -113,12 +113,17 @@ def assess_checkpoint(
     )
 
 
+# Letters use the stand "per" the checkpoint; a sheet may record it a few days early (e.g. on the
+# last working day before 1 April or on 30 June).
+CHECK_WINDOW = timedelta(days=7)
+
+
 def koppelingen_sufficient(
     rec: MunicipalityRecord, period: Period, opgave: int, policy: Policy
 ) -> bool | None:
     """Question 2: were koppelingen ≥ still to house on the mid-period date?"""
     mid = rec.snapshot_at(period, period.midpoint)
-    if mid is None or mid.koppelingen is None:
+    if mid is None or mid.koppelingen is None or mid.peildatum < period.midpoint - CHECK_WINDOW:
         return None
     return mid.koppelingen >= remaining(opgave, policy.realised_base(mid))
 

@@ -1,0 +1,264 @@
+"""/volg, /ontvolg, /mijn and /herinnering: who gets pushed what, and manual reminders.
+
+The store and the schedule come in through `ctx.extras` (the Telegram front end puts them there);
+the console has neither and says so. Sending is never done here: a confirmed manual reminder
+returns a `BroadcastRequest` as the reply's action, which the bot carries out after replying.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from babel.dates import get_day_names
+from babel.lists import format_list
+
+from commands.common import Target, members_of, resolve
+from commands.context import Ctx
+from commands.reply import Button, Reply
+from commands.roles import PROVINCE
+from commands.router import Command, register
+from engine.reasons import N_
+
+KINDS = ("gemeente", "regio", "provincie")
+ALL_WORDS = ("alles", "alle", "all", "everything")
+_CONFIRM = re.compile(r"^(ok|nee)\s+(\d+)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastRequest:
+    """Reply.action: send the confirmed manual reminder with this id, then report back."""
+
+    broadcast_id: int
+
+
+def _store(ctx: Ctx) -> Any:
+    return ctx.extras.get("store")
+
+
+def _chat(ctx: Ctx) -> int:
+    return int(ctx.extras.get("chat_id", ctx.user_id))
+
+
+def _no_store(ctx: Ctx) -> Reply:
+    return Reply(ctx._("Volgen en herinneringen werken alleen in Telegram."))
+
+
+def schedule_text(ctx: Ctx) -> str:
+    """When pushes come, from the bot's settings (TAAKBOT_WEEKLY, TAAKBOT_REMINDER_DAYS)."""
+    _ = ctx._
+    weekday, at = ctx.extras.get("weekly", (0, None))
+    leads = ctx.extras.get("reminder_days", (14, 7, 1))
+    lines = []
+    if at is not None:
+        day = get_day_names("wide", locale=ctx.fmt.locale)[weekday]
+        lines.append(
+            _("Weekoverzicht: elke {day} om {time}.").format(day=day, time=at.strftime("%H:%M"))
+        )
+    if leads:
+        days = format_list([str(n) for n in leads], locale=ctx.fmt.locale)
+        lines.append(
+            ctx.ngettext(
+                "Herinneringen: {days} dag vóór elke deadline (checkpoints, huurcontracten, "
+                "publicatie, termijnen).",
+                "Herinneringen: {days} dagen vóór elke deadline (checkpoints, huurcontracten, "
+                "publicatie, termijnen).",
+                max(leads),
+            ).format(days=days)
+        )
+    return "\n".join(lines)
+
+
+def volg(ctx: Ctx, args: str) -> Reply:
+    store = _store(ctx)
+    if store is None:
+        return _no_store(ctx)
+    target = resolve(ctx, "volg", args, KINDS)
+    if isinstance(target, Reply):
+        return target
+    new = store.subscribe(_chat(ctx), target.kind, target.name, ctx.user_id, ctx.lang)
+    _ = ctx._
+    head = _("U volgt nu {name} ({kind}).") if new else _("U volgde {name} ({kind}) al.")
+    return Reply(
+        head.format(name=f"<b>{ctx.e(target.name)}</b>", kind=_(target.kind))
+        + "\n"
+        + schedule_text(ctx)
+    )
+
+
+def ontvolg(ctx: Ctx, args: str) -> Reply:
+    store = _store(ctx)
+    if store is None:
+        return _no_store(ctx)
+    _, chat, text = ctx._, _chat(ctx), args.strip()
+    subs = store.subscriptions(chat)
+    if not subs:
+        return Reply(_("U volgt niets."))
+    if not text:
+        keyboard = [[Button(s.scope, f"k|ontvolg|{s.scope}"[:64])] for s in subs]
+        keyboard.append([Button(_("Alles"), "k|ontvolg|alles")])
+        return Reply(_("Wat wilt u niet meer volgen?"), keyboard=keyboard)
+    if text.casefold() in ALL_WORDS:
+        store.unsubscribe(chat)
+        return Reply(_("U volgt niets meer; er komen geen berichten meer in dit gesprek."))
+    hits = [s for s in subs if s.scope.casefold() == text.casefold()]
+    if not hits:
+        res = ctx.names.resolve(text)
+        hits = [s for s in subs if (s.kind, s.scope) == (res.kind, res.name)]
+    if not hits:
+        return Reply(_("U volgt „{text}” niet. Zie /mijn.").format(text=ctx.e(text)))
+    for s in hits:
+        store.unsubscribe(chat, s.kind, s.scope)
+    names = ", ".join(ctx.e(s.scope) for s in hits)
+    return Reply(_("U volgt {name} niet meer.").format(name=f"<b>{names}</b>"))
+
+
+def mijn(ctx: Ctx, args: str) -> Reply:
+    store = _store(ctx)
+    if store is None:
+        return _no_store(ctx)
+    _ = ctx._
+    subs = store.subscriptions(_chat(ctx))
+    if not subs:
+        return Reply(
+            _("Dit gesprek volgt nog niets. Gebruik /volg met een gemeente, regio of provincie.")
+        )
+    lines = [_("<b>Dit gesprek volgt:</b>")]
+    lines += [f"• {ctx.e(s.scope)} ({_(s.kind)})" for s in subs]
+    return Reply(
+        "\n".join(lines)
+        + "\n"
+        + schedule_text(ctx)
+        + "\n"
+        + _("Stoppen: /ontvolg of /ontvolg alles.")
+    )
+
+
+def herinnering(ctx: Ctx, args: str) -> Reply:
+    """Preview a manual reminder with its number of recipients; nothing is sent yet."""
+    from bot.reminders import SOORTEN, Planner  # the planner lives with the jobs
+
+    store = _store(ctx)
+    if store is None:
+        return _no_store(ctx)
+    _ = ctx._
+    if match := _CONFIRM.match(args.strip()):
+        return _decide(ctx, store, match.group(1).lower() == "ok", int(match.group(2)))
+    soort, _sep, scope_text = args.strip().partition(" ")
+    sheet_kinds = {d.kind.casefold(): d.kind for d in ctx.data.deadlines}
+    kind = SOORTEN.get(soort.casefold()) or sheet_kinds.get(soort.casefold())
+    if kind is None:
+        known = ", ".join(sorted({*SOORTEN, *sheet_kinds.values()}))
+        return Reply(
+            _(
+                "Gebruik: /herinnering &lt;soort&gt; [gemeente, regio of provincie]. "
+                "Soorten: {known}."
+            ).format(known=ctx.e(known))
+        )
+    if scope_text.strip():
+        target = resolve(ctx, "herinnering", scope_text, KINDS)
+        if isinstance(target, Reply):  # a choice keyboard must keep the soort
+            target.keyboard = [
+                [Button(b.text, f"k|herinnering|{soort} {b.text}"[:64]) for b in row]
+                for row in target.keyboard
+            ]
+            return target
+    else:
+        everything = [g for g in sorted(ctx.data.records) if ctx.role.covers(ctx.data, g)]
+        target = Target("alles", "*", tuple(everything))
+    wanted = set(target.members)
+    chats = sorted(
+        {
+            s.chat_id
+            for s in store.subscriptions()
+            if wanted & set(members_of(ctx, s.kind, s.scope))
+        }
+    )
+    planned = Planner(ctx.data, ctx.today, ctx.stale_seconds).manual(
+        kind, target.members, ctx.lang
+    )
+    label = _("alle gemeenten") if target.name == "*" else target.name
+    if planned is None:
+        return Reply(
+            _("Geen komende deadline van de soort {soort} voor {name}.").format(
+                soort=ctx.e(soort), name=ctx.e(label)
+            )
+        )
+    if not chats:
+        return Reply(
+            _("Niemand volgt {name} of een deel ervan; er is niets te versturen.").format(
+                name=ctx.e(label)
+            )
+        )
+    text, when = planned
+    bid = store.create_broadcast(
+        _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, when.isoformat(), text, chats
+    )
+    head = ctx.ngettext(
+        "<b>Voorbeeld</b> — gaat naar {n} gesprek dat {name} volgt:",
+        "<b>Voorbeeld</b> — gaat naar {n} gesprekken die {name} volgen:",
+        len(chats),
+    ).format(n=len(chats), name=ctx.e(label))
+    keyboard = [
+        [
+            Button(_("✅ Versturen"), f"k|herinnering|ok {bid}"),
+            Button(_("✖ Annuleren"), f"k|herinnering|nee {bid}"),
+        ]
+    ]
+    return Reply(f"{head}\n\n{text}", keyboard=keyboard)
+
+
+def _decide(ctx: Ctx, store: Any, ok: bool, bid: int) -> Reply:
+    """Confirm or cancel exactly once: the store moves 'preview' on only one time."""
+    _ = ctx._
+    b = store.broadcast(bid)
+    if b is None or b.chat_id != _chat(ctx):
+        return Reply(_("Deze knop werkt niet meer."))
+    if not ok:
+        if store.move_broadcast(bid, "preview", "cancelled"):
+            return Reply(_("Geannuleerd; er is niets verstuurd."))
+        return Reply(_("Deze herinnering is al verstuurd of geannuleerd."))
+    if not store.move_broadcast(bid, "preview", "confirmed"):
+        return Reply(_("Deze herinnering is al verstuurd of geannuleerd."))
+    n = len(b.recipients)
+    return Reply(
+        ctx.ngettext(
+            "Bezig met versturen naar {n} gesprek; de uitkomst volgt hier.",
+            "Bezig met versturen naar {n} gesprekken; de uitkomst volgt hier.",
+            n,
+        ).format(n=n),
+        action=BroadcastRequest(bid),
+    )
+
+
+register(
+    Command(
+        "volg",
+        volg,
+        N_("weekoverzicht en herinneringen ontvangen"),
+        ("follow",),
+        args=N_("gemeente, regio of provincie"),
+    )
+)
+register(
+    Command("ontvolg", ontvolg, N_("niet meer volgen"), ("unfollow",), args=N_("[naam of alles]"))
+)
+register(
+    Command(
+        "mijn",
+        mijn,
+        N_("wat dit gesprek volgt en wanneer berichten komen"),
+        ("mine", "abonnementen"),
+    )
+)
+register(
+    Command(
+        "herinnering",
+        herinnering,
+        N_("herinnering versturen (met voorbeeld)"),
+        ("reminder",),
+        roles=(PROVINCE,),
+        args=N_("soort [gemeente, regio of provincie]"),
+    )
+)

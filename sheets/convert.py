@@ -26,6 +26,7 @@ from sheets.names import NameIndex
 from sheets.rows import Row, nl_date, parse_rows, problem_order
 
 ROLES = ("provincie", "coordinator", "gemeente")
+SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
 OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
 
 
@@ -69,7 +70,7 @@ class _Loader:
         if hit is not None:
             return hit[1]
         message = f'onbekende {what} "{row[key]}" (niet in tabblad gemeenten)'
-        if suggestion := self.index.suggest(row[key], kinds):
+        if suggestion := self.index.suggest(row[key], kinds, cutoff=SUGGEST_SCORE):
             message += f"; bedoelt u {suggestion[0]}?"
         self.problem("fout", row, key, message)
         return None
@@ -241,8 +242,9 @@ def _gemeente_of(row: Row) -> tuple:
 
 
 def _figures_of(row: Row) -> PeriodFigures:
+    """The row's figures, without the name and cell (so two spellings compare equal)."""
     return PeriodFigures(
-        gemeente=row["gemeente"],
+        gemeente="",
         period=row["periode"],
         taakstelling=row["taakstelling"],
         saldo_start=row["saldo_start"],
@@ -256,8 +258,9 @@ def _figures_of(row: Row) -> PeriodFigures:
 
 
 def _snapshot_of(row: Row) -> Snapshot:
+    """The row's figures, without the name and cell (so two spellings compare equal)."""
     return Snapshot(
-        gemeente=row["gemeente"],
+        gemeente="",
         peildatum=row["peildatum"],
         period=row["periode"] or Period.of_peildatum(row["peildatum"]),
         housed=row["gehuisvest"],

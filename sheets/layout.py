@@ -6,6 +6,7 @@ header matches a column by key, alias or pattern after normalisation; anything e
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ class Tab:
     name: str
     columns: tuple[Column, ...]
     aliases: tuple[str, ...] = ()
-    required: bool = False
+    required: bool = False  # missing: a 'fout'
+    expected: bool = True  # missing: a 'waarschuwing' (else silently empty)
     help: str = ""
 
     def column(self, key: str) -> Column:
@@ -97,14 +99,16 @@ TABS: tuple[Tab, ...] = (
         Column("omkoppelingen_tellen", "bool", aliases=("omkoppelingen",)),
         Column("huurcontracten_tot", "date", aliases=("huurcontracten", "insturen tot")),
         _BRON,
-    ), aliases=("beleidskader", "kader"), help="welk kader een provincie toepast"),
+    ), aliases=("beleidskader", "kader"), expected=False,
+       help="welk kader een provincie toepast (zonder: het standaardkader)"),
     Tab("deadlines", (
         Column("voor", required=True, aliases=("scope", "voor wie", "wie")),
         Column("datum", "date", required=True),
         Column("soort", aliases=("type",)),
         Column("omschrijving", aliases=("toelichting", "beschrijving", "wat")),
         _BRON,
-    ), aliases=("deadline", "termijnen"), help="voor = gemeente, regio, provincie of *"),
+    ), aliases=("deadline", "termijnen"), expected=False,
+       help="voor = gemeente, regio, provincie of *"),
     Tab("gebruikers", (
         Column("telegram_id", "telegram_id", required=True,
                aliases=("telegram", "id", "chat id", "user id")),
@@ -112,13 +116,14 @@ TABS: tuple[Tab, ...] = (
         Column("rol", required=True, aliases=("role",)),
         Column("scope", aliases=("gebied", "voor"), help="een gemeente, regio of provincie"),
         _BRON,
-    ), aliases=("gebruiker", "users"), help="wie de bot mag gebruiken"),
+    ), aliases=("gebruiker", "users"), expected=False, help="wie de bot mag gebruiken"),
 )  # fmt: skip
 
 INFO_TAB = "info"
 SAMPLE_MARKER = "voorbeeldgegevens"  # first text of an `info` tab that marks sample data
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(header: Any) -> str:
     """Case-, space-, underscore-, punctuation- and accent-insensitive form of a header."""
     folded = unicodedata.normalize("NFKD", str(header).casefold())
@@ -137,8 +142,12 @@ def column_letter(index: int) -> str:
 
 def sheet_ref(title: str, cell: str) -> str:
     """`realisatie!C14`; a title with spaces or punctuation is quoted as Sheets does."""
-    name = title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
-    return f"{name}!{cell}"
+    return f"{_quoted(title)}!{cell}"
+
+
+@functools.lru_cache(maxsize=256)
+def _quoted(title: str) -> str:
+    return title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
 
 
 @dataclass(slots=True)
@@ -183,8 +192,9 @@ def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem
     """Map the header row of `tab` and keep its non-blank rows; None when it cannot be read."""
     titles = find_tab(raw, tab.name, tab.aliases)
     if not titles:
-        severity = "fout" if tab.required else "waarschuwing"
-        problems.append(Problem(severity, tab.name, f"tabblad {tab.name} ontbreekt"))
+        if tab.required or tab.expected:
+            severity = "fout" if tab.required else "waarschuwing"
+            problems.append(Problem(severity, tab.name, f"tabblad {tab.name} ontbreekt"))
         return None
     title = titles[0]
     for extra in titles[1:]:

@@ -7,6 +7,7 @@ wrong municipality in a supervision answer is worse than asking the user to choo
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -40,6 +41,7 @@ _ARTICLES = ("s", "t")  # "Gravenhage 's-" → "'s-Gravenhage"
 _FILLERS = frozenset({"aan", "den", "de", "der", "het", "s", "t", "bij", "en", "op"})
 
 
+@functools.lru_cache(maxsize=8192)  # a sheet repeats each name in every row
 def normalise(text: str, *, ij: bool = True) -> str:
     """Casefold, strip accents, read `a/d` as `aan den` and `ij` as `y`, collapse spaces, hyphens
     and apostrophes, and put a trailing article first."""
@@ -125,6 +127,8 @@ class NameIndex:
             text = words[1]
         if (hit := self.lookup(text, allowed)) is not None:
             return Resolution(hit[0], hit[1], exact=True)
+        if self.lookup(text) is not None:  # exactly a name of another kind: not a typo of ours
+            return Resolution(None, None)
         ranked = self._ranked(text, allowed)
         if not ranked:
             return Resolution(None, None)
@@ -137,10 +141,12 @@ class NameIndex:
             return Resolution(None, None, close[:MAX_CLOSE], ambiguous=True)
         return Resolution(None, None, close or [e.name for _, e in ranked[:MAX_SUGGESTIONS]])
 
-    def suggest(self, text: str, kinds: Iterable[str] = KINDS, limit: int = 1) -> list[str]:
+    def suggest(
+        self, text: str, kinds: Iterable[str] = KINDS, limit: int = 1, cutoff: float = CLOSE_SCORE
+    ) -> list[str]:
         """The closest names, best first, for a 'bedoelt u …?' in a data-check message."""
         ranked = self._ranked(text, tuple(kinds))
-        return [e.name for score, e in ranked if score >= CLOSE_SCORE][:limit]
+        return [e.name for score, e in ranked if score >= cutoff][:limit]
 
     def _ranked(self, text: str, kinds: tuple[str, ...]) -> list[tuple[float, _Entry]]:
         """One entry per name (its best key), best first; kinds in priority order on ties."""

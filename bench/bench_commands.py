@@ -13,8 +13,16 @@ from sheets.convert import load
 from sheets.local import default_source
 from sheets.names import NameIndex
 
-COMMANDS = ["/stand Den Haag", "/stand Leusdn", "/regio Haaglanden", "/provincie Zuid-Holland",
-            "/prognose Haaglanden", "/ladder Den Haag", "/deadlines Delft", "/controle"]
+COMMANDS = [
+    "/stand Den Haag",
+    "/stand Leusdn",
+    "/regio Haaglanden",
+    "/provincie Zuid-Holland",
+    "/prognose Haaglanden",
+    "/ladder Den Haag",
+    "/deadlines Delft",
+    "/controle",
+]
 ROUNDS = 40
 
 
@@ -33,11 +41,15 @@ def main() -> None:
             timings[command].append(time.perf_counter() - start)
     every = sorted(t for ts in timings.values() for t in ts)
     for command, ts in timings.items():
-        print(f"{command:<26} median {statistics.median(ts) * 1000:7.2f} ms  "
-              f"max {max(ts) * 1000:7.2f} ms  (n={len(ts)})")
+        print(
+            f"{command:<26} median {statistics.median(ts) * 1000:7.2f} ms  "
+            f"max {max(ts) * 1000:7.2f} ms  (n={len(ts)})"
+        )
     p99 = every[int(len(every) * 0.99) - 1]
-    print(f"all {len(every)} replies: median {statistics.median(every) * 1000:.2f} ms, "
-          f"p99 {p99 * 1000:.2f} ms")
+    print(
+        f"all {len(every)} replies: median {statistics.median(every) * 1000:.2f} ms, "
+        f"p99 {p99 * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,20 @@ from sheets.gsheet import GoogleSheetSource  # noqa: E402
 from tests.fakes.sheets_api import FakeSheetsServer  # noqa: E402
 
 SHEET_ID = "1BenchBenchBenchBenchBenchBenchBenchBench0"
-PROVINCES = ["Groningen", "Fryslân", "Drenthe", "Overijssel", "Flevoland", "Gelderland",
-             "Utrecht", "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg"]
+PROVINCES = [
+    "Groningen",
+    "Fryslân",
+    "Drenthe",
+    "Overijssel",
+    "Flevoland",
+    "Gelderland",
+    "Utrecht",
+    "Noord-Holland",
+    "Zuid-Holland",
+    "Zeeland",
+    "Noord-Brabant",
+    "Limburg",
+]
 
 
 def periods(count: int, first_year: int = 2019) -> list[tuple[str, int, int]]:
@@ -53,8 +65,15 @@ def synthetic_workbook(municipalities: int, n_periods: int, seed: int = 2024) ->
     realisatie = [["gemeente", "periode", "peildatum", "gehuisvest", "koppelingen", "bron"]]
     ladder = [["gemeente", "trede", "sinds", "opmerking"]]
     for i, name in enumerate(names):
-        gemeenten.append([name, 1000 + i, PROVINCES[i % len(PROVINCES)], f"Regio {i // 9:02d}",
-                          rng.randint(900, 900_000)])
+        gemeenten.append(
+            [
+                name,
+                1000 + i,
+                PROVINCES[i % len(PROVINCES)],
+                f"Regio {i // 9:02d}",
+                rng.randint(900, 900_000),
+            ]
+        )
         ladder.append([name, rng.choice(["0", "1", "2", "3A", "3B", "4"]), "1-7-2022", ""])
         for label, year, month in spans:
             task = rng.randint(1, 500)
@@ -62,19 +81,27 @@ def synthetic_workbook(municipalities: int, n_periods: int, seed: int = 2024) ->
             housed = 0
             for m in range(6):
                 housed += rng.randint(0, max(1, task // 5))
-                realisatie.append([name, label, f"1-{month + m}-{year}", housed,
-                                   rng.randint(0, task), "COA TVS (synthetisch)"])
+                realisatie.append(
+                    [
+                        name,
+                        label,
+                        f"1-{month + m}-{year}",
+                        housed,
+                        rng.randint(0, task),
+                        "COA TVS (synthetisch)",
+                    ]
+                )
     return {
         "gemeenten": gemeenten,
         "taakstelling": taakstelling,
         "realisatie": realisatie,
         "ladder": ladder,
         "beleid": [["periode", "regel", "drempel"]]
-                  + [[label, "100%", 1.0] for label, _, _ in spans],
-        "deadlines": [["wat", "wanneer"]] + [[f"controle {i}", f"1-{1 + i % 12}-2023"]
-                                             for i in range(40)],
+        + [[label, "100%", 1.0] for label, _, _ in spans],
+        "deadlines": [["wat", "wanneer"]]
+        + [[f"controle {i}", f"1-{1 + i % 12}-2023"] for i in range(40)],
         "gebruikers": [["telegram-id", "naam", "rol"]]
-                      + [[10_000 + i, f"Coördinator {i}", "coordinator"] for i in range(50)],
+        + [[10_000 + i, f"Coördinator {i}", "coordinator"] for i in range(50)],
     }
 
 
@@ -97,7 +124,8 @@ def main() -> None:
 
     parent, child = multiprocessing.get_context("spawn").Pipe()
     proc = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(child, args.municipalities, args.periods), daemon=True)
+        target=_serve, args=(child, args.municipalities, args.periods), daemon=True
+    )
     proc.start()
     try:
         url = parent.recv()
@@ -132,21 +160,31 @@ def main() -> None:
 
     cells = sum(len(row) for rows in book.values() for row in rows)
     payload = len(json.dumps(book, ensure_ascii=False).encode())
-    per_refresh = (after.get("batchGet", 0) - first.get("batchGet", 0)
-                   + after.get("metadata", 0) - first.get("metadata", 0)) / args.repeat
+    per_refresh = (
+        after.get("batchGet", 0)
+        - first.get("batchGet", 0)
+        + after.get("metadata", 0)
+        - first.get("metadata", 0)
+    ) / args.repeat
     print(f"workbook (SYNTHETIC): {args.municipalities} municipalities x {args.periods} periods")
     for tab, rows in book.items():
         print(f"  {tab:<13} {len(rows):>7} rows")
     print(f"  cells {cells:,}; values as JSON ~{payload / 1e6:.1f} MB")
-    print(f"requests, first refresh: {first.get('metadata', 0)} metadata + "
-          f"{first.get('batchGet', 0)} batchGet")
+    print(
+        f"requests, first refresh: {first.get('metadata', 0)} metadata + "
+        f"{first.get('batchGet', 0)} batchGet"
+    )
     print(f"requests per later refresh: {per_refresh:g}")
     print(f"fetch time, first refresh: {cold * 1000:.0f} ms")
-    print(f"fetch time, later refresh (median of {args.repeat}): "
-          f"{statistics.median(warm_times) * 1000:.0f} ms "
-          f"(min {min(warm_times) * 1000:.0f}, max {max(warm_times) * 1000:.0f})")
-    print(f"peak traced memory: later refresh {warm_peak / 1e6:.1f} MB, "
-          f"first refresh with a new source {cold_peak / 1e6:.1f} MB")
+    print(
+        f"fetch time, later refresh (median of {args.repeat}): "
+        f"{statistics.median(warm_times) * 1000:.0f} ms "
+        f"(min {min(warm_times) * 1000:.0f}, max {max(warm_times) * 1000:.0f})"
+    )
+    print(
+        f"peak traced memory: later refresh {warm_peak / 1e6:.1f} MB, "
+        f"first refresh with a new source {cold_peak / 1e6:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

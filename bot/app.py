@@ -8,6 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -93,7 +94,10 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         lambda: handle_callback(services.ctx(user_id, lang, chat_id=chat_id), query.data or "")
     )
     if query.message is not None:  # the choice is made: remove the buttons
-        await query.edit_message_reply_markup(reply_markup=None)
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:  # a second tap: the buttons are already gone
+            log.debug("Knoppen waren al verwijderd")
     await deliver(context, chat_id, reply)
 
 
@@ -155,12 +159,9 @@ def run(settings: Settings) -> int:
         return 2
     services = Services.from_settings(settings)
     app = build_application(settings, services)
-    try:
-        from bot.jobs import install_jobs
-    except ImportError:  # reminders not installed in this build
-        install_jobs = None
-    if install_jobs is not None:
-        install_jobs(app, settings, services)
+    from bot.jobs import install_jobs
+
+    install_jobs(app, settings, services)
     if settings["TAAKBOT_WEBHOOK_URL"]:
         app.run_webhook(
             listen="0.0.0.0",

@@ -87,7 +87,7 @@ def table(ctx: Ctx, rows: list[Row], first: str) -> str:
 def _legend(ctx: Ctx) -> str:
     return ctx._(
         "tr = trede, opg = opgave, geh = gehuisvest, % van de opgave, prog = prognose "
-        "einde periode (lineair); ! = niet op schema."
+        "einde periode (lineair); ! = onder het minimum van de tussentijdse toets."
     )
 
 

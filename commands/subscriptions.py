@@ -138,6 +138,7 @@ def mijn(ctx: Ctx, args: str) -> Reply:
 def herinnering(ctx: Ctx, args: str) -> Reply:
     """Preview a manual reminder with its number of recipients; nothing is sent yet."""
     from bot.reminders import SOORTEN, Planner  # the planner lives with the jobs
+    from bot.store import Broadcast
 
     store = _store(ctx)
     if store is None:
@@ -192,9 +193,9 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
             )
         )
     text, when = planned
-    bid = store.create_broadcast(
-        _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, when.isoformat(), text, chats
-    )
+    bid = store.create_broadcast(Broadcast(
+        0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, when.isoformat(), text,
+        tuple(chats)))  # fmt: skip
     head = ctx.ngettext(
         "<b>Voorbeeld</b> — gaat naar {n} gesprek dat {name} volgt:",
         "<b>Voorbeeld</b> — gaat naar {n} gesprekken die {name} volgen:",

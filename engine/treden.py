@@ -22,10 +22,10 @@ _RANK = {"0": 0, "1": 1, "2": 2, "3": 3, "3A": 3, "3B": 3.5, "4": 4, "5": 5, "6"
 _SYNONYMS = {
     "": "0",
     "-": "0",
-    "geen": N_("0"),
+    "geen": "0",
     "taakstelling gerealiseerd": "0",
-    "gerealiseerd": N_("0"),
-    "signaleren": N_("1"),
+    "gerealiseerd": "0",
+    "signaleren": "1",
     "informatie opvragen en valideren": "2",
     "informatie opvragen": "2",
     "informatie ophalen en valideren": "2",

@@ -25,11 +25,18 @@ def extract() -> Catalog:
     catalog = Catalog(project="taakbot", domain=DOMAIN)
     for package in PACKAGES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS,
+            ROOT / package,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
             comment_tags=("TRANSLATORS:",),
         ):
-            catalog.add(message, None, [(f"{package}/{filename}", lineno)],
-                        auto_comments=comments, context=context)
+            catalog.add(
+                message,
+                None,
+                [(f"{package}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return catalog
 
 

@@ -74,7 +74,10 @@ class _SheetsHTTPClient(HTTPClient):
     """
 
     def __init__(
-        self, auth: Credentials, session: requests.Session | None = None, *,
+        self,
+        auth: Credentials,
+        session: requests.Session | None = None,
+        *,
         api_root: str | None = None,
     ) -> None:
         super().__init__(auth, session)
@@ -85,7 +88,7 @@ class _SheetsHTTPClient(HTTPClient):
         if self.api_root is not None:
             if not endpoint.startswith(_GOOGLE_ROOT + "/"):
                 raise SourceError(f"Onverwacht verzoek buiten de Sheets API: {endpoint}")
-            endpoint = self.api_root + endpoint[len(_GOOGLE_ROOT):]
+            endpoint = self.api_root + endpoint[len(_GOOGLE_ROOT) :]
         self.requests_made += 1
         return super().request(method, endpoint, *args, **kwargs)
 
@@ -142,7 +145,8 @@ class GoogleSheetSource:
         if self._api_root:
             parts = urlsplit(self._api_root)  # scheme, host and port only: no user:password@
             where = f" via {parts.scheme}://{parts.hostname}" + (
-                f":{parts.port}" if parts.port else "")
+                f":{parts.port}" if parts.port else ""
+            )
         return f"Google Sheet {short}{where}"
 
     def close(self) -> None:
@@ -174,8 +178,11 @@ class GoogleSheetSource:
                 if cached is None or _status(exc) != HTTPStatus.BAD_REQUEST:
                     raise self._error(exc) from exc
                 # A cached tab was renamed or deleted: learn the tab list again, once.
-                log.info("%s: batchGet answered 400 (%s); re-reading the tab list",
-                         self.describe(), _message(exc))
+                log.info(
+                    "%s: batchGet answered 400 (%s); re-reading the tab list",
+                    self.describe(),
+                    _message(exc),
+                )
                 self._tabs = None
                 tabs = self._load_tabs()
                 try:
@@ -230,8 +237,13 @@ class GoogleSheetSource:
         """Run one request under the retry policy; turn exhaustion into a SourceError."""
         try:
             return call_with_retry(
-                fn, self._retry, is_retryable=_is_retryable, sleep=self._sleep,
-                rng=self._rng, retry_after=_retry_after, on_retry=self._log_retry,
+                fn,
+                self._retry,
+                is_retryable=_is_retryable,
+                sleep=self._sleep,
+                rng=self._rng,
+                retry_after=_retry_after,
+                on_retry=self._log_retry,
             )
         except RetryExhausted as exc:
             raise SourceError(_exhausted_message(exc)) from exc
@@ -246,8 +258,14 @@ class GoogleSheetSource:
             ) from exc
 
     def _log_retry(self, attempt: int, exc: BaseException, delay: float) -> None:
-        log.warning("%s: %s; attempt %d of %d, retrying in %.1f s", self.describe(),
-                    _short_reason(exc), attempt, self._retry.attempts, delay)
+        log.warning(
+            "%s: %s; attempt %d of %d, retrying in %.1f s",
+            self.describe(),
+            _short_reason(exc),
+            attempt,
+            self._retry.attempts,
+            delay,
+        )
 
     # -- errors -------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ class RetryExhausted(Exception):
 
 def backoff_delay(policy: RetryPolicy, retry_index: int, rng: Callable[[], float]) -> float:
     """Return the full-jitter delay before retry ``retry_index`` (0 for the first retry)."""
-    ceiling = min(policy.cap, policy.base * (2 ** retry_index))
+    ceiling = min(policy.cap, policy.base * (2**retry_index))
     return ceiling * rng()
 
 

@@ -26,8 +26,7 @@ def findings():
     [
         # July 2021 letter: stays at signaleren; October 2021 letter: step 2 on 1 July 2021.
         ("dubbel", "'s-Gravenhage", ["1 juli 2021", "1 / 2"], "ladder!C5"),
-        ("trede", "'s-Gravenhage", ["Vastgelegde trede 2 op 1 juli 2021", "trede 1"],
-         "ladder!C6"),
+        ("trede", "'s-Gravenhage", ["Vastgelegde trede 2 op 1 juli 2021", "trede 1"], "ladder!C6"),
         # 50 (417 − 367) in the July 2022 annex, 70 in its summary and the October letter.
         ("saldo", "'s-Gravenhage", ["2022-II is 70", "rolt door naar 50"], "realisatie!D9"),
     ],
@@ -54,14 +53,26 @@ def _record(decisions, snapshots, figures) -> DataSet:
 def test_unsupported_climb_is_reported_and_supported_one_is_not() -> None:
     p = Period(2023, 1)
     figures = [PeriodFigures("Testdorp", p, 100, 0)]
-    snaps = [Snapshot("Testdorp", date(2023, 4, 1), p, 60, koppelingen=50),
-             Snapshot("Testdorp", date(2023, 7, 1), p, 90)]
-    ok = _record([LadderDecision("Testdorp", date(2023, 1, 1), Trede("1")),
-                  LadderDecision("Testdorp", date(2023, 7, 1), Trede("2"), source="ladder!C3")],
-                 snaps, figures)
+    snaps = [
+        Snapshot("Testdorp", date(2023, 4, 1), p, 60, koppelingen=50),
+        Snapshot("Testdorp", date(2023, 7, 1), p, 90),
+    ]
+    ok = _record(
+        [
+            LadderDecision("Testdorp", date(2023, 1, 1), Trede("1")),
+            LadderDecision("Testdorp", date(2023, 7, 1), Trede("2"), source="ladder!C3"),
+        ],
+        snaps,
+        figures,
+    )
     assert not [f for f in audit(ok) if f.kind == "trede"]
-    wrong = _record([LadderDecision("Testdorp", date(2023, 1, 1), Trede("1")),
-                     LadderDecision("Testdorp", date(2023, 7, 1), Trede("3A"), source="ladder!C3")],
-                    snaps, figures)
+    wrong = _record(
+        [
+            LadderDecision("Testdorp", date(2023, 1, 1), Trede("1")),
+            LadderDecision("Testdorp", date(2023, 7, 1), Trede("3A"), source="ladder!C3"),
+        ],
+        snaps,
+        figures,
+    )
     (finding,) = [f for f in audit(wrong) if f.kind == "trede"]
     assert finding.refs == ("ladder!C3",) and "trede 2" in str(finding.message)

@@ -21,12 +21,17 @@ ADMIN, STRANGER = 4242, 999
 @pytest.fixture
 async def bot() -> AsyncIterator[FakeTelegramServer]:
     async with FakeTelegramServer() as server:
-        settings = Settings({
-            "TAAKBOT_TELEGRAM_TOKEN": server.token,
-            "TAAKBOT_TELEGRAM_API_URL": server.base_url,
-        })
-        services = Services(cache=SheetCache(default_source()), admins=frozenset({ADMIN}),
-                            fixed_today=date(2022, 3, 21))
+        settings = Settings(
+            {
+                "TAAKBOT_TELEGRAM_TOKEN": server.token,
+                "TAAKBOT_TELEGRAM_API_URL": server.base_url,
+            }
+        )
+        services = Services(
+            cache=SheetCache(default_source()),
+            admins=frozenset({ADMIN}),
+            fixed_today=date(2022, 3, 21),
+        )
         app = build_application(settings, services)
         await app.initialize()
         await app.post_init(app)
@@ -56,8 +61,16 @@ async def test_registers_commands_in_both_languages(bot) -> None:
 async def test_stand_den_haag_on_21_march_2022(bot) -> None:
     (reply,) = await ask(bot, "/stand Den Haag")
     assert reply.parse_mode == "HTML"
-    for expected in ("'s-Gravenhage", "2022-I", "417", "129", "31%", "21 maart 2022",
-                     "Trede: <b>2</b>", "209"):
+    for expected in (
+        "'s-Gravenhage",
+        "2022-I",
+        "417",
+        "129",
+        "31%",
+        "21 maart 2022",
+        "Trede: <b>2</b>",
+        "209",
+    ):
         assert expected in reply.text, expected
 
 

@@ -78,8 +78,9 @@ async def server() -> AsyncIterator[FakeTelegramServer]:
 
 @pytest.fixture
 async def bot(server: FakeTelegramServer) -> AsyncIterator[Bot]:
-    async with Bot(server.token, base_url=server.base_url,
-                   base_file_url=server.base_file_url) as b:
+    async with Bot(
+        server.token, base_url=server.base_url, base_file_url=server.base_file_url
+    ) as b:
         yield b
 
 
@@ -96,7 +97,8 @@ async def test_broadcast_within_enforced_limits_loses_nothing(server, bot) -> No
     results: dict[int, str] = {}
     summary = await Broadcaster(html_sender(bot)).run(
         [Outgoing(c, [f"<b>Hallo</b> {c}"]) for c in chats],
-        on_result=lambda item, status, error: results.__setitem__(item.chat_id, status))
+        on_result=lambda item, status, error: results.__setitem__(item.chat_id, status),
+    )
     assert server.count_429 == 0 and summary.retries_429 == 0
     assert sorted(summary.sent) == sorted(chats) and results == dict.fromkeys(chats, SENT)
     assert sorted(m.chat_id for m in server.sent_messages()) == sorted(chats)  # exactly once
@@ -105,7 +107,8 @@ async def test_broadcast_within_enforced_limits_loses_nothing(server, bot) -> No
 async def test_chunks_to_one_chat_arrive_in_order_a_second_apart(server, bot) -> None:
     server.enforce_limits()
     summary = await Broadcaster(html_sender(bot)).run(
-        [Outgoing(7, ["een", "twee"]), Outgoing(8, ["x"]), Outgoing(7, ["drie"])])
+        [Outgoing(7, ["een", "twee"]), Outgoing(8, ["x"]), Outgoing(7, ["drie"])]
+    )
     assert server.count_429 == 0 and sorted(summary.sent) == [7, 8]
     sent = server.sent_messages(7)
     assert [m.text for m in sent] == ["een", "twee", "drie"]
@@ -117,8 +120,8 @@ async def test_blocked_chat_is_reported_and_the_rest_delivered(server, bot) -> N
     results = {}
     summary = await Broadcaster(html_sender(bot)).run(
         [Outgoing(c, ["bericht"]) for c in (1, 2, 3, 4)],
-        on_result=lambda item, status, error: results.__setitem__(item.chat_id,
-                                                                  (status, error)))
+        on_result=lambda item, status, error: results.__setitem__(item.chat_id, (status, error)),
+    )
     assert summary.blocked == [3] and sorted(summary.sent) == [1, 2, 4]
     assert results[3][0] == BLOCKED and "blocked" in results[3][1]
 
@@ -133,14 +136,16 @@ async def test_429_waits_retry_after_and_continues(server, bot) -> None:
 async def test_network_errors_are_retried_with_back_off(server, bot) -> None:
     server.fail_next("sendMessage", error_code=502, times=2)
     summary = await Broadcaster(html_sender(bot), quick_pacer(), backoff=0.01).run(
-        [Outgoing(1, ["x"])])
+        [Outgoing(1, ["x"])]
+    )
     assert summary.sent == [1] and len(server.sent_messages(1)) == 1
 
 
 async def test_network_errors_give_up_after_max_retries(server, bot) -> None:
     server.fail_next("sendMessage", error_code=502, times=10)
     summary = await Broadcaster(html_sender(bot), quick_pacer(), backoff=0.001, max_retries=2).run(
-        [Outgoing(1, ["x"])])
+        [Outgoing(1, ["x"])]
+    )
     assert list(summary.failed) == [1] and server.sent_messages() == []
 
 
@@ -163,13 +168,17 @@ async def test_a_group_upgraded_to_a_supergroup_is_followed(server, bot) -> None
 
     def upgraded(params):
         if params.get("chat_id") == -55:
-            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                           {"migrate_to_chat_id": -10055})
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": -10055},
+            )
         return original(params)
 
     server.add_method("sendMessage", upgraded)
     moved = []
-    summary = await Broadcaster(html_sender(bot), on_migrate=lambda a, b: moved.append((a, b))
-                                ).run([Outgoing(-55, ["hallo groep"])])
+    summary = await Broadcaster(
+        html_sender(bot), on_migrate=lambda a, b: moved.append((a, b))
+    ).run([Outgoing(-55, ["hallo groep"])])
     assert moved == [(-55, -10055)] and summary.sent == [-10055]
     assert [m.text for m in server.sent_messages(-10055)] == ["hallo groep"]

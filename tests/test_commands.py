@@ -25,34 +25,65 @@ def data():
     return load(source.fetch(), source.describe())
 
 
-def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF,
-        lang: str = "nl"):
+def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF, lang: str = "nl"):
     return handle(Ctx(data, day, 7, role, lang), text)
 
 
 @pytest.mark.parametrize(
     ("command", "day", "expected"),
     [
-        ("/stand Den Haag", MARCH_21, ["'s-Gravenhage", "Opgave: 417", "Gehuisvest: 129",
-                                       "31% van de opgave", "Minimum vóór 1 april 2022: 209",
-                                       "Prognose 1 juli 2022: 296", "71% van de opgave",
-                                       "Trede: 2", "Cijfers per 21 maart 2022"]),
+        (
+            "/stand Den Haag",
+            MARCH_21,
+            [
+                "'s-Gravenhage",
+                "Opgave: 417",
+                "Gehuisvest: 129",
+                "31% van de opgave",
+                "Minimum vóór 1 april 2022: 209",
+                "Prognose 1 juli 2022: 296",
+                "71% van de opgave",
+                "Trede: 2",
+                "Cijfers per 21 maart 2022",
+            ],
+        ),
         ("/stand Gravenhage 's-", MARCH_21, ["'s-Gravenhage", "417"]),
         ("/status delft", MARCH_21, ["Delft", "Opgave: 76", "Gehuisvest: 48", "63%"]),
-        ("/stand Den Haag", date(2021, 4, 2), ["2021-I", "Opgave: 418", "Gehuisvest: 106",
-                                               "coulance: 146,3", "niet op schema",
-                                               "tussentijdse toets 1 april 2021): trede 1"]),
-        ("/stand Den Haag", date(2022, 1, 2), ["eindbeoordeling 1 januari 2022): trede 2",
-                                               "388,75", "geen stijging"]),
-        ("/stand Den Haag", date(2022, 10, 2), ["Opgave: 489", "extra opgave: 204",
-                                                "van de opgave inclusief extra opgave"]),
+        (
+            "/stand Den Haag",
+            date(2021, 4, 2),
+            [
+                "2021-I",
+                "Opgave: 418",
+                "Gehuisvest: 106",
+                "coulance: 146,3",
+                "niet op schema",
+                "tussentijdse toets 1 april 2021): trede 1",
+            ],
+        ),
+        (
+            "/stand Den Haag",
+            date(2022, 1, 2),
+            ["eindbeoordeling 1 januari 2022): trede 2", "388,75", "geen stijging"],
+        ),
+        (
+            "/stand Den Haag",
+            date(2022, 10, 2),
+            ["Opgave: 489", "extra opgave: 204", "van de opgave inclusief extra opgave"],
+        ),
         ("/regio Haaglanden", MARCH_21, ["884", "275", "31%", "Rijswijk", "Wassenaar"]),
         ("/provincie Zuid-Holland", MARCH_21, ["Haaglanden", "884", "Gemeenten per trede"]),
-        ("/prognose Den Haag", MARCH_21, ["296", "Lineair doorgetrokken", "79 dagen",
-                                          "181 dagen"]),
+        (
+            "/prognose Den Haag",
+            MARCH_21,
+            ["296", "Lineair doorgetrokken", "79 dagen", "181 dagen"],
+        ),
         ("/prognose Haaglanden", MARCH_21, ["Delft", "110", "Rijswijk"]),
-        ("/ladder Den Haag", MARCH_21, ["1 juli 2021", "Twee verschillende treden",
-                                        "volgt uit de regels"]),
+        (
+            "/ladder Den Haag",
+            MARCH_21,
+            ["1 juli 2021", "Twee verschillende treden", "volgt uit de regels"],
+        ),
         ("/deadlines Leusden", date(2022, 6, 20), ["1 juli 2022", "over 11 dagen"]),
         ("/deadlines Den Haag", date(2022, 6, 20), ["4 juli 2022", "huurcontracten"]),
         ("/controle", MARCH_21, ["Controle van de sheet", "tegenstrijdigheden"]),

@@ -22,27 +22,38 @@ SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"
 CLIENT_EMAIL = "taakbot@taakbot-test.iam.gserviceaccount.com"
 
 WORKBOOK: dict[str, list[list[Any]]] = {
-    "gemeenten": [["naam", "code", "provincie", "regio"],
-                  ["Delft", 503, "Zuid-Holland", "Haaglanden"],
-                  ["'s-Gravenhage", 518, "Zuid-Holland", "Haaglanden", None, ""]],
-    "taakstelling": [["gemeente", "periode", "taakstelling"],
-                     ["'s-Gravenhage", "2021-II", 340], ["'s-Gravenhage", "2022-I", 419]],
-    "realisatie": [["gemeente", "periode", "peildatum", "gehuisvest", "koppelingen"],
-                   ["'s-Gravenhage", "2021-II", "1-10-2021", 172, 407],
-                   ["Delft", "2022-I", "1-4-2022", 12.5, None]],
+    "gemeenten": [
+        ["naam", "code", "provincie", "regio"],
+        ["Delft", 503, "Zuid-Holland", "Haaglanden"],
+        ["'s-Gravenhage", 518, "Zuid-Holland", "Haaglanden", None, ""],
+    ],
+    "taakstelling": [
+        ["gemeente", "periode", "taakstelling"],
+        ["'s-Gravenhage", "2021-II", 340],
+        ["'s-Gravenhage", "2022-I", 419],
+    ],
+    "realisatie": [
+        ["gemeente", "periode", "peildatum", "gehuisvest", "koppelingen"],
+        ["'s-Gravenhage", "2021-II", "1-10-2021", 172, 407],
+        ["Delft", "2022-I", "1-4-2022", 12.5, None],
+    ],
     "ladder": [["gemeente", "trede", "sinds"], ["'s-Gravenhage", "2", "1-7-2021"]],
     "beleid": [["periode", "coulance"], ["2021-II", True]],
     "deadlines": [["wat", "wanneer"]],
     "gebruikers": [],
 }
 EXPECTED = {
-    "gemeenten": [["naam", "code", "provincie", "regio"],
-                  ["Delft", 503, "Zuid-Holland", "Haaglanden"],
-                  ["'s-Gravenhage", 518, "Zuid-Holland", "Haaglanden"]],
+    "gemeenten": [
+        ["naam", "code", "provincie", "regio"],
+        ["Delft", 503, "Zuid-Holland", "Haaglanden"],
+        ["'s-Gravenhage", 518, "Zuid-Holland", "Haaglanden"],
+    ],
     "taakstelling": WORKBOOK["taakstelling"],
-    "realisatie": [["gemeente", "periode", "peildatum", "gehuisvest", "koppelingen"],
-                   ["'s-Gravenhage", "2021-II", "1-10-2021", 172, 407],
-                   ["Delft", "2022-I", "1-4-2022", 12.5]],
+    "realisatie": [
+        ["gemeente", "periode", "peildatum", "gehuisvest", "koppelingen"],
+        ["'s-Gravenhage", "2021-II", "1-10-2021", 172, 407],
+        ["Delft", "2022-I", "1-4-2022", 12.5],
+    ],
     "ladder": WORKBOOK["ladder"],
     "beleid": WORKBOOK["beleid"],
     "deadlines": WORKBOOK["deadlines"],
@@ -63,8 +74,9 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
-def make_source(srv: FakeSheetsServer, spreadsheet: str = SHEET_ID,
-                **kw: Any) -> GoogleSheetSource:
+def make_source(
+    srv: FakeSheetsServer, spreadsheet: str = SHEET_ID, **kw: Any
+) -> GoogleSheetSource:
     kw.setdefault("sleep", Sleeps())
     kw.setdefault("rng", lambda: 1.0)
     return GoogleSheetSource(spreadsheet, api_url=srv.url, **kw)
@@ -78,19 +90,28 @@ def private_key_pem() -> str:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 @pytest.fixture
 def key_file(tmp_path: Path, server: FakeSheetsServer, private_key_pem: str) -> str:
     """A service-account key whose token endpoint is the fake: the real OAuth flow, offline."""
     path = tmp_path / "sleutel.json"
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "taakbot-test", "private_key_id": "k1",
-        "private_key": private_key_pem, "client_email": CLIENT_EMAIL, "client_id": "1",
-        "token_uri": server.token_uri,
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "taakbot-test",
+                "private_key_id": "k1",
+                "private_key": private_key_pem,
+                "client_email": CLIENT_EMAIL,
+                "client_id": "1",
+                "token_uri": server.token_uri,
+            }
+        )
+    )
     return str(path)
 
 
@@ -123,8 +144,9 @@ def test_batch_get_asks_for_unformatted_rows_of_all_tabs(server: FakeSheetsServe
     assert [split_range(r)[0] for r in batch.query["ranges"]] == list(WORKBOOK)
 
 
-def test_params_are_a_new_dict_per_call(server: FakeSheetsServer,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_params_are_a_new_dict_per_call(
+    server: FakeSheetsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[dict[str, Any]] = []
     original = HTTPClient.values_batch_get
 
@@ -171,12 +193,15 @@ def test_changed_values_are_seen_on_the_next_refresh(server: FakeSheetsServer) -
     assert source.fetch()["beleid"] == [["periode", "coulance"], ["2021-II", False]]
 
 
-@pytest.mark.parametrize("spreadsheet", [
-    f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit#gid=0",
-    f"https://docs.google.com/spreadsheets/d/{SHEET_ID}",
-    f"https://docs.google.com/spreadsheet/ccc?key={SHEET_ID}&hl=nl",
-    f"  {SHEET_ID}\n",
-])
+@pytest.mark.parametrize(
+    "spreadsheet",
+    [
+        f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit#gid=0",
+        f"https://docs.google.com/spreadsheets/d/{SHEET_ID}",
+        f"https://docs.google.com/spreadsheet/ccc?key={SHEET_ID}&hl=nl",
+        f"  {SHEET_ID}\n",
+    ],
+)
 def test_url_or_id_both_work(server: FakeSheetsServer, spreadsheet: str) -> None:
     source = make_source(server, spreadsheet)
     assert source.spreadsheet_id == SHEET_ID
@@ -201,13 +226,17 @@ def test_async_callers_use_a_thread() -> None:
 # -- retries -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("policy", "rng", "expected_sleeps"), [
-    (RetryPolicy(), 1.0, [1.0, 2.0]),
-    (RetryPolicy(), 0.5, [0.5, 1.0]),
-    (RetryPolicy(base=20.0, cap=30.0, budget=100.0), 1.0, [20.0, 30.0]),
-])
-def test_429_twice_then_success(server: FakeSheetsServer, policy: RetryPolicy, rng: float,
-                                expected_sleeps: list[float]) -> None:
+@pytest.mark.parametrize(
+    ("policy", "rng", "expected_sleeps"),
+    [
+        (RetryPolicy(), 1.0, [1.0, 2.0]),
+        (RetryPolicy(), 0.5, [0.5, 1.0]),
+        (RetryPolicy(base=20.0, cap=30.0, budget=100.0), 1.0, [20.0, 30.0]),
+    ],
+)
+def test_429_twice_then_success(
+    server: FakeSheetsServer, policy: RetryPolicy, rng: float, expected_sleeps: list[float]
+) -> None:
     sleeps = Sleeps()
     source = make_source(server, retry=policy, sleep=sleeps, rng=lambda: rng)
     server.fail_next(429, times=2, kind="batchGet")
@@ -225,12 +254,16 @@ def test_retry_after_header_is_a_lower_bound(server: FakeSheetsServer) -> None:
     assert sleeps == [7.0]
 
 
-@pytest.mark.parametrize(("mode", "words"), [
-    ("unavailable", r"antwoordt niet \(HTTP 503\) na 4 pogingen"),
-    ("reset", r"niet bereikbaar \(ConnectionError\) na 4 pogingen"),
-])
-def test_server_down_gives_up_after_capped_attempts(server: FakeSheetsServer, mode: str,
-                                                    words: str) -> None:
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("unavailable", r"antwoordt niet \(HTTP 503\) na 4 pogingen"),
+        ("reset", r"niet bereikbaar \(ConnectionError\) na 4 pogingen"),
+    ],
+)
+def test_server_down_gives_up_after_capped_attempts(
+    server: FakeSheetsServer, mode: str, words: str
+) -> None:
     sleeps = Sleeps()
     source = make_source(server, sleep=sleeps)
     server.go_down(mode)
@@ -253,8 +286,9 @@ def test_down_after_metadata_is_cached_retries_only_batch_get(server: FakeSheets
 
 def test_budget_stops_retrying_early(server: FakeSheetsServer) -> None:
     sleeps = Sleeps()
-    source = make_source(server, retry=RetryPolicy(attempts=10, base=25, cap=30, budget=60),
-                         sleep=sleeps)
+    source = make_source(
+        server, retry=RetryPolicy(attempts=10, base=25, cap=30, budget=60), sleep=sleeps
+    )
     server.go_down()
     with pytest.raises(SourceError, match="na 3 pogingen"):
         source.fetch()
@@ -265,8 +299,9 @@ def test_budget_stops_retrying_early(server: FakeSheetsServer) -> None:
 
 
 def test_unknown_sheet_names_the_service_account(server: FakeSheetsServer, key_file: str) -> None:
-    source = GoogleSheetSource("nietbestaand", api_url=server.url, credentials_file=key_file,
-                               sleep=Sleeps())
+    source = GoogleSheetSource(
+        "nietbestaand", api_url=server.url, credentials_file=key_file, sleep=Sleeps()
+    )
     with pytest.raises(SourceError) as info:
         source.fetch()
     message = str(info.value)
@@ -286,8 +321,9 @@ def test_unknown_sheet_without_key_still_says_share(server: FakeSheetsServer) ->
         make_source(server, "nietbestaand").fetch()
 
 
-def test_service_account_flow_uses_a_read_only_token(server: FakeSheetsServer,
-                                                     key_file: str) -> None:
+def test_service_account_flow_uses_a_read_only_token(
+    server: FakeSheetsServer, key_file: str
+) -> None:
     with GoogleSheetSource(SHEET_ID, api_url=server.url, credentials_file=key_file) as source:
         assert source.client_email == CLIENT_EMAIL
         assert source._http.auth.scopes == [READONLY_SCOPE]
@@ -371,8 +407,9 @@ class Flaky:
         return "ok"
 
 
-@pytest.mark.parametrize(("index", "expected"), [(0, 1.0), (1, 2.0), (4, 16.0), (5, 30.0),
-                                                 (20, 30.0)])
+@pytest.mark.parametrize(
+    ("index", "expected"), [(0, 1.0), (1, 2.0), (4, 16.0), (5, 30.0), (20, 30.0)]
+)
 def test_backoff_grows_and_is_capped(index: int, expected: float) -> None:
     assert backoff_delay(RetryPolicy(), index, lambda: 1.0) == expected
 
@@ -387,8 +424,14 @@ def test_non_retryable_error_passes_through_at_once() -> None:
 def test_attempts_are_exhausted() -> None:
     fn, clock = Flaky(9, OSError("weg")), FakeClock()
     with pytest.raises(RetryExhausted) as info:
-        call_with_retry(fn, RetryPolicy(attempts=3), is_retryable=lambda e: True,
-                        sleep=clock.sleep, clock=clock, rng=lambda: 1.0)
+        call_with_retry(
+            fn,
+            RetryPolicy(attempts=3),
+            is_retryable=lambda e: True,
+            sleep=clock.sleep,
+            clock=clock,
+            rng=lambda: 1.0,
+        )
     assert (fn.calls, info.value.attempts, info.value.reason) == (3, 3, "attempts")
     assert clock.now == 3.0
 
@@ -401,16 +444,27 @@ def test_budget_counts_real_elapsed_time() -> None:
         return fn()
 
     with pytest.raises(RetryExhausted) as info:
-        call_with_retry(slow, RetryPolicy(attempts=10, budget=60), is_retryable=lambda e: True,
-                        sleep=clock.sleep, clock=clock, rng=lambda: 1.0)
+        call_with_retry(
+            slow,
+            RetryPolicy(attempts=10, budget=60),
+            is_retryable=lambda e: True,
+            sleep=clock.sleep,
+            clock=clock,
+            rng=lambda: 1.0,
+        )
     assert info.value.reason == "budget" and fn.calls == 3
 
 
 def test_retry_after_beyond_budget_gives_up_without_waiting() -> None:
     sleeps = Sleeps()
     with pytest.raises(RetryExhausted, match="budget"):
-        call_with_retry(Flaky(1, OSError()), RetryPolicy(), is_retryable=lambda e: True,
-                        sleep=sleeps, retry_after=lambda e: 3600.0)
+        call_with_retry(
+            Flaky(1, OSError()),
+            RetryPolicy(),
+            is_retryable=lambda e: True,
+            sleep=sleeps,
+            retry_after=lambda e: 3600.0,
+        )
     assert sleeps == []
 
 
@@ -424,25 +478,31 @@ def test_policy_rejects_nonsense(kwargs: dict[str, Any]) -> None:
 
 
 def test_fake_serves_gspread_open_by_key_and_formatted_values(server: FakeSheetsServer) -> None:
-    client = gspread.Client(AnonymousCredentials(),
-                            http_client=functools.partial(_SheetsHTTPClient, api_root=server.url))
+    client = gspread.Client(
+        AnonymousCredentials(),
+        http_client=functools.partial(_SheetsHTTPClient, api_root=server.url),
+    )
     sheet = client.open_by_key(SHEET_ID)
     assert sheet.title == "Taakbot test"
     assert [ws.title for ws in sheet.worksheets()] == list(WORKBOOK)
     body = sheet.values_batch_get(["gemeenten!A2:B3", "'beleid'!B:B"])
     assert [vr.get("values") for vr in body["valueRanges"]] == [
-        [["Delft", "503"], ["'s-Gravenhage", "518"]], [["coulance"], ["TRUE"]],
+        [["Delft", "503"], ["'s-Gravenhage", "518"]],
+        [["coulance"], ["TRUE"]],
     ]
     with pytest.raises(gspread.SpreadsheetNotFound):
         client.open_by_key("nietbestaand")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("'gemeenten'", ("gemeenten", None)),
-    ("gemeenten!A1:B2", ("gemeenten", "A1:B2")),
-    ("'Taak stelling'!A:C", ("Taak stelling", "A:C")),
-    ("'Gravenhage ''s-'", ("Gravenhage 's-", None)),
-    ("'it''s'!B2", ("it's", "B2")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("'gemeenten'", ("gemeenten", None)),
+        ("gemeenten!A1:B2", ("gemeenten", "A1:B2")),
+        ("'Taak stelling'!A:C", ("Taak stelling", "A:C")),
+        ("'Gravenhage ''s-'", ("Gravenhage 's-", None)),
+        ("'it''s'!B2", ("it's", "B2")),
+    ],
+)
 def test_fake_splits_ranges_like_google(text: str, expected: tuple[str, str | None]) -> None:
     assert split_range(text) == expected

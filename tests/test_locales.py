@@ -42,7 +42,5 @@ def test_placeholders_and_tags_match(lang: str) -> None:
         for source, text in _pairs(message):
             if not text:
                 continue  # reported by the completeness test
-            assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), (
-                source
-            )
+            assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), source
             assert sorted(TAG.findall(source)) == sorted(TAG.findall(text)), source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from bot.broadcast import Broadcaster, Pacer
 from bot.jobs import Pushes
 from bot.reminders import Planner, lead_for, weekly_slot
 from bot.services import Services
-from bot.store import SENT, Key, Store, Subscription
+from bot.store import SENT, Broadcast, Key, Store, Subscription
 from engine.model import (
     Deadline,
     LadderDecision,
@@ -31,8 +32,15 @@ ADMIN, COORD, GONE = 4242, 77, 55
 H1, H2 = Period(2024, 1), Period(2024, 2)
 
 
-def _record(name: str, provincie: str, regio: str, taak: int, saldo: int,
-            housed: dict[date, int], decisions: tuple[LadderDecision, ...] = ()):
+def _record(
+    name: str,
+    provincie: str,
+    regio: str,
+    taak: int,
+    saldo: int,
+    housed: dict[date, int],
+    decisions: tuple[LadderDecision, ...] = (),
+):
     rec = MunicipalityRecord(Municipality(name, provincie, regio))
     rec.figures[H1] = PeriodFigures(name, H1, taak, saldo)
     rec.figures[H2] = PeriodFigures(name, H2, taak, 0)
@@ -45,18 +53,38 @@ def _record(name: str, provincie: str, regio: str, taak: int, saldo: int,
 def dataset() -> DataSet:
     """Haaglanden (Delft behind, Rijswijk on schedule), Leiden, and Utrecht's Leusden at step 3."""
     records = [
-        _record("Delft", "Zuid-Holland", "Haaglanden", 100, 20,
-                {date(2024, 3, 1): 30, date(2024, 4, 1): 40, date(2024, 7, 1): 100}),
-        _record("Rijswijk", "Zuid-Holland", "Haaglanden", 50, 0,
-                {date(2024, 3, 1): 40, date(2024, 7, 1): 50}),
+        _record(
+            "Delft",
+            "Zuid-Holland",
+            "Haaglanden",
+            100,
+            20,
+            {date(2024, 3, 1): 30, date(2024, 4, 1): 40, date(2024, 7, 1): 100},
+        ),
+        _record(
+            "Rijswijk",
+            "Zuid-Holland",
+            "Haaglanden",
+            50,
+            0,
+            {date(2024, 3, 1): 40, date(2024, 7, 1): 50},
+        ),
         _record("Leiden", "Zuid-Holland", "Holland Rijnland", 80, 0, {date(2024, 3, 1): 50}),
-        _record("Leusden", "Utrecht", "Amersfoort", 40, 0, {date(2024, 3, 1): 5},
-                (LadderDecision("Leusden", date(2024, 1, 15), Trede("3")),)),
+        _record(
+            "Leusden",
+            "Utrecht",
+            "Amersfoort",
+            40,
+            0,
+            {date(2024, 3, 1): 5},
+            (LadderDecision("Leusden", date(2024, 1, 15), Trede("3")),),
+        ),
     ]
     return DataSet(
         records={r.name: r for r in records},
-        deadlines=[Deadline(date(2024, 5, 15), "overleg", "Bestuurlijk overleg Haaglanden",
-                            "Haaglanden")],
+        deadlines=[
+            Deadline(date(2024, 5, 15), "overleg", "Bestuurlijk overleg Haaglanden", "Haaglanden")
+        ],
         users=[User(COORD, "Coördinator", "coordinator", "Haaglanden")],
         loaded_at=datetime(2024, 1, 1),
     )
@@ -134,24 +162,31 @@ def test_reminders_fire_at_the_right_moments_across_half_a_year() -> None:
         (date(2024, 7, 3), "auto:huurcontracten:1", "2024-07-04"),
     ]
     assert sorted(got) == expected
-    assert {k.scope for _, k in sent} == {"regio:Haaglanden"} and {k.chat_id for _, k in sent} == {1}
+    assert {k.scope for _, k in sent} == {"regio:Haaglanden"} and {k.chat_id for _, k in sent} == {
+        1
+    }
 
 
 def test_pva_term_of_a_municipality_at_step_3() -> None:
     sent = simulate(dataset(), [sub(2, "gemeente", "Leusden")], half_year(end=date(2024, 2, 29)))
     pva = [(day, k.kind) for day, k in sent if "pva" in k.kind]
-    assert pva == [(date(2024, 1, 29), "auto:pva:14"), (date(2024, 2, 5), "auto:pva:7"),
-                   (date(2024, 2, 11), "auto:pva:1")]  # decision 15 Jan + 4 weeks = 12 Feb
+    assert pva == [
+        (date(2024, 1, 29), "auto:pva:14"),
+        (date(2024, 2, 5), "auto:pva:7"),
+        (date(2024, 2, 11), "auto:pva:1"),
+    ]  # decision 15 Jan + 4 weeks = 12 Feb
 
 
 def test_downtime_collapses_missed_windows_into_one_catch_up() -> None:
     days = [d for d in half_year() if not date(2024, 3, 10) <= d <= date(2024, 3, 29)]
     sent = simulate(dataset(), [sub(1, "regio", "Haaglanden")], days)
     april = sorted((day, k.kind) for day, k in sent if k.due == "2024-04-01")
-    assert april == [(date(2024, 3, 30), "auto:checkpoint:7"),
-                     (date(2024, 3, 30), "auto:publicatie:7"),
-                     (date(2024, 3, 31), "auto:checkpoint:1"),
-                     (date(2024, 3, 31), "auto:publicatie:1")]
+    assert april == [
+        (date(2024, 3, 30), "auto:checkpoint:7"),
+        (date(2024, 3, 30), "auto:publicatie:7"),
+        (date(2024, 3, 31), "auto:checkpoint:1"),
+        (date(2024, 3, 31), "auto:publicatie:1"),
+    ]
 
 
 def test_down_until_after_the_deadline_sends_nothing_late() -> None:
@@ -161,8 +196,11 @@ def test_down_until_after_the_deadline_sends_nothing_late() -> None:
 
 
 def test_one_message_per_chat_however_many_scopes() -> None:
-    subs = [sub(3, "provincie", "Zuid-Holland"), sub(3, "gemeente", "Delft"),
-            sub(4, "gemeente", "Leiden")]
+    subs = [
+        sub(3, "provincie", "Zuid-Holland"),
+        sub(3, "gemeente", "Delft"),
+        sub(4, "gemeente", "Leiden"),
+    ]
     messages = Planner(dataset(), date(2024, 3, 18)).reminders(subs, LEADS)
     assert [m.chat_id for m in messages] == [3, 4]
     assert {k.scope for k in messages[0].keys} == {"provincie:Zuid-Holland", "gemeente:Delft"}
@@ -198,7 +236,8 @@ def test_weekly_overview_shows_changes_since_last_week() -> None:
 
 def test_stale_data_says_its_age() -> None:
     (m,) = Planner(dataset(), date(2024, 3, 18), stale_seconds=7300).reminders(
-        [sub(1, "regio", "Haaglanden")], LEADS)
+        [sub(1, "regio", "Haaglanden")], LEADS
+    )
     assert "de sheet kon niet worden ververst; deze gegevens zijn 2 uur oud" in m.text
 
 
@@ -238,8 +277,15 @@ def make_pushes(path: Path, t: FakeTime, rec: Recorder, data: DataSet) -> Pushes
     store = Store(path, clock=lambda: t.now.timestamp(), stale_after=900)
     services = Services(cache=FakeCache(data), admins=frozenset({ADMIN}))
     pacer = Pacer(clock=t.clock, sleep=t.sleep)
-    return Pushes(store, services, Broadcaster(rec, pacer), leads=LEADS,
-                  weekly=(0, time(8, 30)), tz=TZ, now=t.wall)
+    return Pushes(
+        store,
+        services,
+        Broadcaster(rec, pacer),
+        leads=LEADS,
+        weekly=(0, time(8, 30)),
+        tz=TZ,
+        now=t.wall,
+    )
 
 
 async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
@@ -282,8 +328,11 @@ async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
     assert all(status == SENT for _, status, _ in rows)
     assert len({k for k, _, _ in rows}) == len(rows)
     assert {(k.chat_id, k.kind) for k, _, _ in rows if k.due == "2024-04-01"} == {
-        (c, f"auto:{kind}:{lead}") for c in (1, 3) for kind in ("checkpoint", "publicatie")
-        for lead in (14, 7, 1)}
+        (c, f"auto:{kind}:{lead}")
+        for c in (1, 3)
+        for kind in ("checkpoint", "publicatie")
+        for lead in (14, 7, 1)
+    }
     assert crashed in {k for k, _, _ in rows}
     assert (date(2024, 3, 30), 1) in days  # the window-7 reminder came on return
     assert not [c for _, c, _ in rec.sent if c == 2]
@@ -296,8 +345,10 @@ async def test_a_crashed_pending_send_is_retried_once_it_is_stale(tmp_path: Path
     rec = Recorder(t)
     pushes = make_pushes(path, t, rec, data)
     pushes.store.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
-    keys = [Key(f"auto:{k}:14", "regio:Haaglanden", "2024-04-01", 1)
-            for k in ("checkpoint", "publicatie")]
+    keys = [
+        Key(f"auto:{k}:14", "regio:Haaglanden", "2024-04-01", 1)
+        for k in ("checkpoint", "publicatie")
+    ]
     assert pushes.store.claim(keys)  # claimed, then the process died
     await pushes.remind_tick()
     assert rec.sent == []  # another process might still be sending it
@@ -324,7 +375,45 @@ async def test_weekly_push_once_per_week_with_catch_up(tmp_path: Path) -> None:
     assert [(d, c) for d, c, _ in rec.sent] == [(date(2024, 3, 4), 1)]
     t.now = datetime(2024, 3, 12, 7, 0, tzinfo=TZ)  # down on Monday 11 March, back Tuesday
     await pushes.catch_up()
-    assert [(d, c) for d, c, _ in rec.sent][1:] == [(date(2024, 3, 12), 1),
-                                                    (date(2024, 3, 12), 5)]
+    assert [(d, c) for d, c, _ in rec.sent][1:] == [(date(2024, 3, 12), 1), (date(2024, 3, 12), 5)]
     assert "geen verandering" in rec.sent[1][2]
     pushes.store.close()
+
+
+async def test_overlapping_ticks_and_a_stale_sheet(tmp_path: Path) -> None:
+    t = FakeTime(datetime(2024, 3, 18, 9, 0, tzinfo=TZ))
+    rec = Recorder(t)
+    pushes = make_pushes(tmp_path / "o.sqlite", t, rec, dataset())
+    pushes.services.cache = FakeCache(dataset(), stale=True, age=3 * 86400)
+    for chat in (1, 2, 3):
+        pushes.store.subscribe(chat, "regio", "Haaglanden", ADMIN, "nl")
+    first, second = await asyncio.gather(pushes.remind_tick(), pushes.remind_tick())
+    assert sorted(c for _, c, _ in rec.sent) == [1, 2, 3]  # each chat once
+    assert len(first.sent) + len(second.sent) == 3
+    assert first.skipped + second.skipped + len(first.sent) + len(second.sent) >= 3
+    assert all("deze gegevens zijn 3 dagen oud" in text for _, _, text in rec.sent)
+    pushes.store.close()
+
+
+async def test_a_manual_reminder_survives_a_crash_and_reports_once(tmp_path: Path) -> None:
+    t = FakeTime(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))
+    rec = Recorder(t)
+    pushes = make_pushes(tmp_path / "m.sqlite", t, rec, dataset())
+    store = pushes.store
+    bid = store.create_broadcast(
+        Broadcast(0, 9, ADMIN, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04", "Let op",
+                  (1, 2, 3))
+    )  # fmt: skip
+    assert store.move_broadcast(bid, "preview", "confirmed")
+    crashed = Key("manual:huurcontracten", "Zuid-Holland", f"2024-07-04#{bid}", 2)
+    assert store.claim([crashed])  # the previous process died while sending to chat 2
+    await asyncio.gather(pushes.catch_up(), pushes.resume_broadcasts())  # start-up races a tick
+    assert sorted(c for _, c, _ in rec.sent) == [1, 3]
+    assert store.unfinished_broadcasts() == [bid]  # chat 2 unresolved: no report yet
+    t.now += timedelta(minutes=16)
+    await pushes.hourly()
+    await pushes.hourly()
+    assert sorted(c for _, c, _ in rec.sent) == [1, 2, 3, 9]
+    assert "3 gesprekken: 3 afgeleverd, 0 mislukt, 0 geblokkeerd" in rec.sent[-1][2]
+    assert store.unfinished_broadcasts() == []
+    store.close()

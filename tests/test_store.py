@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import BLOCKED, FAILED, MIGRATIONS, PENDING, SENT, Key, Store, StoreError
+from bot.store import (
+    BLOCKED,
+    FAILED,
+    MIGRATIONS,
+    PENDING,
+    SENT,
+    Broadcast,
+    Key,
+    Store,
+    StoreError,
+)
 
 
 class Clock:
@@ -44,14 +54,17 @@ def test_old_file_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
     db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
-    db.execute("INSERT INTO subscriptions (chat_id, kind, scope, user_id, created_at) "
-               "VALUES (7, 'gemeente', 'Delft', 7, 0)")
+    db.execute(
+        "INSERT INTO subscriptions (chat_id, kind, scope, user_id, created_at) "
+        "VALUES (7, 'gemeente', 'Delft', 7, 0)"
+    )
     db.commit()
     db.close()
     store = Store(path)
     assert store.version == 2
     assert [s.scope for s in store.subscriptions(7)] == ["Delft"]  # data kept
-    assert store.create_broadcast(7, 7, "nl", "huurcontracten", "*", "2024-07-04", "t", [1]) == 1
+    draft = Broadcast(0, 7, 7, "nl", "huurcontracten", "*", "2024-07-04", "t", (1,))
+    assert store.create_broadcast(draft) == 1
     store.close()
     assert Store(path).version == 2  # reopening is a no-op
 
@@ -71,7 +84,9 @@ def test_subscriptions_follow_unfollow_and_blocking(store: Store) -> None:
     assert store.subscribe(42, "gemeente", "Leiden", 1, "en") is True
     assert store.subscribe(-100, "provincie", "Zuid-Holland", 1, "nl") is True
     assert [(s.kind, s.scope) for s in store.subscriptions(42)] == [
-        ("gemeente", "Leiden"), ("regio", "Haaglanden")]
+        ("gemeente", "Leiden"),
+        ("regio", "Haaglanden"),
+    ]
     assert store.unsubscribe(42, "gemeente", "Leiden") == 1
     assert store.deactivate_chat(42, "Forbidden: bot was blocked by the user") == 1
     assert store.subscriptions(42) == []
@@ -148,17 +163,23 @@ def test_two_processes_on_one_file_claim_each_key_once(tmp_path: Path) -> None:
 
 
 def test_weekly_figures_replace_last_week(store: Store) -> None:
-    store.save_figures(42, "2024-03-04", {"Delft": ("2024-I", 80, "2"), "Leiden": ("2024-I",
-                                                                                None, "0")})
+    store.save_figures(
+        42, "2024-03-04", {"Delft": ("2024-I", 80, "2"), "Leiden": ("2024-I", None, "0")}
+    )
     store.save_figures(42, "2024-03-11", {"Delft": ("2024-I", 89, "2")})
-    assert store.last_figures(42) == {"Delft": ("2024-I", 89, "2"), "Leiden": ("2024-I", None,
-                                                                                "0")}
+    assert store.last_figures(42) == {
+        "Delft": ("2024-I", 89, "2"),
+        "Leiden": ("2024-I", None, "0"),
+    }
     assert store.last_figures(43) == {}
 
 
 def test_a_broadcast_is_confirmed_once(store: Store) -> None:
-    bid = store.create_broadcast(42, 1, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04",
-                                 "<b>tekst</b>", [5, 3, 5])
+    bid = store.create_broadcast(
+        Broadcast(
+            0, 42, 1, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04", "<b>t</b>", (5, 3, 5)
+        )
+    )
     b = store.broadcast(bid)
     assert b is not None and b.recipients == (3, 5) and b.status == "preview"
     assert store.move_broadcast(bid, "preview", "confirmed") is True

@@ -46,18 +46,23 @@ class Bot:
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     data = dataset()
-    data.users += [User(LEIDEN_USER, "Leiden", "gemeente", "Leiden"),
-                   User(BLOCKER, "Rijswijk", "coordinator", "Haaglanden")]
+    data.users += [
+        User(LEIDEN_USER, "Leiden", "gemeente", "Leiden"),
+        User(BLOCKER, "Rijswijk", "coordinator", "Haaglanden"),
+    ]
     now = Now(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))  # before 09:00: start-up sends nothing
     async with FakeTelegramServer() as server:
-        settings = Settings({
-            "TAAKBOT_TELEGRAM_TOKEN": server.token,
-            "TAAKBOT_TELEGRAM_API_URL": server.base_url,
-            "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
-            "TAAKBOT_WEEKLY": "mon 08:30",
-        })
-        services = Services(cache=FakeCache(data), admins=frozenset({ADMIN}),
-                            fixed_today=date(2024, 6, 24))
+        settings = Settings(
+            {
+                "TAAKBOT_TELEGRAM_TOKEN": server.token,
+                "TAAKBOT_TELEGRAM_API_URL": server.base_url,
+                "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
+                "TAAKBOT_WEEKLY": "mon 08:30",
+            }
+        )
+        services = Services(
+            cache=FakeCache(data), admins=frozenset({ADMIN}), fixed_today=date(2024, 6, 24)
+        )
         app = build_application(settings, services)
         store = Store(settings["TAAKBOT_DB"], clock=now.stamp)
         pushes = install_jobs(app, settings, services, store=store, now=now)
@@ -81,8 +86,9 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
             store.close()
 
 
-async def say(b: Bot, text: str, user: int = ADMIN, chat: int | None = None,
-              replies: int = 1) -> list[SentMessage]:
+async def say(
+    b: Bot, text: str, user: int = ADMIN, chat: int | None = None, replies: int = 1
+) -> list[SentMessage]:
     chat = user if chat is None else chat
     before = len(b.server.sent_messages(chat))
     b.server.push_message(chat, text, user_id=user)
@@ -90,8 +96,9 @@ async def say(b: Bot, text: str, user: int = ADMIN, chat: int | None = None,
     return sent[before:]
 
 
-async def press(b: Bot, message: SentMessage, button: int, user: int = ADMIN,
-                replies: int = 1) -> list[SentMessage]:
+async def press(
+    b: Bot, message: SentMessage, button: int, user: int = ADMIN, replies: int = 1
+) -> list[SentMessage]:
     data = message.reply_markup["inline_keyboard"][0][button]["callback_data"]
     assert len(data.encode()) <= 64
     before = len(b.server.sent_messages(message.chat_id))

@@ -157,7 +157,7 @@ def _formatted(cell: Cell) -> Cell:
 
 def _classify(method: str, path: str) -> tuple[str, str]:
     """Return (kind, spreadsheet id) for a request; unknown routes are "other"."""
-    rest = path[len(API_PREFIX):] if path.startswith(API_PREFIX) else None
+    rest = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else None
     if method == "GET" and rest and rest.endswith("/values:batchGet"):
         return "batchGet", rest[: -len("/values:batchGet")]
     if method == "GET" and rest and "/" not in rest and ":" not in rest:
@@ -296,8 +296,11 @@ class FakeSheetsServer:
         kind, sid = _classify(request.method, path)
         query = parse_qs(request.query_string, keep_blank_values=True)
         with self._lock:
-            self.requests.append(RecordedRequest(
-                request.method, path, query, kind, request.headers.get("Authorization")))
+            self.requests.append(
+                RecordedRequest(
+                    request.method, path, query, kind, request.headers.get("Authorization")
+                )
+            )
             self.counts[kind] += 1
             down = self._down
             fault = self._take_fault(kind)
@@ -315,12 +318,16 @@ class FakeSheetsServer:
             return response
         return self._answer(kind, sid, query, f"{request.method} {path}")
 
-    def _answer(self, kind: str, sid: str, query: dict[str, list[str]],
-                what: str) -> web.Response:
+    def _answer(self, kind: str, sid: str, query: dict[str, list[str]], what: str) -> web.Response:
         if kind == "token":
             # google-auth's JWT-bearer grant: any assertion buys a token that lasts an hour.
-            return web.json_response({"access_token": f"fake-token-{self._tokens}",
-                                      "token_type": "Bearer", "expires_in": 3600})
+            return web.json_response(
+                {
+                    "access_token": f"fake-token-{self._tokens}",
+                    "token_type": "Bearer",
+                    "expires_in": 3600,
+                }
+            )
         if kind == "other":
             return google_error(404, f"Method not found: {what}")
         with self._lock:

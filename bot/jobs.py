@@ -1,0 +1,310 @@
+"""Scheduled pushes on PTB's JobQueue; the SQLite ledger, not the scheduler, remembers them.
+
+Jobs have fixed names and are replaced, never added twice; at start-up a catch-up run sends
+what fell due while the bot was down, and resumes confirmed manual reminders. Every send is
+claimed in the ledger first, so reruns, retries and a second process send nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, JobQueue
+
+from bot.app import POST_SEND
+from bot.broadcast import Broadcaster, Outgoing, Summary
+from bot.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
+from bot.services import Services
+from bot.settings import Settings
+from bot.store import BLOCKED, PENDING, SENT, Key, Store, Subscription
+from commands.i18n import gettext_for, ngettext_for
+from commands.reply import split_message
+from commands.roles import role_for
+from commands.subscriptions import BroadcastRequest
+from engine.state import DataSet
+
+log = logging.getLogger(__name__)
+
+PUSHES = "pushes"
+REMIND_TICK, WEEKLY_PUSH, CATCH_UP = "remind:tick", "weekly:push", "remind:catchup"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+SEND_FROM = time(9, 0)  # reminders go out from 09:00 local time, not at midnight
+TICK = timedelta(hours=1)  # hourly: a failed or crashed send is retried within the hour
+
+
+class Pushes:
+    """Weekly overviews, automatic reminders and confirmed manual reminders."""
+
+    def __init__(
+        self,
+        store: Store,
+        services: Services,
+        broadcaster: Broadcaster,
+        *,
+        leads: tuple[int, ...] = (14, 7, 1),
+        weekly: tuple[int, time] = (0, time(8, 30)),
+        tz: ZoneInfo = AMSTERDAM,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store, self.services, self.broadcaster = store, services, broadcaster
+        self.leads, self.weekly, self.tz = leads, weekly, tz
+        self.now = now or (lambda: datetime.now(self.tz))
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def today(self) -> date:
+        return self.services.fixed_today or self.now().date()
+
+    async def _data(self) -> tuple[DataSet | None, float | None]:
+        """The current data, or the last good copy with its age when the sheet is down."""
+        try:
+            data = await asyncio.to_thread(self.services.cache.get)
+        except Exception:
+            log.warning(
+                "Geen gegevens voor geplande berichten; volgende ronde opnieuw", exc_info=True
+            )
+            return None, None
+        cache = self.services.cache
+        return data, (cache.age_seconds if cache.stale else None)
+
+    def _allowed(self, planner: Planner, subs: list[Subscription]) -> list[Subscription]:
+        """Only what the subscriber's role still covers (roles change in the sheet)."""
+        out = []
+        for sub in subs:
+            role = role_for(sub.user_id, planner.data, self.services.admins)
+            members = planner.members(sub)
+            if role is not None and members and role.covers_area(planner.data, members):
+                out.append(sub)
+        return out
+
+    # -- jobs ------------------------------------------------------------------------------
+    async def remind_tick(self, context: Any = None) -> Summary | None:
+        if self.now().time() < SEND_FROM:
+            return None
+        data, stale = await self._data()
+        if data is None:
+            return None
+
+        def plan() -> list[Message]:
+            planner = Planner(data, self.today(), stale)
+            subs = self._allowed(planner, self.store.subscriptions())
+            return planner.reminders(subs, self.leads, self.store.is_settled)
+
+        return await self._push(await asyncio.to_thread(plan))
+
+    async def weekly_push(self, context: Any = None) -> Summary | None:
+        """This week's overview to every chat that has not had it (also after downtime)."""
+        weekday, at = self.weekly
+        now = self.now()
+        slot = weekly_slot(now.date(), weekday)
+        if now < datetime.combine(slot, at, self.tz):
+            slot -= timedelta(days=7)
+        cutoff = datetime.combine(slot, at, self.tz).timestamp()
+        data, stale = await self._data()
+        if data is None:
+            return None
+
+        def compose() -> list[Message]:
+            planner = Planner(data, self.today(), stale)
+            subs = [
+                s
+                for s in self._allowed(planner, self.store.subscriptions())
+                if s.created_at < cutoff
+            ]  # a chat that followed later waits a week
+            out = []
+            for chat_id, chat_subs in by_chat(subs).items():
+                if not self.store.is_settled(Key(WEEKLY, "*", slot.isoformat(), chat_id)):
+                    out.append(planner.weekly(chat_subs, slot, self.store.last_figures(chat_id)))
+            return out
+
+        def remember(m: Message) -> None:
+            self.store.save_figures(m.chat_id, slot.isoformat(), m.figures)
+
+        return await self._push(await asyncio.to_thread(compose), remember)
+
+    async def catch_up(self, context: Any = None) -> None:
+        """Start-up: whatever fell due while the bot was down, each at most once."""
+        for step in (self.remind_tick, self.weekly_push):
+            try:
+                await step()
+            except Exception:
+                log.exception("Inhaalronde %s mislukt", step.__name__)
+        await self.resume_broadcasts()
+
+    # -- manual reminders ------------------------------------------------------------------
+    async def post_send(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Any
+    ) -> None:
+        """The POST_SEND hook: carry out a confirmed /herinnering after the reply went out."""
+        if isinstance(reply.action, BroadcastRequest):
+            coro = self.run_broadcast(reply.action.broadcast_id)
+            # PTB's create_task: Application.stop() waits for it before the bot shuts down.
+            self.track(context.application.create_task(coro, name="herinnering"))
+
+    def track(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def idle(self) -> None:
+        """Wait for background broadcasts (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def run_broadcast(self, bid: int) -> Summary | None:
+        b = self.store.broadcast(bid)
+        if b is None or b.status != "confirmed":
+            return None
+        kind, due = f"manual:{b.soort}", f"{b.due}#{b.id}"
+        keys = [Key(kind, b.scope, due, chat) for chat in b.recipients]
+        todo = [
+            Message(k.chat_id, b.text, (k,), b.lang) for k in keys if not self.store.is_settled(k)
+        ]
+        summary = await self._push(todo)
+        counts = Counter(status for key, status, _ in self.store.ledger(kind) if key.due == due)
+        _, ngettext = gettext_for(b.lang), ngettext_for(b.lang)
+        report = ngettext(
+            "Herinnering verstuurd naar {n} gesprek: {sent} afgeleverd, "
+            "{failed} mislukt, {blocked} geblokkeerd.",
+            "Herinnering verstuurd naar {n} gesprekken: {sent} afgeleverd, "
+            "{failed} mislukt, {blocked} geblokkeerd.",
+            len(keys),
+        ).format(n=len(keys), sent=counts[SENT], failed=counts["failed"], blocked=counts[BLOCKED])
+        if counts[BLOCKED]:
+            report += " " + _("Wie de bot blokkeerde of verwijderde, volgt niets meer.")
+        if counts[PENDING]:  # still being sent, or a crashed send: a later tick finishes it
+            return summary
+        if self.store.move_broadcast(bid, "confirmed", "done", report):  # reported once
+            await self.broadcaster.run([Outgoing(b.chat_id, [report])])
+        return summary
+
+    async def resume_broadcasts(self) -> None:
+        """Confirmed manual reminders not yet reported (a restart, a crash mid-send)."""
+        for bid in self.store.unfinished_broadcasts():
+            await self.run_broadcast(bid)
+
+    async def hourly(self, context: Any = None) -> None:
+        await self.remind_tick()
+        await self.resume_broadcasts()
+
+    # -- sending ---------------------------------------------------------------------------
+    async def _push(
+        self, messages: list[Message], after_sent: Callable[[Message], None] | None = None
+    ) -> Summary:
+        """Claim, send paced, settle: the ledger row is 'pending' before the first byte goes."""
+        items = [Outgoing(m.chat_id, split_message(m.text), m.keys) for m in messages]
+        by_key = {m.keys[0]: m for m in messages}
+
+        def claim(item: Outgoing) -> bool:
+            return self.store.claim(item.keys)
+
+        def settle(item: Outgoing, status: str, error: str | None) -> None:
+            self.store.settle(item.keys, status, error)
+            if status == BLOCKED:
+                self.store.deactivate_chat(item.chat_id, error or "blocked")
+                log.info("Chat %s blokkeert de bot; abonnementen gestopt", item.chat_id)
+            elif status == SENT and after_sent is not None:
+                after_sent(by_key[item.keys[0]])
+
+        summary = await self.broadcaster.run(items, settle, claim)
+        if items:
+            log.info(
+                "%d verzonden, %d mislukt, %d geblokkeerd, %d×429 in %.1fs",
+                len(summary.sent),
+                len(summary.failed),
+                len(summary.blocked),
+                summary.retries_429,
+                summary.elapsed,
+            )
+        return summary
+
+
+def sender(bot: Bot) -> Callable[[int, str], Coroutine[Any, Any, Any]]:
+    async def send(chat_id: int, text: str) -> Any:
+        return await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    return send
+
+
+def replace_job(jq: JobQueue, name: str, schedule: Callable[[], Any]) -> None:
+    """A job name exists at most once: remove the old one before scheduling anew."""
+    for job in jq.get_jobs_by_name(name):
+        job.schedule_removal()
+    schedule()
+
+
+def install_jobs(
+    app: Application,
+    settings: Settings,
+    services: Services,
+    *,
+    store: Store | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> Pushes:
+    """Open the store, wire the commands and the POST_SEND hook, and (re)build the jobs."""
+    import commands.subscriptions  # noqa: F401  registers /volg, /ontvolg, /mijn, /herinnering
+
+    store = store or Store(settings["TAAKBOT_DB"])
+    leads, weekly, tz = (
+        settings["TAAKBOT_REMINDER_DAYS"],
+        settings["TAAKBOT_WEEKLY"],
+        settings["TAAKBOT_TIMEZONE"],
+    )
+    broadcaster = Broadcaster(sender(app.bot), on_migrate=store.migrate_chat)
+    pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
+    services.extras.update(store=store, weekly=weekly, reminder_days=leads)
+    app.bot_data[PUSHES] = pushes
+    app.bot_data[POST_SEND] = pushes.post_send
+    jq = app.job_queue
+    if jq is None:
+        raise RuntimeError("JobQueue ontbreekt: installeer python-telegram-bot[job-queue]")
+    late = {"misfire_grace_time": None, "coalesce": True}  # run late rather than never
+    replace_job(
+        jq,
+        REMIND_TICK,
+        lambda: jq.run_repeating(
+            pushes.hourly, interval=TICK, first=TICK, name=REMIND_TICK, job_kwargs=late
+        ),
+    )
+    weekday, at = weekly
+    replace_job(
+        jq,
+        WEEKLY_PUSH,
+        lambda: jq.run_daily(
+            pushes.weekly_push,
+            time=at.replace(tzinfo=tz),
+            days=((weekday + 1) % 7,),
+            name=WEEKLY_PUSH,
+            job_kwargs=late,
+        ),
+    )  # PTB counts days from Sunday = 0
+    replace_job(
+        jq,
+        CATCH_UP,
+        lambda: jq.run_once(pushes.catch_up, when=1.0, name=CATCH_UP, job_kwargs=late),
+    )
+    _close_on_shutdown(app, pushes)
+    return pushes
+
+
+def _close_on_shutdown(app: Application, pushes: Pushes) -> None:
+    previous = app.post_shutdown
+
+    async def post_shutdown(application: Application) -> None:
+        await pushes.idle()
+        pushes.store.close()
+        if previous is not None:
+            await previous(application)
+
+    app.post_shutdown = post_shutdown

@@ -1,0 +1,318 @@
+"""What is due to whom today, and its text: a pure function of the data, the date and the ledger.
+
+Jobs call it with the real date; tests drive it over simulated days. Every reminder carries the
+ledger keys it settles, one per followed scope, so a chat gets one message per day however many
+scopes it follows, and never the same reminder twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.store import Key, Subscription
+from commands.common import footer, members_of
+from commands.context import Ctx
+from engine.arithmetic import minimum_mid, remaining
+from engine.calendar import CHECKPOINT, CONTRACTS, LAST_TERM, PUBLICATION, PVA
+from engine.model import Deadline
+from engine.periods import Period, checkpoint_kind
+from engine.state import DataSet
+from engine.status import Status, resolve_opgave, status_on
+from sheets.names import NameIndex
+
+WEEKLY = "weekly"
+# What a province user types after /herinnering → the calendar's deadline kind.
+SOORTEN: dict[str, str] = {
+    "huurcontracten": CONTRACTS,
+    "contracten": CONTRACTS,
+    "toets": CHECKPOINT,
+    "checkpoint": CHECKPOINT,
+    "publicatie": PUBLICATION,
+    "taakstelling": PUBLICATION,
+    "pva": PVA,
+    "last": LAST_TERM,
+}
+
+
+@dataclass(slots=True)
+class Message:
+    """One text for one chat and the ledger rows its delivery settles."""
+
+    chat_id: int
+    text: str
+    keys: tuple[Key, ...]
+    lang: str = "nl"
+    figures: dict[str, tuple[str, int | None, str]] = field(default_factory=dict)  # weekly
+
+
+def lead_for(deadline: date, today: date, leads: Iterable[int]) -> int | None:
+    """The reminder window `today` lies in: the smallest lead L with deadline − L ≤ today.
+
+    Missed windows collapse into the current one, so a bot that was down sends one catch-up
+    reminder, not three. Nothing once the deadline has come (unless lead 0 is configured).
+    """
+    if today > deadline:
+        return None
+    fitting = [
+        lead for lead in leads
+        if deadline - timedelta(days=lead) <= today and (today < deadline or lead == 0)
+    ]  # fmt: skip
+    return min(fitting) if fitting else None
+
+
+def scope_key(sub: Subscription) -> str:
+    """'regio:Haaglanden': Utrecht is both a gemeente and a provincie."""
+    return f"{sub.kind}:{sub.scope}"
+
+
+class Planner:
+    """Per call: one Status per municipality and one Ctx per language, shared by every chat."""
+
+    def __init__(self, data: DataSet, today: date, stale_seconds: float | None = None) -> None:
+        self.data, self.today, self.stale = data, today, stale_seconds
+        self._status: dict[str, Status] = {}
+        self._ctx: dict[str, Ctx] = {}
+        self._names = NameIndex([])  # the planner never resolves typed names
+
+    def status(self, name: str) -> Status:
+        if name not in self._status:
+            self._status[name] = status_on(self.data, name, self.today)
+        return self._status[name]
+
+    def ctx(self, lang: str) -> Ctx:
+        if lang not in self._ctx:
+            self._ctx[lang] = Ctx(
+                self.data, self.today, 0, None, lang, names=self._names, stale_seconds=self.stale
+            )
+        return self._ctx[lang]
+
+    def members(self, sub: Subscription) -> list[str]:
+        return [
+            g for g in members_of(self.ctx("nl"), sub.kind, sub.scope) if g in self.data.records
+        ]
+
+    # -- automatic reminders ---------------------------------------------------------------
+    def reminders(
+        self,
+        subs: Iterable[Subscription],
+        leads: Iterable[int],
+        settled: Callable[[Key], bool] = lambda key: False,
+    ) -> list[Message]:
+        """Every chat's due, unsettled reminders, merged into one message per chat."""
+        leads = tuple(leads)
+        out = []
+        for chat_id, chat_subs in by_chat(subs).items():
+            groups: dict[tuple[date, str, int], _Group] = {}
+            for sub in chat_subs:
+                for name in self.members(sub):
+                    for d in self.status(name).deadlines:
+                        lead = lead_for(d.date, self.today, leads)
+                        if lead is None:
+                            continue
+                        key = Key(
+                            f"auto:{d.kind}:{lead}", scope_key(sub), d.date.isoformat(), chat_id
+                        )
+                        if settled(key):
+                            continue
+                        group = groups.setdefault((d.date, d.kind, lead), _Group(d.date, d.kind))
+                        group.add(key, d, name)
+            if groups:
+                lang = chat_subs[0].lang
+                text = self.reminder_text(lang, sorted(groups.values(), key=_Group.order))
+                keys = tuple(k for g in groups.values() for k in sorted(g.keys))
+                out.append(Message(chat_id, text, keys, lang))
+        return out
+
+    def reminder_text(self, lang: str, groups: list[_Group], manual: bool = False) -> str:
+        ctx = self.ctx(lang)
+        _, f, e = ctx._, ctx.fmt, ctx.e
+        title = _("Herinnering van de provincie") if manual else _("Herinnering")
+        lines = [f"⏰ <b>{title}</b>"]
+        for g in groups:
+            days = (g.date - self.today).days
+            when = (
+                _("vandaag")
+                if days == 0
+                else ctx.ngettext("over {n} dag", "over {n} dagen", days).format(n=days)
+            )
+            for desc in g.descriptions.values():
+                lines.append(f"\n<b>{f.date(g.date)}</b> ({when}): {e(f.reason(desc))}")
+            if g.kind not in (CHECKPOINT, CONTRACTS, PUBLICATION):
+                lines.append(_("Geldt voor: {names}").format(names=e(", ".join(sorted(g.names)))))
+            behind = [
+                line
+                for name in sorted(g.names)
+                if (line := self.behind_line(ctx, name, g.kind, g.date))
+            ]
+            if behind:
+                lines.append(_("Nog niet op koers:"))
+                lines += [f"• {line}" for line in behind]
+        peil = self.data.latest_peildatum(self.today)
+        note = footer(ctx, peil)
+        return "\n".join(lines) + ("\n\n" + note if note else "")
+
+    def behind_line(self, ctx: Ctx, name: str, kind: str, when: date) -> str | None:
+        """The pointed part: how many a municipality still has to house for this deadline."""
+        period = _period_of(kind, when)
+        rec = self.data.records[name]
+        if period is None or (opg := resolve_opgave(self.data, rec, period)) is None:
+            return None
+        snap = rec.latest_snapshot(period, self.today)
+        if snap is None:
+            return None
+        policy, rule = self.data.policy_for(name, period)
+        realised = policy.realised_base(snap)
+        left = remaining(opg.opgave, realised)
+        _, f, e = ctx._, ctx.fmt, ctx.e
+        if checkpoint_kind(when) == "tussentijds" and kind == CHECKPOINT:
+            minimum = minimum_mid(opg.opgave)
+            if realised >= minimum * rule.mid_factor:
+                return None
+            return _(
+                "<b>{name}</b>: niet op schema — {realised} gehuisvest, minimum {minimum}; "
+                "nog {left} te huisvesten"
+            ).format(
+                name=e(name),
+                realised=f.num(realised),
+                minimum=f.num(minimum),
+                left=f"<b>{f.num(left)}</b>",
+            )
+        if left <= 0:
+            return None
+        return _(
+            "<b>{name}</b>: nog {left} te huisvesten voor de opgave van {opgave} "
+            "({realised} gehuisvest per {date})"
+        ).format(
+            name=e(name),
+            left=f"<b>{f.num(left)}</b>",
+            opgave=f.num(opg.opgave),
+            realised=f.num(realised),
+            date=f.date(snap.peildatum),
+        )
+
+    # -- manual reminders ------------------------------------------------------------------
+    def manual(self, kind: str, members: Iterable[str], lang: str) -> tuple[str, date] | None:
+        """The text for the next deadline of `kind` among `members`, or None if there is none."""
+        found: dict[date, _Group] = {}
+        for name in members:
+            for d in self.status(name).deadlines:
+                if d.kind == kind:
+                    found.setdefault(d.date, _Group(d.date, d.kind)).add(None, d, name)
+        if not found:
+            return None
+        first = found[min(found)]
+        return self.reminder_text(lang, [first], manual=True), first.date
+
+    # -- weekly overview -------------------------------------------------------------------
+    def weekly(
+        self,
+        chat_subs: list[Subscription],
+        slot: date,
+        last: dict[str, tuple[str, int | None, str]],
+    ) -> Message:
+        """One chat's overview of everything it follows, with changes since the last one."""
+        lang = chat_subs[0].lang
+        ctx = self.ctx(lang)
+        _, f, e = ctx._, ctx.fmt, ctx.e
+        lines = [_("📊 <b>Weekoverzicht</b> — {date}").format(date=f.date(slot))]
+        figures: dict[str, tuple[str, int | None, str]] = {}
+        peil = None
+        for sub in sorted(chat_subs, key=lambda s: (s.kind != "provincie", s.kind, s.scope)):
+            names = [g for g in self.members(sub) if g not in figures]
+            if not names:
+                continue
+            if sub.kind != "gemeente":
+                lines.append(f"\n<b>{e(sub.scope)}</b> ({_(sub.kind)})")
+            for name in names:
+                st = self.status(name)
+                figures[name] = (st.period.label, st.realised, st.trede.code)
+                lines.append("• " + self._weekly_line(ctx, st, last.get(name)))
+                if st.snapshot and (peil is None or st.snapshot.peildatum > peil):
+                    peil = st.snapshot.peildatum
+        if not last:
+            lines.append(
+                "\n"
+                + _(
+                    "Dit is het eerste overzicht; vanaf volgende week staan de "
+                    "veranderingen erbij."
+                )
+            )
+        note = footer(ctx, peil)
+        text = "\n".join(lines) + ("\n\n" + note if note else "")
+        chat_id = chat_subs[0].chat_id
+        return Message(
+            chat_id, text, (Key(WEEKLY, "*", slot.isoformat(), chat_id),), lang, figures
+        )
+
+    def _weekly_line(self, ctx: Ctx, st: Status, before: tuple | None) -> str:
+        _, f, e = ctx._, ctx.fmt, ctx.e
+        text = f"<b>{e(st.rec.name)}</b>: "
+        if st.realised is None or st.opgave is None:
+            text += _("geen cijfers voor {period}").format(period=st.period.label)
+        else:
+            text += _("{realised} van {opgave} gehuisvest ({pct})").format(
+                realised=f.num(st.realised),
+                opgave=f.num(st.opgave.opgave),
+                pct=f.pct(st.pct_opgave, with_label=False),
+            )
+            if before and before[0] == st.period.label and before[1] is not None:
+                delta = st.realised - before[1]
+                text += " " + (
+                    _("(+{n} sinds vorige week)").format(n=f.num(delta))
+                    if delta > 0
+                    else _("(geen verandering)")
+                    if delta == 0
+                    else _("(−{n} sinds vorige week)").format(n=f.num(-delta))
+                )
+        text += " · " + _("trede {code}").format(code=st.trede.code)
+        if before and before[2] != st.trede.code:
+            text += " " + _("(was {code})").format(code=before[2])
+        if st.op_schema is False:
+            text += " — " + _("niet op schema, nog {n}").format(n=f.num(st.nog_te_huisvesten))
+        return text
+
+
+@dataclass(slots=True)
+class _Group:
+    """Deadlines of one kind on one date, with the municipalities they concern."""
+
+    date: date
+    kind: str
+    keys: set[Key] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    descriptions: dict[str, object] = field(default_factory=dict)
+
+    def add(self, key: Key | None, d: Deadline, name: str) -> None:
+        if key is not None:
+            self.keys.add(key)
+        self.names.add(name)
+        self.descriptions.setdefault(str(d.description), d.description)
+
+    def order(self) -> tuple[date, str]:
+        return self.date, self.kind
+
+
+def _period_of(kind: str, when: date) -> Period | None:
+    """The period whose figures a checkpoint or contract cutoff is about."""
+    if kind == CHECKPOINT:
+        mode = checkpoint_kind(when)
+        if mode == "tussentijds":
+            return Period.containing(when)
+        return Period.of_peildatum(when) if mode else None
+    if kind == CONTRACTS:  # a few days after the period it closes (4 July for the first half)
+        return Period.containing(when - timedelta(days=14))
+    return None
+
+
+def by_chat(subs: Iterable[Subscription]) -> dict[int, list[Subscription]]:
+    out: dict[int, list[Subscription]] = {}
+    for sub in subs:
+        out.setdefault(sub.chat_id, []).append(sub)
+    return out
+
+
+def weekly_slot(now_day: date, weekday: int) -> date:
+    """The most recent weekly push date on or before `now_day` (weekday 0 = Monday)."""
+    return now_day - timedelta(days=(now_day.weekday() - weekday) % 7)

@@ -1,0 +1,328 @@
+"""SQLite state that outlives the process: subscriptions, the send ledger, weekly figures.
+
+The ledger is what makes pushes exactly-once: a row keyed by (kind, scope, due, chat) is claimed
+('pending') before anything is sent and settled ('sent', 'failed', 'blocked') afterwards, under a
+UNIQUE constraint, so a restart, a second process or a retried job cannot send the same thing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
+
+# Each entry moves the schema one version up; PRAGMA user_version records how far a file is.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE subscriptions (
+        chat_id INTEGER NOT NULL, kind TEXT NOT NULL, scope TEXT NOT NULL,
+        user_id INTEGER NOT NULL,  -- who subscribed: their role is checked again at push time
+        lang TEXT NOT NULL DEFAULT 'nl', active INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL, stopped_reason TEXT,
+        PRIMARY KEY (chat_id, kind, scope)
+    );
+    CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, scope TEXT NOT NULL, due TEXT NOT NULL, chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'blocked')),
+        attempts INTEGER NOT NULL DEFAULT 1, claimed_at REAL NOT NULL, settled_at REAL,
+        error TEXT,
+        UNIQUE (kind, scope, due, chat_id)
+    );
+    CREATE TABLE weekly_figures (
+        chat_id INTEGER NOT NULL, gemeente TEXT NOT NULL, period TEXT NOT NULL,
+        realised INTEGER, trede TEXT NOT NULL, week TEXT NOT NULL,
+        PRIMARY KEY (chat_id, gemeente)
+    );
+    """,
+    """
+    CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL,  -- the requester gets the report
+        lang TEXT NOT NULL DEFAULT 'nl', soort TEXT NOT NULL, scope TEXT NOT NULL,
+        due TEXT NOT NULL, text TEXT NOT NULL,
+        recipients TEXT NOT NULL,  -- JSON list of chat ids, fixed at preview time
+        status TEXT NOT NULL DEFAULT 'preview'
+            CHECK (status IN ('preview', 'confirmed', 'cancelled', 'done')),
+        created_at REAL NOT NULL, report TEXT
+    );
+    CREATE INDEX ledger_status ON ledger (status, claimed_at);
+    """,
+)
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used by this version of Taakbot."""
+
+
+class Key(NamedTuple):
+    """One ledger row's identity: what, for which scope, for which due date, to which chat."""
+
+    kind: str
+    scope: str
+    due: str
+    chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    chat_id: int
+    kind: str
+    scope: str
+    user_id: int
+    lang: str = "nl"
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """A manual reminder: previewed, then confirmed (or cancelled), then done."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    lang: str
+    soort: str
+    scope: str
+    due: str
+    text: str
+    recipients: tuple[int, ...]
+    status: str = "preview"
+
+
+class Store:
+    """Thread-safe: commands run in worker threads, jobs on the event loop."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        stale_after: float = 15 * 60,
+        max_attempts: int = 3,
+    ) -> None:
+        self.path, self.clock = str(path), clock
+        self.stale_after, self.max_attempts = stale_after, max_attempts
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout = 5000")
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self.migrate()
+
+    # -- schema ----------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Bring the file to the newest schema; the write lock makes a racing process wait."""
+        with self._lock:
+            while True:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    current = self.version
+                    if current > len(MIGRATIONS):
+                        raise StoreError(
+                            f"{self.path} heeft schemaversie {current}; deze Taakbot kent er "
+                            f"{len(MIGRATIONS)}. Werk Taakbot bij of kies een ander TAAKBOT_DB."
+                        )
+                    if current == len(MIGRATIONS):
+                        self._db.execute("COMMIT")
+                        return
+                    for statement in MIGRATIONS[current].split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {current + 1}")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _run(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._db.execute(sql, tuple(args))
+
+    # -- subscriptions ---------------------------------------------------------------------
+    def subscribe(self, chat_id: int, kind: str, scope: str, user_id: int, lang: str) -> bool:
+        """Follow a scope; True when it is new (or active again after a block)."""
+        with self._lock:
+            row = self._run(
+                "SELECT active FROM subscriptions WHERE chat_id=? AND kind=? AND scope=?",
+                (chat_id, kind, scope),
+            ).fetchone()
+            self._run(
+                "INSERT INTO subscriptions (chat_id, kind, scope, user_id, lang, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind, scope) DO UPDATE SET "
+                "active=1, stopped_reason=NULL, user_id=excluded.user_id, lang=excluded.lang",
+                (chat_id, kind, scope, user_id, lang, self.clock()),
+            )
+            return row is None or not row[0]
+
+    def unsubscribe(self, chat_id: int, kind: str | None = None, scope: str | None = None) -> int:
+        """Stop following one scope, or everything when no scope is given."""
+        if scope is None:
+            return self._run("DELETE FROM subscriptions WHERE chat_id=?", (chat_id,)).rowcount
+        return self._run(
+            "DELETE FROM subscriptions WHERE chat_id=? AND kind=? AND scope=?",
+            (chat_id, kind, scope),
+        ).rowcount
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        """Active subscriptions, of one chat or of all."""
+        sql = "SELECT chat_id, kind, scope, user_id, lang, created_at FROM subscriptions "
+        sql += "WHERE active=1" + (" AND chat_id=?" if chat_id is not None else "")
+        rows = self._run(
+            sql + " ORDER BY chat_id, kind, scope", () if chat_id is None else (chat_id,)
+        )
+        return [Subscription(*row) for row in rows.fetchall()]
+
+    def deactivate_chat(self, chat_id: int, reason: str) -> int:
+        """A chat that blocked or removed the bot gets nothing more until it follows again."""
+        return self._run(
+            "UPDATE subscriptions SET active=0, stopped_reason=? WHERE chat_id=? AND active=1",
+            (reason, chat_id),
+        ).rowcount
+
+    def migrate_chat(self, old: int, new: int) -> None:
+        """A group upgraded to a supergroup keeps its subscriptions under the new id."""
+        self._run("UPDATE OR IGNORE subscriptions SET chat_id=? WHERE chat_id=?", (new, old))
+
+    # -- ledger ----------------------------------------------------------------------------
+    def claim(self, keys: Iterable[Key]) -> bool:
+        """Claim every key or none: insert 'pending', or take over a crashed or failed row.
+
+        A 'pending' row older than `stale_after` seconds is taken to be from a process that
+        died mid-send; a 'failed' row is retried until `max_attempts`.
+        """
+        keys = list(keys)
+        now = self.clock()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for key in keys:
+                    if not self._claim_one(key, now):
+                        self._db.execute("ROLLBACK")
+                        return False
+                self._db.execute("COMMIT")
+                return True
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _claim_one(self, key: Key, now: float) -> bool:
+        cur = self._db.execute(
+            "INSERT INTO ledger (kind, scope, due, chat_id, status, claimed_at) "
+            "VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+            (*key, now),
+        )
+        if cur.rowcount == 1:
+            return True
+        cur = self._db.execute(
+            "UPDATE ledger SET status='pending', attempts=attempts+1, claimed_at=?, error=NULL "
+            "WHERE kind=? AND scope=? AND due=? AND chat_id=? AND ("
+            "(status='pending' AND claimed_at <= ?) OR (status='failed' AND attempts < ?))",
+            (now, *key, now - self.stale_after, self.max_attempts),
+        )
+        return cur.rowcount == 1
+
+    def settle(self, keys: Iterable[Key], status: str, error: str | None = None) -> None:
+        """Record how a claimed send ended."""
+        if status not in (SENT, FAILED, BLOCKED):
+            raise ValueError(status)
+        now = self.clock()
+        with self._lock:
+            self._db.executemany(
+                "UPDATE ledger SET status=?, settled_at=?, error=? "
+                "WHERE kind=? AND scope=? AND due=? AND chat_id=?",
+                [(status, now, error, *key) for key in keys],
+            )
+
+    def is_settled(self, key: Key) -> bool:
+        """True when the key needs no (further) send: done, blocked, busy or out of tries."""
+        row = self._run(
+            "SELECT status, attempts, claimed_at FROM ledger "
+            "WHERE kind=? AND scope=? AND due=? AND chat_id=?",
+            key,
+        ).fetchone()
+        if row is None:
+            return False
+        status, attempts, claimed = row
+        if status == PENDING:
+            return claimed > self.clock() - self.stale_after
+        return status != FAILED or attempts >= self.max_attempts
+
+    def ledger(self, kind_prefix: str = "") -> list[tuple[Key, str, int]]:
+        rows = self._run(
+            "SELECT kind, scope, due, chat_id, status, attempts FROM ledger "
+            "WHERE kind LIKE ? ORDER BY id",
+            (kind_prefix + "%",),
+        ).fetchall()
+        return [(Key(*r[:4]), r[4], r[5]) for r in rows]
+
+    # -- weekly figures --------------------------------------------------------------------
+    def last_figures(self, chat_id: int) -> dict[str, tuple[str, int | None, str]]:
+        """gemeente → (period, realised, trede) as last week's push showed them."""
+        rows = self._run(
+            "SELECT gemeente, period, realised, trede FROM weekly_figures WHERE chat_id=?",
+            (chat_id,),
+        ).fetchall()
+        return {g: (p, r, t) for g, p, r, t in rows}
+
+    def save_figures(
+        self, chat_id: int, week: str, figures: dict[str, tuple[str, int | None, str]]
+    ) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO weekly_figures (chat_id, gemeente, period, realised, trede, week) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, gemeente) DO UPDATE SET "
+                "period=excluded.period, realised=excluded.realised, trede=excluded.trede, "
+                "week=excluded.week",
+                [(chat_id, g, p, r, t, week) for g, (p, r, t) in figures.items()],
+            )
+
+    # -- manual broadcasts -----------------------------------------------------------------
+    def create_broadcast(self, draft: Broadcast) -> int:
+        """Keep a previewed manual reminder until it is confirmed or cancelled."""
+        d = draft
+        cur = self._run(
+            "INSERT INTO broadcasts (chat_id, user_id, lang, soort, scope, due, text, "
+            "recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (d.chat_id, d.user_id, d.lang, d.soort, d.scope, d.due, d.text,
+             json.dumps(sorted(set(d.recipients))), self.clock()),
+        )  # fmt: skip
+        return int(cur.lastrowid)
+
+    def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        row = self._run(
+            "SELECT id, chat_id, user_id, lang, soort, scope, due, text, recipients, status "
+            "FROM broadcasts WHERE id=?",
+            (broadcast_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Broadcast(*row[:8], tuple(json.loads(row[8])), row[9])
+
+    def move_broadcast(self, broadcast_id: int, old: str, new: str, report: str = "") -> bool:
+        """Change state only from `old`: a double-tapped button confirms once."""
+        cur = self._run(
+            "UPDATE broadcasts SET status=?, report=? WHERE id=? AND status=?",
+            (new, report or None, broadcast_id, old),
+        )
+        return cur.rowcount == 1
+
+    def unfinished_broadcasts(self) -> list[int]:
+        """Confirmed but not reported done: resumed at start-up (the ledger skips the sent)."""
+        rows = self._run("SELECT id FROM broadcasts WHERE status='confirmed' ORDER BY id")
+        return [r[0] for r in rows.fetchall()]

@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,12 +19,10 @@ log = logging.getLogger("taakbot")
 def _services(args):
     from bot.services import Services
 
-    settings = Settings()
+    env = dict(os.environ)
     if getattr(args, "source", None):
-        import os
-
-        os.environ["TAAKBOT_SOURCE"] = args.source
-        settings = Settings()
+        env["TAAKBOT_SOURCE"] = args.source
+    settings = Settings(env)
     return settings, Services.from_settings(settings)
 
 

@@ -42,15 +42,15 @@ def linear(
     if elapsed <= 0:
         return None
     value = realised * period.days / elapsed
-    return Prognosis(
-        model="lineair",
-        period=period,
-        peildatum=peildatum,
-        realised=realised,
-        value=value,
-        pct_opgave=percentage(value, opgave, OF_OPGAVE),
-        pct_incl_extra=percentage(value, opgave + extra, OF_OPGAVE_EXTRA) if extra else None,
-        assumption=reason(
+    return _prognosis(
+        "lineair",
+        period,
+        peildatum,
+        realised,
+        value,
+        opgave,
+        extra,
+        reason(
             N_(
                 "Lineair doorgetrokken: het tempo van {start} tot {peildatum} ({realised} in "
                 "{elapsed} dagen) houdt aan tot {end} ({days} dagen)."
@@ -65,6 +65,29 @@ def linear(
     )
 
 
+def _prognosis(
+    model: str,
+    period: Period,
+    peildatum: date,
+    realised: int,
+    value: float,
+    opgave: int,
+    extra: int,
+    assumption: Reason,
+) -> Prognosis:
+    """Both percentages come from the unrounded value (domain.md §6)."""
+    return Prognosis(
+        model=model,
+        period=period,
+        peildatum=peildatum,
+        realised=realised,
+        value=value,
+        pct_opgave=percentage(value, opgave, OF_OPGAVE),
+        pct_incl_extra=percentage(value, opgave + extra, OF_OPGAVE_EXTRA) if extra else None,
+        assumption=assumption,
+    )
+
+
 def capped_by_koppelingen(
     base: Prognosis, koppelingen: int | None, opgave: int, extra: int = 0
 ) -> Prognosis | None:
@@ -73,15 +96,15 @@ def capped_by_koppelingen(
         return None
     cap = base.realised + koppelingen
     value = min(base.value, float(cap))
-    return Prognosis(
-        model="koppelingen",
-        period=base.period,
-        peildatum=base.peildatum,
-        realised=base.realised,
-        value=value,
-        pct_opgave=percentage(value, opgave, OF_OPGAVE),
-        pct_incl_extra=percentage(value, opgave + extra, OF_OPGAVE_EXTRA) if extra else None,
-        assumption=reason(
+    return _prognosis(
+        "koppelingen",
+        base.period,
+        base.peildatum,
+        base.realised,
+        value,
+        opgave,
+        extra,
+        reason(
             N_(
                 "Begrensd door koppelingen: hooguit de {realised} gehuisveste plus de "
                 "{koppelingen} gekoppelde vergunninghouders ({cap}); nieuwe koppelingen niet "

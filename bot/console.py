@@ -7,8 +7,8 @@ import re
 import sys
 from pathlib import Path
 
-from commands.reply import Reply
 import commands.subscriptions  # noqa: F401  (registers /volg etc.; they explain they need Telegram)
+from commands.reply import Reply
 from commands.router import handle, handle_callback
 
 _TAG = re.compile(r"</?(b|i|code|pre|u|s)>")

@@ -18,7 +18,8 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def render(reply: Reply, image_dir: Path | None = None, out=sys.stdout) -> None:
+def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
+    out = out or sys.stdout  # looked up per call, so redirection (and capsys) works
     print(plain(reply.text), file=out)
     for i, row in enumerate(reply.keyboard, 1):
         print(f"  [{i}] " + " | ".join(b.text for b in row), file=out)
@@ -29,15 +30,16 @@ def render(reply: Reply, image_dir: Path | None = None, out=sys.stdout) -> None:
         print(f"(grafiek opgeslagen: {path})", file=out)
 
 
-def ask(services, text: str, role=None, lang: str = "nl", today=None, out=sys.stdout) -> Reply:
+def ask(services, text: str, role=None, lang: str = "nl", today=None, out=None) -> Reply:
     ctx = services.ctx(user_id=0, lang=lang, role=role, today=today)
     reply = handle(ctx, text)
     render(reply, out=out)
     return reply
 
 
-def chat(services, role=None, lang: str = "nl", today=None, inp=sys.stdin, out=sys.stdout):
+def chat(services, role=None, lang: str = "nl", today=None, inp=None, out=None):
     """A small REPL: a number picks a keyboard option of the previous answer."""
+    inp, out = inp or sys.stdin, out or sys.stdout
     print("Taakbot — typ /help, of 'stop' om te stoppen.", file=out)
     last: Reply | None = None
     for line in inp:

@@ -87,3 +87,23 @@ def test_init_sheet_writes_template(tmp_path) -> None:
 def test_missing_source_is_a_clear_error(tmp_path, capsys) -> None:
     assert main(["check", "--source", str(tmp_path / "weg.xlsx")]) == 2
     assert "bestaat niet" in capsys.readouterr().err
+
+
+def test_console_chat_keyboard_choice_and_language() -> None:
+    import io
+    from datetime import date
+
+    from bot.console import chat
+    from bot.services import Services
+
+    services = Services.from_settings(Settings({}))
+    out = io.StringIO()
+    chat(
+        services,
+        today=date(2022, 3, 21),
+        out=out,
+        inp=io.StringIO("/stand Krimpen\n2\n/taal en\n/stand Delft\nstop\n/help\n"),
+    )
+    text = out.getvalue()
+    assert "[2] Krimpenerwaard" in text and "Krimpenerwaard — periode 2022-I" in text
+    assert "Target: 76" in text and "/help" not in text.split("stop")[-1]

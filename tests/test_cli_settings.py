@@ -95,11 +95,13 @@ def test_console_chat_keyboard_choice_and_language() -> None:
 
     from bot.console import chat
     from bot.services import Services
+    from commands.roles import Role
 
     services = Services.from_settings(Settings({}))
     out = io.StringIO()
     chat(
         services,
+        role=Role("provincie"),
         today=date(2022, 3, 21),
         out=out,
         inp=io.StringIO("/stand Krimpen\n2\n/taal en\n/stand Delft\nstop\n/help\n"),

@@ -51,12 +51,13 @@ def _cell(ctx: Ctx, value, width: int) -> str:
     return ctx.fmt.num(value).rjust(width) if value is not None else "–".rjust(width)
 
 
-def table(ctx: Ctx, rows: list[Row], first: str) -> str:
+def table(ctx: Ctx, rows: list[Row], first: str, second: str | None = None) -> str:
+    """`second` heads the short column: the trede, or the number of municipalities."""
     _ = ctx._
     width = min(22, max([len(first)] + [len(r.name) for r in rows]))
     head = (
         f"{first:<{width}} "
-        + _("tr").rjust(3)
+        + (second or _("tr")).rjust(3)
         + _("opg").rjust(6)
         + _("geh").rjust(6)
         + "%".rjust(5)
@@ -143,12 +144,11 @@ def provincie(ctx: Ctx, args: str) -> Reply:
     counts = Counter(r.trede for r in rows)
     peil = max((s.snapshot.peildatum for s in statuses if s.snapshot), default=None)
     per_trede = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-    tr_head, gem_head = _("tr").rjust(3), _("gem").rjust(3)
     text = "\n".join(
         [
             f"<b>{ctx.e(target.name)}</b> — "
             + ctx.ngettext("{n} gemeente", "{n} gemeenten", len(rows)).format(n=len(rows)),
-            table(ctx, region_rows, _("regio")).replace(tr_head, gem_head, 1),
+            table(ctx, region_rows, _("regio"), _("gem")),
             _("gem = aantal gemeenten; totalen alleen over gemeenten met cijfers."),
             _("Gemeenten per trede: {counts}").format(counts=per_trede),
             footer(ctx, peil),

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from engine.assessment import EndResult, MidResult
-from engine.periods import Period, checkpoint_kind
+from engine.periods import checkpoint_kind
 from engine.reasons import Percentage, Reason
 from engine.state import DataSet
 from engine.status import assess_checkpoint, status_on
@@ -111,7 +111,7 @@ def assess_row(name: str, day: date, r: MidResult | EndResult) -> dict[str, Any]
         "gemeente": name,
         "datum": day.isoformat(),
         "soort": r.kind,
-        "periode": Period.parse(r.period).label,
+        "periode": r.period.label,
         "opgave": r.opgave,
         "realisatie": r.realised,
         "minimum": r.minimum if mid else None,

@@ -254,4 +254,5 @@ def deadlines(ctx: Ctx, args: str) -> Reply:
             seen.setdefault((d.date, d.kind, str(d.description)), d)
     items = sorted(seen.values(), key=lambda d: (d.date, d.kind))[:12]
     lines = [f"<b>{title}</b>"] + deadline_lines(ctx, items, ctx.today)[1:]
-    return Reply("\n".join(lines) + ("\n\n" + footer(ctx) if footer(ctx) else ""))
+    note = footer(ctx)
+    return Reply("\n".join(lines) + ("\n\n" + note if note else ""))

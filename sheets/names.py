@@ -1,8 +1,9 @@
 """Resolve what a user types ("den haag", "Alphen a/d Rijn", "Leusdn") to a gemeente, regio or
 provincie of the data set.
 
-Exact and alias hits win; otherwise rapidfuzz proposes, and only a clear winner is accepted: a
-wrong municipality in a supervision answer is worse than asking the user to choose.
+Only an exact name or alias answers at once. Anything less certain (a typo, the start of a name)
+gives candidates to choose from, and nothing below a tested similarity is ever offered: a wrong
+municipality's figures read aloud is worse than asking the user to choose.
 """
 
 from __future__ import annotations
@@ -17,19 +18,19 @@ from rapidfuzz import fuzz, process
 
 from engine.model import Municipality
 from engine.state import DataSet
+from sheets.aliases import KNOWN
 
 KINDS: tuple[str, ...] = ("gemeente", "regio", "provincie")  # priority when one name is several
-ACCEPT_SCORE = 85.0  # a fuzzy winner needs at least this WRatio …
-ACCEPT_LEAD = 8.0  # … and this many points more than the next name
-CLOSE_SCORE = 70.0  # candidates offered to choose from
-MAX_CLOSE = 5
-MAX_SUGGESTIONS = 3
+# Candidates offered for a name that is not exact (tests/test_names.py tables every threshold):
+TYPO_RATIO = 80.0  # whole name: "Leusdn" 92, "Nieuwegijn" 90; "Amsterdam"/"Alblasserdam" 67
+START_RATIO = 88.0  # the start of a name, typed ≥ 6 letters: "Leidschedam" 91; "Kapelle" 86
+MIN_START = 3  # an exact start of a name or of one of its words ("Delf", "Voorburg")
+MIN_START_TYPO = 6
+MAX_CANDIDATES = 6
+CLOSE_SCORE = 70.0  # data checks (`suggest`) may be looser: a sheet writer reads them
 
-# Well-known other names, used when the canonical name is in the data set.
-BUILTIN_ALIASES: dict[str, tuple[str, ...]] = {
-    "'s-Gravenhage": ("Den Haag",),
-    "'s-Hertogenbosch": ("Den Bosch",),
-}
+# Well-known other names (sheets.aliases), used when the canonical name is in the data set.
+BUILTIN_ALIASES: dict[str, tuple[str, ...]] = KNOWN
 _PREFIXES = {
     "gemeente": "gemeente",
     "regio": "regio",

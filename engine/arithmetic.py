@@ -25,11 +25,6 @@ def roll_forward_stand(stand: int, taakstelling: int, placed: int) -> int:
     return stand + placed - taakstelling
 
 
-def stand_to_saldo(stand: int) -> int:
-    """Convert a 'stand' (voorsprong positive) into a saldo (achterstand positive)."""
-    return -stand
-
-
 def minimum_mid(opgave_: int) -> int:
     """Half the opgave, rounded up (PZH beleidskader 2020: 417 → 209)."""
     return math.ceil(opgave_ / 2) if opgave_ > 0 else 0

@@ -1,4 +1,4 @@
-"""Where the record contradicts the rules or itself (domain.md §8).
+"""Where the record contradicts the rules or itself, and what it leaves out (domain.md §8, §9).
 
 Every finding names what it compared, with the cells involved, so a coordinator can look it up;
 nothing is silently corrected.
@@ -7,19 +7,22 @@ nothing is silently corrected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
 
-from engine.periods import checkpoint_kind
+from engine.ledger import closing_stand
+from engine.model import MunicipalityRecord
 from engine.reasons import N_, Reason, reason
+from engine.replay import Missing, check_decision, standing
 from engine.state import DataSet
-from engine.status import assess_checkpoint, resolve_opgave
 
 KIND_LABELS = {"tussentijds": N_("tussentijdse toets"), "eindbeoordeling": N_("eindbeoordeling")}
+# After this many checkpoints without a decision, the rest is summed up in one line.
+MISSING_SHOWN = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    kind: str  # 'trede', 'dubbel', 'saldo', 'opgave'
+    kind: str  # 'trede', 'dubbel', 'saldo', 'opgave', 'ontbreekt', 'onbekend', 'kader'
     gemeente: str
     message: Reason
     refs: tuple[str, ...] = ()
@@ -29,16 +32,44 @@ class Finding:
         return f"{self.gemeente}: {self.message}" + (f" [{where}]" if where else "")
 
 
-def audit(data: DataSet, only: str | None = None) -> list[Finding]:
+CONTRADICTIONS = ("trede", "dubbel", "saldo", "opgave")
+
+
+def audit(data: DataSet, only: str | None = None, day: date | None = None) -> list[Finding]:
+    """Contradictions and gaps; with `day`, also the checkpoints whose decision is missing."""
     findings: list[Finding] = []
+    if only is None:
+        findings += _kaders(data)
     records = [data.records[only]] if only else data.records.values()
     for rec in records:
         findings += _decisions(data, rec)
         findings += _saldi(data, rec)
+        if day is not None:
+            findings += missing_decisions(data, rec, day)
     return findings
 
 
-def _decisions(data, rec) -> list[Finding]:
+def _kaders(data: DataSet) -> list[Finding]:
+    from engine.policies import known_kaders
+
+    return [
+        Finding(
+            "kader",
+            provincie,
+            reason(
+                N_(
+                    "Geen kader voor deze provincie: voeg een regel toe in tabblad beleid met een "
+                    "kader; bekend zijn: {known}."
+                ),
+                known=known_kaders(),
+            ),
+            ("beleid",),
+        )
+        for provincie in data.provinces_without_kader()
+    ]
+
+
+def _decisions(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
     out: list[Finding] = []
     by_date: dict = {}
     for d in rec.decisions:
@@ -57,40 +88,85 @@ def _decisions(data, rec) -> list[Finding]:
                     tuple(d.source for d in decisions),
                 )
             )
-        if checkpoint_kind(day) is None:
-            continue
-        result = assess_checkpoint(data, rec, day)
-        if result is None:
-            continue
-        if rec.trede_on(day - timedelta(days=1)) is None and result.trede_na.code != "0":
-            continue  # the step before is not recorded: only "gerealiseerd" can be checked
-        policy, _ = data.policy_for(rec.name, result.period)
         for d in decisions:
-            if policy.normalise(d.trede) != result.trede_na:
-                out.append(
-                    Finding(
-                        "trede",
-                        rec.name,
-                        reason(
-                            N_(
-                                "Vastgelegde trede {recorded} op {day} volgt niet uit de regels: de "
-                                "{kind} geeft trede {proposed} (vanaf trede {before})."
-                            ),
-                            recorded=d.trede.code,
-                            day=day,
-                            kind=KIND_LABELS[result.kind],
-                            proposed=result.trede_na.code,
-                            before=result.trede_voor.code,
+            verdict = check_decision(data, rec, d)
+            if not verdict.contradicts:
+                continue
+            result = verdict.result
+            before = result.trede_voor.code if result.trede_voor else None
+            out.append(
+                Finding(
+                    "trede",
+                    rec.name,
+                    reason(
+                        N_(
+                            "Vastgelegde trede {recorded} op {day} volgt niet uit de regels: de "
+                            "{kind} geeft trede {proposed} ({start})."
                         ),
-                        (d.source,),
-                    )
+                        recorded=d.trede.code,
+                        day=day,
+                        kind=KIND_LABELS[result.kind],
+                        proposed=result.trede_na.code,
+                        start=reason(N_("vanaf trede {before}"), before=before)
+                        if before
+                        else reason(N_("welke trede er ook gold")),
+                    ),
+                    (d.source,),
                 )
+            )
     return out
 
 
-def _saldi(data, rec) -> list[Finding]:
+def missing_decisions(data: DataSet, rec: MunicipalityRecord, day: date) -> list[Finding]:
+    """Every checkpoint since the last recorded decision, with the step the rules give."""
+    st = standing(data, rec, day)
+    if st.recorded is None and not rec.figures:
+        return []  # nothing recorded at all: the tables count it as onbekend
+    out: list[Finding] = []
+    for step in st.steps[:MISSING_SHOWN]:
+        kind = KIND_LABELS[step.result.kind]
+        if step.trede is not None:
+            message = reason(
+                N_(
+                    "Geen besluit vastgelegd voor de {kind} van {day}; volgens de regels "
+                    "trede {code}."
+                ),
+                kind=kind,
+                day=step.day,
+                code=step.trede.code,
+            )
+        else:
+            why = step.result.why if isinstance(step.result, Missing) else None
+            message = reason(
+                N_("Geen besluit vastgelegd voor de {kind} van {day}; trede onbekend: {why}."),
+                kind=kind,
+                day=step.day,
+                why=why or st.unknown or reason(N_("de trede ervoor is onbekend")),
+            )
+        settle = step.result.settle if isinstance(step.result, Missing) else ""
+        out.append(Finding("ontbreekt", rec.name, message, ("ladder", settle)))
+    rest = st.steps[MISSING_SHOWN:]
+    if rest:
+        out.append(
+            Finding(
+                "ontbreekt",
+                rec.name,
+                reason(
+                    N_("En nog {n} toetsdata zonder besluit, van {first} tot en met {last}."),
+                    n=len(rest),
+                    first=rest[0].day,
+                    last=rest[-1].day,
+                ),
+                ("ladder",),
+            )
+        )
+    return out
+
+
+def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
     out: list[Finding] = []
     for period, fig in sorted(rec.figures.items()):
+        opg = data.opgave(rec.name, period)
         if fig.taakstelling is not None and fig.saldo_start is not None and fig.opgave_stated:
             computed = fig.taakstelling + fig.saldo_start
             if computed != fig.opgave_stated:
@@ -112,12 +188,31 @@ def _saldi(data, rec) -> list[Finding]:
                         (fig.source,),
                     )
                 )
+        if (
+            fig.saldo_start is None
+            and fig.taakstelling is not None
+            and not _rolls(data, rec, period)
+        ):
+            message = (
+                reason(
+                    N_(
+                        "Saldo bij de start van {period} is leeg en niet door te rekenen (geen "
+                        "eindstand {prev}); Taakbot gebruikt de vermelde opgave {opgave}."
+                    ),
+                    period=period.label,
+                    prev=period.previous.label,
+                    opgave=opg.opgave,
+                )
+                if opg.known
+                else reason(
+                    N_("Opgave {period} onbekend: {why}."), period=period.label, why=opg.unknown
+                )
+            )
+            out.append(Finding("onbekend", rec.name, message, (fig.saldo_ref or fig.source,)))
         prev = period.previous
-        prev_opgave = resolve_opgave(data, rec, prev)
-        final = rec.snapshot_at(prev, prev.end)
-        if fig.saldo_start is None or prev_opgave is None or final is None:
-            continue
-        if final.peildatum != prev.end:
+        prev_opgave = data.opgave(rec.name, prev)
+        final = closing_stand(rec, prev)
+        if fig.saldo_start is None or prev_opgave.opgave is None or final is None:
             continue
         rolled = prev_opgave.opgave - final.housed
         if rolled != fig.saldo_start:
@@ -137,9 +232,14 @@ def _saldi(data, rec) -> list[Finding]:
                         rolled=rolled,
                         opgave=prev_opgave.opgave,
                         housed=final.housed,
-                        end=prev.end,
+                        end=final.peildatum,
                     ),
-                    (fig.source, final.source),
+                    (fig.saldo_ref or fig.source, final.source),
                 )
             )
     return out
+
+
+def _rolls(data: DataSet, rec: MunicipalityRecord, period) -> bool:
+    prev = data.opgave(rec.name, period.previous)
+    return prev.known and closing_stand(rec, period.previous) is not None

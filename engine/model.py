@@ -33,6 +33,7 @@ class PeriodFigures:
     verschoonbare_reden: str = ""
     opgave_stated: int | None = None  # an opgave a source states without its parts
     source: str = ""  # e.g. "taakstelling!B7"
+    saldo_ref: str = ""  # the cell that holds (or would hold) the saldo
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +87,6 @@ class MunicipalityRecord:
         """The newest figures of `period` known on `on` (peildatum on or before it)."""
         found = [s for s in self.snapshots if s.period == period and s.peildatum <= on]
         return max(found, key=lambda s: s.peildatum) if found else None
-
-    def snapshot_at(self, period: Period, day: date) -> Snapshot | None:
-        """Figures 'per' exactly `day`, or the last ones before it in the period."""
-        return self.latest_snapshot(period, day)
 
     def trede_on(self, day: date) -> LadderDecision | None:
         """The recorded decision in force on `day` (the last one dated on or before it)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from engine.ledger import Opgave, opgaven, unknown_opgave
 from engine.model import Deadline, MunicipalityRecord
 from engine.periods import Period
 from engine.policies import PeriodRule, Policy, get_policy, policy_for_province
@@ -51,6 +52,8 @@ class DataSet:
     source: str = ""
     loaded_at: datetime | None = None
     sample: bool = False  # the bundled sample workbook (shown as such to users)
+    # Derived once per refresh (the rolled saldo per record); never part of equality.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def regions(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -65,8 +68,19 @@ class DataSet:
             out.setdefault(rec.municipality.provincie, []).append(rec.name)
         return {k: sorted(v) for k, v in sorted(out.items())}
 
+    def opgave(self, gemeente: str, period: Period) -> Opgave:
+        """The period's opgave (rolled saldo included), computed once per record per refresh."""
+        cache = self.derived.setdefault("opgaven", {})
+        if gemeente not in cache:
+            cache[gemeente] = opgaven(self.records[gemeente])
+        return cache[gemeente].get(period) or unknown_opgave(period)
+
     def policy_for(self, gemeente: str, period: Period) -> tuple[Policy, PeriodRule]:
-        """The kader and thresholds for a municipality in a period (sheet rows override)."""
+        """The kader and thresholds for a municipality in a period (sheet rows override).
+
+        A province that neither declares a kader nor has a `beleid` row gets NO_POLICY: its
+        checkpoints cannot be judged, and the data check says so.
+        """
         provincie = self.records[gemeente].municipality.provincie
         policy = policy_for_province(provincie)
         overrides: dict[str, Any] = {}
@@ -77,6 +91,14 @@ class DataSet:
                 policy = get_policy(row.kader)
                 overrides.update(row.overrides)
         return policy, policy.rule_for(period, **overrides)
+
+    def provinces_without_kader(self) -> list[str]:
+        with_rows = {row.provincie.lower() for row in self.policies}
+        return [
+            p
+            for p in self.provinces()
+            if p.lower() not in with_rows and not policy_for_province(p).known
+        ]
 
     def deadlines_for(self, gemeente: str) -> list[Deadline]:
         """The `deadlines` rows that apply to a municipality, its region or province."""

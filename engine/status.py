@@ -1,137 +1,47 @@
-"""Where a municipality stands on a date: the figures, the checks and the proposal, together."""
+"""Where a municipality stands on a date: the figures, the checks and the trede, together."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from engine import prognosis as prog
-from engine.arithmetic import minimum_mid, remaining
-from engine.arithmetic import opgave as opgave_of
-from engine.assessment import (
-    EndInput,
-    EndResult,
-    MidInput,
-    MidResult,
-    end_of_period_assessment,
-    mid_period_check,
-)
+from engine.arithmetic import remaining
+from engine.assessment import EndResult, MidResult, Schedule, schedule
 from engine.calendar import upcoming
+from engine.ledger import Opgave, figures_per
 from engine.model import Deadline, LadderDecision, MunicipalityRecord, Snapshot
-from engine.periods import Period, checkpoint_kind
+from engine.periods import Period
 from engine.policies import PeriodRule, Policy
 from engine.reasons import N_, OF_OPGAVE, Percentage, Reason, percentage, reason
+from engine.replay import (
+    Missing,
+    Result,
+    Standing,
+    Verdict,
+    assess_checkpoint,
+    check_decision,
+    closed_result,
+    last_checkpoint,
+    standing,
+    standing_before,
+)
 from engine.state import DataSet
-from engine.treden import T0, Trede
+from engine.treden import Trede
 
 
-@dataclass(frozen=True, slots=True)
-class Opgave:
+@dataclass(slots=True)
+class Closed:
+    """The half-year that just closed, shown until its assessment is recorded (§8)."""
+
     period: Period
-    taakstelling: int | None
-    saldo_start: int | None
-    saldo_source: str | Reason
-    opgave: int
-    extra: int
+    opgave: Opgave
+    final: Snapshot | None  # the closing stand
+    result: Result | None  # the pending end-of-period assessment
 
-
-def resolve_opgave(
-    data: DataSet, rec: MunicipalityRecord, period: Period, _depth: int = 0
-) -> Opgave | None:
-    """taakstelling + saldo; an empty saldo rolls forward from the previous period's end."""
-    fig = rec.figures.get(period)
-    if fig is None:
-        return None
-    saldo, source = fig.saldo_start, fig.saldo_source
-    if fig.taakstelling is None:
-        if fig.opgave_stated is None:
-            return None
-        return Opgave(period, None, fig.saldo_start, source, fig.opgave_stated, fig.extra_opgave)
-    if saldo is None:
-        saldo, source = _rolled_saldo(data, rec, period.previous, _depth)
-    return Opgave(
-        period,
-        fig.taakstelling,
-        saldo,
-        source,
-        opgave_of(fig.taakstelling, saldo or 0),
-        fig.extra_opgave,
-    )
-
-
-def _rolled_saldo(
-    data: DataSet, rec: MunicipalityRecord, previous: Period, depth: int
-) -> tuple[int | None, Reason]:
-    prev = resolve_opgave(data, rec, previous, depth + 1) if depth < 40 else None
-    final = rec.snapshot_at(previous, previous.end)
-    if prev is None or final is None or final.peildatum != previous.end:
-        return None, reason(N_("onbekend (geen eindstand {period})"), period=previous.label)
-    return prev.opgave - final.housed, reason(
-        N_("doorgerekend uit {period}"), period=previous.label
-    )
-
-
-def assess_checkpoint(
-    data: DataSet, rec: MunicipalityRecord, day: date, trede_voor: Trede | None = None
-) -> MidResult | EndResult | None:
-    """The mid-period check or end-of-period assessment due on `day`, from recorded figures."""
-    kind = checkpoint_kind(day)
-    if kind is None:
-        return None
-    period = Period.containing(day) if kind == "tussentijds" else Period.of_peildatum(day)
-    opg = resolve_opgave(data, rec, period)
-    snap = rec.snapshot_at(period, day)
-    if opg is None or snap is None or snap.peildatum < day - CHECK_WINDOW:
-        return None  # no figures "per" the checkpoint: an older stand would mislead
-    policy, rule = data.policy_for(rec.name, period)
-    if trede_voor is None:
-        before = rec.trede_on(day - timedelta(days=1))
-        trede_voor = before.trede if before else T0
-    if kind == "tussentijds":
-        return mid_period_check(
-            MidInput(period, opg.opgave, policy.realised_base(snap), trede_voor, snap.koppelingen),
-            policy,
-            rule,
-        )
-    fig = rec.figures[period]
-    return end_of_period_assessment(
-        EndInput(
-            period=period,
-            taakstelling=opg.taakstelling if opg.taakstelling is not None else opg.opgave,
-            opgave=opg.opgave,
-            realised=policy.realised_base(snap),
-            trede_voor=trede_voor,
-            contracts=policy.contracts_on_top(snap),
-            backlog_previous=max(0, opg.saldo_start or 0),
-            koppelingen_voldoende_mid=koppelingen_sufficient(rec, period, opg.opgave, policy),
-            omkoppelingen=fig.omkoppelingen,
-            stapelgemeente=fig.stapelgemeente,
-            verschoonbare_reden=fig.verschoonbare_reden,
-        ),
-        policy,
-        rule,
-    )
-
-
-# Letters use the stand "per" the checkpoint; a sheet may record it a few days early (e.g. on the
-# last working day before 1 April or on 30 June).
-CHECK_WINDOW = timedelta(days=7)
-
-
-def koppelingen_sufficient(
-    rec: MunicipalityRecord, period: Period, opgave: int, policy: Policy
-) -> bool | None:
-    """Question 2: were koppelingen ≥ still to house on the mid-period date?"""
-    mid = rec.snapshot_at(period, period.midpoint)
-    if mid is None or mid.koppelingen is None or mid.peildatum < period.midpoint - CHECK_WINDOW:
-        return None
-    return mid.koppelingen >= remaining(opgave, policy.realised_base(mid))
-
-
-def last_checkpoint(day: date) -> date:
-    """The most recent 1 Jan / 1 Apr / 1 Jul / 1 Oct on or before `day`."""
-    month = (day.month - 1) // 3 * 3 + 1
-    return date(day.year, month, 1)
+    @property
+    def realised(self) -> int | None:
+        return self.result.realised if isinstance(self.result, EndResult) else None
 
 
 @dataclass(slots=True)
@@ -141,63 +51,86 @@ class Status:
     period: Period
     policy: Policy
     rule: PeriodRule
-    opgave: Opgave | None = None
+    opgave: Opgave
+    standing: Standing
     snapshot: Snapshot | None = None
     realised: int | None = None
-    minimum: int | None = None
-    bar: float | None = None
-    op_schema: bool | None = None
+    schedule: Schedule | None = None
+    op_schema: bool | None = None  # judged on the figures per the mid-period date only
     nog_te_huisvesten: int | None = None
+    nog_incl_extra: int | None = None
     pct_opgave: Percentage | None = None
     prognoses: list[prog.Prognosis] = field(default_factory=list)
-    recorded: LadderDecision | None = None
-    checkpoint: MidResult | EndResult | None = None
+    checkpoint: Result | None = None  # the latest checkpoint, judged from the step before it
+    verdict: Verdict | None = None  # the recorded decision on that checkpoint, checked
+    closed: Closed | None = None
     deadlines: list[Deadline] = field(default_factory=list)
     notes: list[Reason] = field(default_factory=list)
 
     @property
-    def proposed(self) -> Trede | None:
-        return self.checkpoint.trede_na if self.checkpoint else None
+    def trede(self) -> Trede | None:
+        return self.standing.trede
 
     @property
-    def trede(self) -> Trede:
-        return self.recorded.trede if self.recorded else T0
+    def recorded(self) -> LadderDecision | None:
+        return self.standing.recorded
+
+    @property
+    def minimum(self) -> int | None:
+        return self.schedule.minimum if self.schedule else None
+
+    @property
+    def bar(self) -> float | None:
+        return self.schedule.bar if self.schedule else None
+
+    @property
+    def mid(self) -> Result | None:
+        """The mid-period check of this period, once its date has come."""
+        cp = self.checkpoint
+        return cp if cp is not None and cp.kind == "tussentijds" else None
+
+    @property
+    def proposed(self) -> Trede | None:
+        cp = self.checkpoint
+        return None if cp is None or isinstance(cp, Missing) else cp.trede_na
 
 
 def status_on(data: DataSet, name: str, day: date) -> Status:
     rec = data.records[name]
     period = Period.containing(day)
     policy, rule = data.policy_for(name, period)
-    st = Status(rec=rec, day=day, period=period, policy=policy, rule=rule)
-    st.recorded = rec.trede_on(day)
-    st.checkpoint = assess_checkpoint(data, rec, last_checkpoint(day))
-    st.deadlines = upcoming(
-        day,
-        policy,
-        lambda p: data.policy_for(name, p)[1],
-        st.recorded,
-        data.deadlines_for(name),
+    st = Status(
+        rec=rec,
+        day=day,
+        period=period,
+        policy=policy,
+        rule=rule,
+        opgave=data.opgave(name, period),
+        standing=standing(data, rec, day),
     )
-    st.opgave = resolve_opgave(data, rec, period)
+    _checkpoint(data, st)
+    st.closed = _closed(data, st)
+    st.deadlines = upcoming(
+        day, policy, lambda p: data.policy_for(name, p)[1], st.recorded, data.deadlines_for(name)
+    )
     st.snapshot = rec.latest_snapshot(period, day)
-    if st.opgave is None:
-        st.notes.append(
-            reason(
-                N_("Geen taakstelling of opgave voor {period} in de sheet."), period=period.label
-            )
-        )
+    opg = st.opgave.opgave
+    if opg is None:
+        st.notes.append(st.opgave.unknown)
         return st
+    st.schedule = schedule(opg, rule)
+    if isinstance(st.mid, MidResult):
+        st.op_schema = st.mid.op_schema
     if st.snapshot is None:
         st.notes.append(
             reason(N_("Nog geen realisatiecijfers voor {period}."), period=period.label)
         )
         return st
-    opg, snap = st.opgave.opgave, st.snapshot
+    snap = st.snapshot
     st.realised = policy.realised_base(snap)
-    st.minimum = minimum_mid(opg)
-    st.bar = st.minimum * rule.mid_factor
-    st.op_schema = st.realised >= st.bar
     st.nog_te_huisvesten = remaining(opg, st.realised)
+    if st.opgave.extra:
+        st.nog_incl_extra = remaining(opg + st.opgave.extra, st.realised)
     st.pct_opgave = percentage(st.realised, opg, OF_OPGAVE)
     linear = prog.linear(period, snap.peildatum, st.realised, opg, st.opgave.extra)
     if linear:
@@ -206,3 +139,33 @@ def status_on(data: DataSet, name: str, day: date) -> Status:
         if capped:
             st.prognoses.append(capped)
     return st
+
+
+def _checkpoint(data: DataSet, st: Status) -> None:
+    """The latest checkpoint: a step of the replay, or the check of the decision recorded on it."""
+    cp = last_checkpoint(st.day)
+    step = next((s for s in st.standing.steps if s.day == cp), None)
+    if step is not None:
+        st.checkpoint = step.result
+        return
+    on_cp = [d for d in st.rec.decisions if d.date == cp]
+    if on_cp:
+        st.verdict = check_decision(data, st.rec, on_cp[-1])
+        st.checkpoint = st.verdict.result
+    else:
+        before = standing_before(data, st.rec, cp)
+        st.checkpoint = assess_checkpoint(data, st.rec, cp, before.trede, known_on=st.day)
+
+
+def _closed(data: DataSet, st: Status) -> Closed | None:
+    prev = st.period.previous
+    rec = st.rec
+    if prev not in rec.figures and not rec.snapshots_in(prev):
+        return None
+    if any(st.period.start <= d.date <= st.day for d in rec.decisions):
+        return None  # the assessment is recorded: the new period stands on its own
+    if st.checkpoint is not None and st.checkpoint.period == prev:
+        result, final = st.checkpoint, figures_per(rec, prev, prev.end)
+    else:
+        result, final = closed_result(data, rec, prev, st.day)
+    return Closed(prev, data.opgave(rec.name, prev), final, result)

@@ -53,7 +53,7 @@ def test_haaglanden_table_of_21_march_2022(data: DataSet, row: list[Any]) -> Non
     record = data.records[name]
     fig = record.figures[Period(2022, 1)]
     assert fig.opgave_stated == opgave
-    snap = record.snapshot_at(Period(2022, 1), date(2022, 3, 21))
+    snap = record.latest_snapshot(Period(2022, 1), date(2022, 3, 21))
     assert (snap.peildatum, snap.housed) == (date(2022, 3, 21), placed)
     decisions = [d for d in record.decisions if d.date == date(2022, 1, 1)]
     assert [d.trede for d in decisions] == [Trede(trede)]
@@ -67,7 +67,7 @@ def test_haaglanden_totals_and_names_as_the_email_writes_them(data: DataSet) -> 
         == totals["opgave"]
     )
     placed = sum(
-        data.records[g].snapshot_at(Period(2022, 1), date(2022, 3, 21)).housed for g in members
+        data.records[g].latest_snapshot(Period(2022, 1), date(2022, 3, 21)).housed for g in members
     )
     assert placed == totals["plaatsingen"]
     index = NameIndex(data)
@@ -93,7 +93,7 @@ def test_den_haag_letters(data: DataSet, case: dict[str, Any]) -> None:
         assert fig.saldo_start == inputs["saldo_start"]
     if "opgave" in case["expect"]:
         assert fig.taakstelling + fig.saldo_start == case["expect"]["opgave"] == fig.opgave_stated
-    snap = record.snapshot_at(period, day)
+    snap = record.latest_snapshot(period, day)
     assert snap.peildatum == day
     assert snap.housed == inputs.get("realisatie", inputs.get("realisatie_coa"))
     assert snap.contracts == inputs.get("realisatie_contracts_extra", 0)
@@ -146,10 +146,10 @@ def test_leusden_periods_follow_the_plan_of_approach(data: DataSet) -> None:
     assert first.taakstelling + second.taakstelling == year["taakstelling"]
     assert first.saldo_start == year["saldo_start"] == -year["stand_1_januari_as_printed"]
     assert "afgeleid" in first.source  # 18 = 42 − 24 is derived, and says so
-    closing = leusden.snapshot_at(Period(2022, 1), date(2022, 7, 1))
+    closing = leusden.latest_snapshot(Period(2022, 1), date(2022, 7, 1))
     assert first.taakstelling + first.saldo_start - closing.housed == second.saldo_start
     assert (
-        leusden.snapshot_at(Period(2022, 2), date(2022, 10, 10)).housed + closing.housed
+        leusden.latest_snapshot(Period(2022, 2), date(2022, 10, 10)).housed + closing.housed
         == (year["geplaatst"])
     )
 

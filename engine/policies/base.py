@@ -1,4 +1,8 @@
-"""What every province's policy declares; deviations are named hooks, never `if province ==`."""
+"""What every province's policy declares; deviations are named hooks, never `if province ==`.
+
+The base is neutral: it reads no province's letters. Each policy module states its own readings
+(coulance, omkoppelingen, small backlogs, the step after a missed taakstelling) with a citation.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,22 @@ from typing import Any
 
 from engine.model import Snapshot
 from engine.periods import Period
+from engine.reasons import Reason
 from engine.treden import Trede
 
 
 @dataclass(frozen=True, slots=True)
 class PeriodRule:
-    """The thresholds in force for one period (the coulance table of domain.md §4)."""
+    """The thresholds in force for one period (the coulance table of domain.md §4).
 
-    drempel: float = 1.0  # share of the opgave that counts as realised at the period end
+    `drempel` and `achterstand_aandeel` only stop the climb: the full opgave is still what makes
+    a municipality "gerealiseerd" (letter 1 January 2021: "om niet te stijgen").
+    """
+
+    drempel: float = 1.0  # share of the opgave that, realised at the period end, stops the climb
     mid_factor: float = 1.0  # share of the mid-period minimum that counts as on schedule
     achterstand_aandeel: float | None = None  # LRT: no climb at taakstelling + share × backlog
-    omkoppelingen_tellen: bool = (
-        True  # omkoppelingen / stapelgemeente cancel the koppelingen excuse
-    )
+    omkoppelingen_tellen: bool = True  # where the policy weighs omkoppelingen at all
     huurcontracten_tot: date | None = None  # cutoff for submitting rental contracts
     citation: str = ""
 
@@ -35,13 +42,17 @@ class PeriodRule:
 class Policy:
     code: str
     name: str
+    provinces: tuple[str, ...] = ()  # the provinces that apply this kader when no row says so
     rules: dict[Period, PeriodRule] = field(default_factory=dict)
     default_rule: PeriodRule = PeriodRule(citation="100 % van de opgave")
     ladder: tuple[str, ...] = ("0", "1", "2", "3A", "3B", "4", "5", "6")
     mid_check_moves_ladder: bool = True
+    # Omkoppelingen / stapelgemeente cancel the koppelingen excuse: a reading of PZH's letters.
+    omkoppelingen_weigh: bool = False
     contract_cutoff_days: int = 3  # "Insturen kan nog tot 4 juli" (PZH, 2022)
     pva_term: timedelta | None = None
     last_term_months: int | None = None
+    known: bool = True  # False only for the stand-in used when a province has no kader
 
     def rule_for(self, period: Period, **overrides: Any) -> PeriodRule:
         return self.rules.get(period, self.default_rule).merged(**overrides)
@@ -56,8 +67,20 @@ class Policy:
         return snap.contracts
 
     def tolerated_backlog(self, taakstelling: int) -> float:
-        """A backlog this small does not climb the ladder."""
+        """A backlog this small keeps the step (with a letter) instead of climbing."""
         return 0
+
+    def tolerance_applies(self, trede: Trede) -> bool:
+        """Whether a small backlog may keep this step."""
+        return True
+
+    def after_missed(self, trede: Trede, holds: bool) -> Trede:
+        """The step after a missed opgave: stays when a reason holds, else one up."""
+        return trede if holds else self.step_up(trede)
+
+    def mid_signals(self, trede: Trede, realised: int, opgave: int) -> tuple[Reason, ...]:
+        """Extra actions a policy names at the mid-period date (none by default)."""
+        return ()
 
     def step_up(self, trede: Trede) -> Trede:
         code = self.normalise(trede).code

@@ -6,7 +6,8 @@ from engine.periods import Period
 from engine.policies.base import PeriodRule, Policy
 
 _CORONA = PeriodRule(
-    drempel=0.70,  # letter 1 Jan 2021: "ten minste 70 procent van uw opgave ... gerealiseerd"
+    # letter 1 Jan 2021: "ten minste 70 procent van uw opgave ... om niet te stijgen"
+    drempel=0.70,
     mid_factor=0.70,  # letter 1 Apr 2021: "ten minste 70 procent van de minimaal ... te huisvesten"
     citation="coronacoulance: 70 % van de opgave (eind) en 70 % van het minimum (tussentijds)",
 )
@@ -14,6 +15,7 @@ _CORONA = PeriodRule(
 PZH_2020 = Policy(
     code="pzh-2020",
     name="Zuid-Holland, beleidskader 2020",
+    provinces=("Zuid-Holland",),
     rules={
         Period(2020, 2): _CORONA,
         Period(2021, 1): _CORONA,
@@ -25,4 +27,7 @@ PZH_2020 = Policy(
             "omkoppelingen tellen niet mee",
         ),
     },
+    # Letter 1 Jan 2022: "omkoppelingen niet mee te laten tellen ... maakt gebruik van deze
+    # coulance": outside that coulance they weigh against the municipality.
+    omkoppelingen_weigh=True,
 )

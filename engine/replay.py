@@ -1,0 +1,270 @@
+"""The trede in force on a date: the latest recorded decision, replayed through every checkpoint
+since (domain.md §8). Recorded decisions win; a derived step says so and names its checkpoint;
+missing figures stop the chain with the reason and the cell that would settle it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from engine.arithmetic import remaining
+from engine.assessment import (
+    EndInput,
+    EndResult,
+    MidInput,
+    MidResult,
+    end_of_period_assessment,
+    mid_period_check,
+)
+from engine.ledger import closing_stand, figures_per, with_late_contracts
+from engine.model import LadderDecision, MunicipalityRecord
+from engine.periods import Period, checkpoint_kind
+from engine.reasons import N_, Reason, reason
+from engine.state import DataSet
+from engine.treden import Trede
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A checkpoint that cannot be judged from the record, and why."""
+
+    day: date
+    period: Period
+    why: Reason
+    settle: str = ""  # the tab and cell (or row to add) that would settle it
+    kind: str = "tussentijds"
+
+
+Result = MidResult | EndResult | Missing
+
+
+def checkpoint_period(day: date) -> Period:
+    """The period a checkpoint judges: 1 Apr/1 Oct its own, 1 Jan/1 Jul the one it closes."""
+    return (
+        Period.containing(day)
+        if checkpoint_kind(day) == "tussentijds"
+        else Period.of_peildatum(day)
+    )
+
+
+def checkpoints_between(after: date, upto: date) -> list[date]:
+    """1 January, 1 April, 1 July and 1 October with after < day <= upto, in order."""
+    out = []
+    for year in range(after.year, upto.year + 1):
+        for month in (1, 4, 7, 10):
+            day = date(year, month, 1)
+            if after < day <= upto:
+                out.append(day)
+    return out
+
+
+def last_checkpoint(day: date) -> date:
+    """The most recent 1 Jan / 1 Apr / 1 Jul / 1 Oct on or before `day`."""
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def assess_checkpoint(
+    data: DataSet,
+    rec: MunicipalityRecord,
+    day: date,
+    trede_voor: Trede | None,
+    known_on: date | None = None,
+) -> Result | None:
+    """The check due on `day` from the figures per that day; None when `day` is no checkpoint.
+
+    `known_on` bounds what the record may show: rental contracts submitted after the period end
+    count up to the cutoff, but not before they were submitted.
+    """
+    kind = checkpoint_kind(day)
+    if kind is None:
+        return None
+    period = checkpoint_period(day)
+    policy, rule = data.policy_for(rec.name, period)
+    if not policy.known:
+        return Missing(
+            day,
+            period,
+            reason(N_("geen kader voor provincie {p}"), p=rec.municipality.provincie),
+            "beleid",
+            kind,
+        )
+    opg = data.opgave(rec.name, period)
+    if opg.opgave is None:
+        return Missing(day, period, opg.unknown, opg.settle, kind)
+    snap = figures_per(rec, period, day)
+    if snap is None:
+        return Missing(
+            day,
+            period,
+            reason(N_("geen cijfers per {day}"), day=day),
+            reason(N_("realisatie, peildatum {day}"), day=day).render(),
+            kind,
+        )
+    if kind == "tussentijds":
+        return mid_period_check(
+            MidInput(period, opg.opgave, policy.realised_base(snap), trede_voor, snap.koppelingen),
+            policy,
+            rule,
+        )
+    snap = with_late_contracts(
+        rec, snap, policy.contract_cutoff(period, rule), known_on or date.max
+    )
+    fig = rec.figures[period]
+    mid = figures_per(rec, period, period.midpoint)
+    return end_of_period_assessment(
+        EndInput(
+            period=period,
+            taakstelling=opg.taakstelling if opg.taakstelling is not None else opg.opgave,
+            opgave=opg.opgave,
+            realised=policy.realised_base(snap),
+            trede_voor=trede_voor,
+            contracts=policy.contracts_on_top(snap),
+            backlog_previous=max(0, opg.saldo_start or 0),
+            koppelingen_mid=mid.koppelingen if mid else None,
+            nog_te_huisvesten_mid=remaining(opg.opgave, policy.realised_base(mid))
+            if mid
+            else None,
+            omkoppelingen=fig.omkoppelingen,
+            stapelgemeente=fig.stapelgemeente,
+            verschoonbare_reden=fig.verschoonbare_reden,
+        ),
+        policy,
+        rule,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One checkpoint after the last recorded decision, as the rules judge it."""
+
+    day: date
+    result: Result
+    trede: Trede | None  # in force after this checkpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    day: date
+    trede: Trede | None  # None: onbekend
+    recorded: LadderDecision | None  # the latest recorded decision on or before `day`
+    steps: tuple[Step, ...] = ()  # derived checkpoints after it, oldest first
+    unknown: Reason | None = None  # why the trede is onbekend
+    settle: str = ""
+
+    @property
+    def derived(self) -> bool:
+        """True when the trede in force comes from the rules, not from a recorded decision."""
+        return bool(self.steps) and self.trede is not None
+
+    @property
+    def since(self) -> date | None:
+        """The checkpoint (derived) or decision date (recorded) the trede in force dates from."""
+        if self.trede is None:
+            return None
+        since = self.recorded.date if self.recorded else None
+        for step in self.steps:
+            if step.trede != (self._before(step)):
+                since = step.day
+        return since
+
+    def _before(self, step: Step) -> Trede | None:
+        index = self.steps.index(step)
+        if index:
+            return self.steps[index - 1].trede
+        return self.recorded.trede if self.recorded else None
+
+
+def standing(data: DataSet, rec: MunicipalityRecord, day: date) -> Standing:
+    """Replay from the latest recorded decision on or before `day` through every checkpoint."""
+    recorded = rec.trede_on(day)
+    if recorded is not None:
+        start = recorded.date
+        policy, _ = data.policy_for(rec.name, Period.containing(start))
+        trede: Trede | None = policy.normalise(recorded.trede) if policy.known else recorded.trede
+        unknown: Reason | None = None
+        settle = ""
+    else:
+        first = min(rec.figures, default=None)
+        start = first.start if first else day
+        trede = None
+        unknown = reason(N_("geen trede vastgelegd en niet af te leiden uit de cijfers"))
+        settle = "ladder"
+    steps: list[Step] = []
+    for cp in checkpoints_between(start, day):
+        result = assess_checkpoint(data, rec, cp, trede, known_on=day)
+        after = _after(data, rec, result, trede)
+        if after is None and trede is not None:
+            unknown, settle = _why_unknown(cp, result)
+        elif after is not None:
+            unknown, settle = None, ""
+        trede = after
+        steps.append(Step(cp, result, after))
+    return Standing(day, trede, recorded, tuple(steps), unknown, settle)
+
+
+def standing_before(data: DataSet, rec: MunicipalityRecord, day: date) -> Standing:
+    return standing(data, rec, day - timedelta(days=1))
+
+
+def _after(data: DataSet, rec: MunicipalityRecord, result: Result, before: Trede | None):
+    if not isinstance(result, Missing):
+        return result.trede_na
+    if before is None:
+        return None
+    policy, _ = data.policy_for(rec.name, result.period)
+    if result.kind == "tussentijds" and policy.known:
+        # A check that cannot move this step needs no figures (Utrecht; PZH from trede 2 on).
+        moved = {policy.mid_check_step(before, ok) for ok in (True, False)}
+        if moved == {before}:
+            return before
+    return None
+
+
+def _why_unknown(cp: date, result: Result) -> tuple[Reason, str]:
+    if isinstance(result, Missing):
+        return (
+            reason(N_("trede na {day} onbekend: {why}"), day=cp, why=result.why),
+            result.settle,
+        )
+    why = getattr(result, "open_question", None) or reason(N_("de trede ervoor is onbekend"))
+    return reason(N_("trede na {day} onbekend: {why}"), day=cp, why=why), ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A recorded decision set against the rules from the step before it (§8, last point).
+
+    It contradicts the rules only where they give a step: from a known step before, or an
+    outcome that does not depend on it. Otherwise it cannot be checked, which is no finding.
+    """
+
+    decision: LadderDecision
+    result: Result | None  # None: not dated on a checkpoint
+    before: Standing | None
+    contradicts: bool = False
+    follows: bool = False
+
+
+def check_decision(data: DataSet, rec: MunicipalityRecord, decision: LadderDecision) -> Verdict:
+    if checkpoint_kind(decision.date) is None:
+        return Verdict(decision, None, None)
+    before = standing_before(data, rec, decision.date)
+    result = assess_checkpoint(data, rec, decision.date, before.trede)
+    if isinstance(result, Missing) or result is None or result.trede_na is None:
+        return Verdict(decision, result, before)
+    policy, _ = data.policy_for(rec.name, result.period)
+    recorded = policy.normalise(decision.trede)
+    # An unsplit '3' in an older table stands for 3A or 3B alike.
+    same = recorded == result.trede_na or (
+        decision.trede.code == "3" and result.trede_na.code in ("3A", "3B")
+    )
+    return Verdict(decision, result, before, contradicts=not same, follows=same)
+
+
+def closed_result(data: DataSet, rec: MunicipalityRecord, period: Period, day: date):
+    """The pending end-of-period assessment of `period` (the half-year that just closed)."""
+    before = standing_before(data, rec, period.end)
+    return assess_checkpoint(data, rec, period.end, before.trede, known_on=day), closing_stand(
+        rec, period
+    )

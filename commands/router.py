@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commands import admin, area, chart, municipality
+from commands.common import CALLBACK, expand_truncated, own_scope
 from commands.context import Ctx
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
 
 ALL = (PROVINCE, COORDINATOR, MUNICIPAL)
+LOADING = "loading"  # Ctx.extras flag set by the front end until the sheet is first read
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,9 @@ def help_reply(ctx: Ctx) -> Reply:
             "vergunninghouders: opgave, realisatie, interventieladder, prognose en deadlines."
         )
     ]
+    if ctx.role is None and ctx.extras.get(LOADING):
+        lines.append(loading_reply(ctx).text)
+        return Reply("\n".join(lines))
     if ctx.role is None:
         lines.append(
             _(
@@ -139,16 +144,22 @@ def help_reply(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines))
 
 
+def loading_reply(ctx: Ctx) -> Reply:
+    """Before the first read of the sheet has finished (just after start-up)."""
+    return Reply(ctx._("De gegevens worden geladen; probeer het over een paar seconden opnieuw."))
+
+
 def handle(ctx: Ctx, text: str) -> Reply:
     """Answer one message; unknown or unauthorised requests get a short, friendly reply."""
     _ = ctx._
     name, args = parse(text)
     command = lookup(name) if name else None
+    if ctx.extras.get(LOADING) and (command.roles if command else not name):
+        return loading_reply(ctx)  # /start, /help and /taal need no sheet
     if command is None:
         if not name and ctx.role is not None and args:
-            command, args = lookup("stand"), args  # a bare name means /stand
-        else:
-            return Reply(_("Dat commando ken ik niet. Zie /help."))
+            return _bare_text(ctx, args)
+        return Reply(_("Dat commando ken ik niet. Zie /help."))
     if command.roles:
         if ctx.role is None:
             return help_reply(ctx)
@@ -161,13 +172,28 @@ def handle(ctx: Ctx, text: str) -> Reply:
     return command.run(ctx, args)
 
 
+def _bare_text(ctx: Ctx, text: str) -> Reply:
+    """A name typed without a command is /stand (or /regio, /provincie for those names); a
+    greeting or anything else that is no name gets a pointer, never a guessed municipality."""
+    res = ctx.names.resolve(text)
+    if res.found and res.kind in ("regio", "provincie"):
+        return handle(ctx, f"/{res.kind} {text}")
+    if res.found or res.candidates:
+        return handle(ctx, f"/stand {text}")
+    own = own_scope(ctx)
+    lead = ctx._(
+        "Typ een gemeente of een commando, bijvoorbeeld /stand {example}; /help geeft de rest."
+    )
+    return Reply(lead.format(example=ctx.e(own[1] if own else "Leusden")))
+
+
 def handle_callback(ctx: Ctx, data: str) -> Reply:
-    """Keyboard choices come back as 'k|<command>|<name>'."""
+    """Keyboard choices come back as 'k|<command>|<name>' (see commands.common.callback_data)."""
     kind, _, rest = data.partition("|")
-    if kind != "k":
+    if kind != CALLBACK:
         return Reply(ctx._("Deze knop werkt niet meer."))
     command, _, name = rest.partition("|")
-    return handle(ctx, f"/{command} {name}")
+    return handle(ctx, f"/{command} {expand_truncated(ctx, name)}".rstrip())
 
 
 def telegram_command_list(lang: str = "nl") -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from sheets.aliases import KNOWN
 
 KINDS: tuple[str, ...] = ("gemeente", "regio", "provincie")  # priority when one name is several
 # Candidates offered for a name that is not exact (tests/test_names.py tables every threshold):
-TYPO_RATIO = 80.0  # whole name: "Leusdn" 92, "Nieuwegijn" 90; "Amsterdam"/"Alblasserdam" 67
+TYPO_RATIO = 87.0  # whole name: "Leusdn" 92, "Nieuwegijn" 90; "Heusden"/"Leusden" 86 is not
 START_RATIO = 88.0  # the start of a name, typed ≥ 6 letters: "Leidschedam" 91; "Kapelle" 86
 MIN_START = 3  # an exact start of a name or of one of its words ("Delf", "Voorburg")
 MIN_START_TYPO = 6
@@ -62,9 +62,11 @@ def normalise(text: str, *, ij: bool = True) -> str:
 class Resolution:
     kind: str | None  # 'gemeente', 'regio', 'provincie', or None when not decided
     name: str | None
-    candidates: list[str] = field(default_factory=list)  # to choose from, or suggestions
+    candidates: list[str] = field(default_factory=list)  # to choose from, best first
     exact: bool = False
-    ambiguous: bool = False  # several close names: ask the user to choose from `candidates`
+    ambiguous: bool = False  # several candidates: ask the user to choose
+    candidate_kinds: list[str] = field(default_factory=list)  # the kind of each candidate
+    other: tuple[str, str] | None = None  # exactly a name of a kind the command does not take
 
     @property
     def found(self) -> bool:
@@ -88,6 +90,8 @@ class NameIndex:
         )
         self._by_key: dict[str, list[_Entry]] = {}
         self._fuzzy: dict[tuple[str, _Entry], None] = {}  # ordered set
+        self._texts: dict[tuple[str, _Entry], None] = {}  # every spelling, for candidates
+        self._by_compact: dict[str, set[_Entry]] = {}  # keys without spaces, built when needed
         for m in municipalities:
             for alias in (m.name, *m.aliases, *BUILTIN_ALIASES.get(m.name, ())):
                 self._add(alias, _Entry("gemeente", m.name))
@@ -97,8 +101,10 @@ class NameIndex:
             if m.provincie:
                 self._add(m.provincie, _Entry("provincie", m.provincie))
         self._choices: dict[tuple[str, ...], dict[str, list[_Entry]]] = {}
+        self._keys = [(normalise(text, ij=False), entry) for text, entry in self._texts]
 
     def _add(self, text: str, entry: _Entry) -> None:
+        self._texts[(text, entry)] = None
         self._fuzzy[(_fuzzy(text), entry)] = None
         key = normalise(text)
         entries = self._by_key.setdefault(key, []) if key else []
@@ -117,8 +123,21 @@ class NameIndex:
                 return entry.kind, entry.name
         return None
 
+    def _compact(self, text: str, kinds: tuple[str, ...]) -> tuple[str, str] | None:
+        """A name typed without its spaces ("Denhaag"): the same name, when only one fits."""
+        if not self._by_compact:
+            for key, entries in self._by_key.items():
+                for entry in entries:
+                    self._by_compact.setdefault(key.replace(" ", ""), set()).add(entry)
+        hits = [
+            e
+            for e in self._by_compact.get(normalise(text).replace(" ", ""), ())
+            if e.kind in kinds
+        ]
+        return (hits[0].kind, hits[0].name) if len(hits) == 1 else None
+
     def resolve(self, text: str, kinds: Iterable[str] = KINDS) -> Resolution:
-        """What the user most likely means; see the module docstring for the rules."""
+        """An exact name or alias of an allowed kind, else candidates; see the module docstring."""
         allowed = tuple(kinds)
         words = normalise(text).split(" ", 1)
         if len(words) == 2 and words[0] in _PREFIXES and _PREFIXES[words[0]] in allowed:
@@ -126,21 +145,34 @@ class NameIndex:
                 return Resolution(hit[0], hit[1], exact=True)
             allowed = (_PREFIXES[words[0]],)  # "gemeente Leusden", "provincie Utrecht"
             text = words[1]
-        if (hit := self.lookup(text, allowed)) is not None:
+        if (hit := self.lookup(text, allowed) or self._compact(text, allowed)) is not None:
             return Resolution(hit[0], hit[1], exact=True)
-        if self.lookup(text) is not None:  # exactly a name of another kind: not a typo of ours
-            return Resolution(None, None)
-        ranked = self._ranked(text, allowed)
-        if not ranked:
-            return Resolution(None, None)
-        (best_score, best), runner_up = ranked[0], ranked[1][0] if len(ranked) > 1 else 0.0
-        if best_score >= ACCEPT_SCORE and best_score - runner_up >= ACCEPT_LEAD:
-            return Resolution(best.kind, best.name)
-        close = [e.name for score, e in ranked if score >= CLOSE_SCORE]
-        if len(close) > 1:  # most literally alike first: "Delf" → Delft, then Midden-Delfland
-            close.sort(key=lambda name: -fuzz.ratio(_fuzzy(text), _fuzzy(name)))
-            return Resolution(None, None, close[:MAX_CLOSE], ambiguous=True)
-        return Resolution(None, None, close or [e.name for _, e in ranked[:MAX_SUGGESTIONS]])
+        if (hit := self.lookup(text)) is not None:  # exactly a name of another kind
+            return Resolution(None, None, other=hit)
+        found = self.candidates(text, allowed)
+        return Resolution(
+            None,
+            None,
+            [e.name for e in found],
+            ambiguous=len(found) > 1,
+            candidate_kinds=[e.kind for e in found],
+        )
+
+    def candidates(self, text: str, kinds: Iterable[str] = KINDS) -> list[_Entry]:
+        """Names close enough to offer, best first: exact starts, then typos by similarity."""
+        typed = normalise(text, ij=False)
+        if len(typed.replace(" ", "")) < MIN_START:
+            return []
+        allowed = tuple(kinds)
+        best: dict[_Entry, tuple[int, float]] = {}
+        for key, entry in self._keys:
+            if entry.kind not in allowed:
+                continue
+            rank = _closeness(typed, key)
+            if rank is not None and (entry not in best or rank > best[entry]):
+                best[entry] = rank
+        order = sorted(best, key=lambda e: (-best[e][0], -best[e][1], KINDS.index(e.kind), e.name))
+        return order[:MAX_CANDIDATES]
 
     def suggest(
         self, text: str, kinds: Iterable[str] = KINDS, limit: int = 1, cutoff: float = CLOSE_SCORE
@@ -178,8 +210,47 @@ def _fuzzy(text: str) -> str:
 
 
 def _region_variants(regio: str) -> list[str]:
-    """'Regio Utrecht (U16)' is also found as 'Regio Utrecht' and 'U16'."""
+    """'Regio Utrecht (U16)' is also found as 'Regio Utrecht', 'U16' and, where the command asks
+    for a region, 'Utrecht' (`/regio Amersfoort` is Regio Amersfoort)."""
     variants = [regio]
     if match := re.fullmatch(r"(.*?)\s*\((.+)\)\s*", regio):
         variants += [match.group(1), match.group(2)]
+    for variant in list(variants):
+        if match := re.fullmatch(r"regio\s+(.+)", variant, flags=re.IGNORECASE):
+            variants.append(match.group(1))
     return variants
+
+
+def _closeness(typed: str, key: str) -> tuple[int, float] | None:
+    """How close a typed text is to one spelling of a name, or None when too far to offer:
+    (3 whole words at the start of the name or of a word, 2 an exact start, 1 a typo; similarity).
+    `ij` and `y` are tried both ways ("Ysselst" starts IJsselstein)."""
+    return max(
+        (
+            r
+            for r in (_close(typed, key), _close(typed.replace("ij", "y"), key.replace("ij", "y")))
+            if r is not None
+        ),
+        default=None,
+    )
+
+
+def _close(typed: str, key: str) -> tuple[int, float] | None:
+    starts = [0] + [m.start() + 1 for m in re.finditer(" ", key)]
+    starts = [i for i in starts if i == 0 or key[i:].split(" ", 1)[0] not in _FILLERS]
+    whole = fuzz.ratio(typed, key)
+    for i in starts:
+        if key.startswith(typed, i):
+            after = key[i + len(typed) : i + len(typed) + 1]
+            return (3 if after in ("", " ") else 2), whole
+    if typed.replace(" ", "") == key.replace(" ", ""):  # "Denhaag", "LeidschendamVoorburg"
+        return 3, 100.0
+    if whole >= TYPO_RATIO:
+        return 1, whole
+    if len(typed) >= MIN_START_TYPO:
+        start = max(
+            fuzz.ratio(typed, key[i : i + len(typed) + extra]) for i in starts for extra in (0, 1)
+        )
+        if start >= START_RATIO:
+            return 1, start
+    return None

@@ -1,8 +1,9 @@
-"""Send one text to many chats within Telegram's flood limits, one chat's failure at a time.
+"""Send many messages to many chats within Telegram's flood limits, one chat's failure at a time.
 
-PTB's AIORateLimiter paces overall and per group but not per chat, and a plain `gather` over a
-thousand chats trips flood control. Here a few workers share one `Pacer`: a chat waits for its own
-slot (about 1/s, 20/min for groups), then reserves the next overall slot (about 25/s).
+Workers take one chat each and send its chunks in order; every send first takes a place from the
+bot's one `Pacer` (bot/pacing.py), which keeps broadcasts below the replies' share. A send that
+timed out after the request went out may have been delivered: it is not resent blindly but
+reported as *uncertain*, for a person to resend on purpose.
 """
 
 from __future__ import annotations
@@ -10,72 +11,41 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+import httpx
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.store import BLOCKED, FAILED, SENT, Key
+from bot.pacing import Pacer, is_group, retry_seconds
+from bot.store import BLOCKED, FAILED, SENT, UNCERTAIN, Key
+
+__all__ = [
+    "Broadcaster",
+    "Outgoing",
+    "Pacer",
+    "Summary",
+    "is_group",
+    "maybe_delivered",
+    "retry_seconds",
+]
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[Any]]
 Send = Callable[[int, str], Awaitable[Any]]
+# The request never reached Telegram: sending again cannot duplicate anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def is_group(chat_id: int) -> bool:
-    """Groups, supergroups and channels have negative ids."""
-    return chat_id < 0
-
-
-class Pacer:
-    """Virtual scheduling: every chat and the bot as a whole get the next free slot in turn."""
-
-    def __init__(
-        self,
-        overall_per_sec: float = 25.0,
-        chat_interval: float = 1.1,
-        group_interval: float = 3.2,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        # Margins under 30/s, 1/s and 20/min absorb jitter between our clock and Telegram's.
-        self.overall_interval = 1.0 / overall_per_sec
-        self.chat_interval, self.group_interval = chat_interval, group_interval
-        self.clock, self.sleep = clock, sleep
-        self._overall_next = 0.0
-        self._chat_next: dict[int, float] = {}
-        self._paused_until = 0.0
-
-    def pause(self, seconds: float) -> None:
-        """Flood control answered: nobody sends until it has passed."""
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
-
-    async def wait_turn(self, chat_id: int) -> float:
-        """Sleep until `chat_id` may receive one message; return the granted time."""
-        while True:
-            now = self.clock()
-            ready = max(self._chat_next.get(chat_id, 0.0), self._paused_until)
-            if ready > now:
-                await self.sleep(ready - now)
-                continue
-            slot = max(now, self._overall_next)
-            self._overall_next = slot + self.overall_interval
-            gap = self.group_interval if is_group(chat_id) else self.chat_interval
-            self._chat_next[chat_id] = slot + gap  # reserved now: no other task takes it
-            if slot > now:
-                await self.sleep(slot - now)
-            if self.clock() >= self._paused_until:
-                self._forget_old(slot)
-                return slot
-
-    def _forget_old(self, now: float) -> None:
-        if len(self._chat_next) > 10_000:
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+def maybe_delivered(exc: NetworkError) -> bool:
+    """True when the request went out but no answer came back (Telegram may have delivered)."""
+    cause = exc.__cause__
+    if isinstance(cause, _NOT_SENT):
+        return False
+    if isinstance(exc, TimedOut):
+        return True
+    return isinstance(cause, httpx.TransportError)  # a dropped connection; None: a 5xx answer
 
 
 @dataclass(slots=True)
@@ -92,23 +62,18 @@ class Summary:
     sent: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
     blocked: list[int] = field(default_factory=list)
+    uncertain: dict[int, str] = field(default_factory=dict)  # timed out: maybe delivered
     skipped: int = 0  # claimed elsewhere (another tick or process) before its turn came
     retries_429: int = 0
     elapsed: float = 0.0
 
     @property
     def total(self) -> int:
-        return len(self.sent) + len(self.failed) + len(self.blocked)
+        return len(self.sent) + len(self.failed) + len(self.blocked) + len(self.uncertain)
 
 
 OnResult = Callable[[Outgoing, str, str | None], Any]
-Claim = Callable[[Outgoing], bool]
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """PTB gives an int today and a timedelta with PTB_TIMEDELTA; accept both."""
-    value = exc._retry_after if hasattr(exc, "_retry_after") else exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+Claim = Callable[[Outgoing], bool | Awaitable[bool]]
 
 
 class Broadcaster:
@@ -119,7 +84,7 @@ class Broadcaster:
         send: Send,
         pacer: Pacer | None = None,
         *,
-        workers: int = 8,
+        workers: int = 64,  # enough chats in turn to fill the rate with 1/s per chat
         max_retries: int = 5,
         backoff: float = 0.5,
         on_migrate: Callable[[int, int], Any] | None = None,
@@ -160,9 +125,13 @@ class Broadcaster:
     ) -> None:
         while not queue.empty():
             item = queue.get_nowait()
-            if claim is not None and not claim(item):
-                summary.skipped += 1
-                continue
+            if claim is not None:
+                claimed = claim(item)
+                if inspect.isawaitable(claimed):
+                    claimed = await claimed
+                if not claimed:
+                    summary.skipped += 1
+                    continue
             try:
                 status, error = await self._deliver(item, summary)
             except Exception as exc:  # a bug for one chat must not stop the others
@@ -172,6 +141,8 @@ class Broadcaster:
                 summary.sent.append(item.chat_id)
             elif status == BLOCKED:
                 summary.blocked.append(item.chat_id)
+            elif status == UNCERTAIN:
+                summary.uncertain[item.chat_id] = error or ""
             else:
                 summary.failed[item.chat_id] = error or ""
             if on_result is not None:
@@ -187,26 +158,31 @@ class Broadcaster:
         for chunk in item.chunks:
             attempt = 0
             while True:
-                await self.pacer.wait_turn(chat)
-                try:
-                    await self.send(chat, chunk)
-                    break
-                except RetryAfter as exc:
-                    summary.retries_429 += 1
-                    self.pacer.pause(retry_seconds(exc))
-                    error = str(exc)
-                except ChatMigrated as exc:
-                    if self.on_migrate is not None:
-                        self.on_migrate(chat, exc.new_chat_id)
-                    chat = item.chat_id = exc.new_chat_id
-                    continue
-                except Forbidden as exc:  # blocked, kicked, deactivated
-                    return BLOCKED, str(exc)
-                except BadRequest as exc:  # our text or the chat id is wrong: retry won't help
-                    return FAILED, str(exc)
-                except NetworkError as exc:  # includes TimedOut and 5xx answers
-                    error = str(exc)
-                    await self.pacer.sleep(min(30.0, self.backoff * 2**attempt))
+                pause = 0.0
+                async with self.pacer.slot(chat):
+                    try:
+                        await self.send(chat, chunk)
+                        break
+                    except RetryAfter as exc:
+                        summary.retries_429 += 1
+                        self.pacer.pause(retry_seconds(exc), chat)
+                        error = str(exc)
+                    except ChatMigrated as exc:
+                        if self.on_migrate is not None:
+                            self.on_migrate(chat, exc.new_chat_id)
+                        chat = item.chat_id = exc.new_chat_id
+                        continue
+                    except Forbidden as exc:  # blocked, kicked, deactivated
+                        return BLOCKED, str(exc)
+                    except BadRequest as exc:  # our text or the chat id is wrong: retry won't help
+                        return FAILED, str(exc)
+                    except NetworkError as exc:  # includes TimedOut and 5xx answers
+                        if maybe_delivered(exc):  # resending could deliver it twice
+                            return UNCERTAIN, f"{type(exc).__name__}: {exc}"
+                        error = str(exc)
+                        pause = min(30.0, self.backoff * 2**attempt)
+                if pause:
+                    await self.pacer.sleep(pause)
                 attempt += 1
                 if attempt > self.max_retries:
                     return FAILED, error

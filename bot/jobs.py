@@ -21,10 +21,11 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
+from bot.pacing import PacedLimiter
 from bot.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
 from bot.services import Services
 from bot.settings import Settings
-from bot.store import BLOCKED, PENDING, SENT, Key, Store, Subscription
+from bot.store import BLOCKED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
 from commands.i18n import gettext_for, ngettext_for
 from commands.reply import split_message
 from commands.roles import role_for
@@ -74,15 +75,14 @@ class Pushes:
         cache = self.services.cache
         return data, (cache.age_seconds if cache.stale else None)
 
+    def _planner(self, data: DataSet, stale: float | None) -> Planner:
+        """A planner that renders every chat only what its subscriber may see there."""
+        admins = self.services.admins
+        return Planner(data, self.today(), stale, role_of=lambda uid: role_for(uid, data, admins))
+
     def _allowed(self, planner: Planner, subs: list[Subscription]) -> list[Subscription]:
-        """Only what the subscriber's role still covers (roles change in the sheet)."""
-        out = []
-        for sub in subs:
-            role = role_for(sub.user_id, planner.data, self.services.admins)
-            members = planner.members(sub)
-            if role is not None and members and role.covers_area(planner.data, members):
-                out.append(sub)
-        return out
+        """Only subscriptions the subscriber's role still covers some of (roles change)."""
+        return [sub for sub in subs if planner.members(sub)]
 
     # -- jobs ------------------------------------------------------------------------------
     async def remind_tick(self, context: Any = None) -> Summary | None:
@@ -93,7 +93,7 @@ class Pushes:
             return None
 
         def plan() -> list[Message]:
-            planner = Planner(data, self.today(), stale)
+            planner = self._planner(data, stale)
             subs = self._allowed(planner, self.store.subscriptions())
             return planner.reminders(subs, self.leads, self.store.is_settled)
 
@@ -112,7 +112,7 @@ class Pushes:
             return None
 
         def compose() -> list[Message]:
-            planner = Planner(data, self.today(), stale)
+            planner = self._planner(data, stale)
             subs = [
                 s
                 for s in self._allowed(planner, self.store.subscriptions())
@@ -158,16 +158,22 @@ class Pushes:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def run_broadcast(self, bid: int) -> Summary | None:
-        b = self.store.broadcast(bid)
+        b = await asyncio.to_thread(self.store.broadcast, bid)  # SQLite off the event loop
         if b is None or b.status != "confirmed":
             return None
         kind, due = f"manual:{b.soort}", f"{b.due}#{b.id}"
         keys = [Key(kind, b.scope, due, chat) for chat in b.recipients]
-        todo = [
-            Message(k.chat_id, b.text, (k,), b.lang) for k in keys if not self.store.is_settled(k)
-        ]
-        summary = await self._push(todo)
-        counts = Counter(status for key, status, _ in self.store.ledger(kind) if key.due == due)
+
+        def todo() -> list[Message]:
+            return [
+                Message(k.chat_id, b.text_for(k.chat_id), (k,), b.lang)
+                for k in keys
+                if not self.store.is_settled(k)
+            ]
+
+        summary = await self._push(await asyncio.to_thread(todo))
+        rows = await asyncio.to_thread(self.store.ledger, kind)
+        counts = Counter(status for key, status, _ in rows if key.due == due)
         _, ngettext = gettext_for(b.lang), ngettext_for(b.lang)
         report = ngettext(
             "Herinnering verstuurd naar {n} gesprek: {sent} afgeleverd, "
@@ -178,15 +184,27 @@ class Pushes:
         ).format(n=len(keys), sent=counts[SENT], failed=counts["failed"], blocked=counts[BLOCKED])
         if counts[BLOCKED]:
             report += " " + _("Wie de bot blokkeerde of verwijderde, volgt niets meer.")
+        if counts[UNCERTAIN]:
+            report += " " + ngettext(
+                "{n} bericht is onzeker: de verbinding viel weg na het versturen, dus Telegram "
+                "heeft het misschien afgeleverd. Het wordt niet vanzelf opnieuw verstuurd.",
+                "{n} berichten zijn onzeker: de verbinding viel weg na het versturen, dus "
+                "Telegram heeft ze misschien afgeleverd. Ze worden niet vanzelf opnieuw "
+                "verstuurd.",
+                counts[UNCERTAIN],
+            ).format(n=counts[UNCERTAIN])
         if counts[PENDING]:  # still being sent, or a crashed send: a later tick finishes it
             return summary
-        if self.store.move_broadcast(bid, "confirmed", "done", report):  # reported once
+        moved = await asyncio.to_thread(
+            self.store.move_broadcast, bid, "confirmed", "done", report
+        )
+        if moved:  # reported once
             await self.broadcaster.run([Outgoing(b.chat_id, [report])])
         return summary
 
     async def resume_broadcasts(self) -> None:
         """Confirmed manual reminders not yet reported (a restart, a crash mid-send)."""
-        for bid in self.store.unfinished_broadcasts():
+        for bid in await asyncio.to_thread(self.store.unfinished_broadcasts):
             await self.run_broadcast(bid)
 
     async def hourly(self, context: Any = None) -> None:
@@ -201,10 +219,10 @@ class Pushes:
         items = [Outgoing(m.chat_id, split_message(m.text), m.keys) for m in messages]
         by_key = {m.keys[0]: m for m in messages}
 
-        def claim(item: Outgoing) -> bool:
-            return self.store.claim(item.keys)
+        async def claim(item: Outgoing) -> bool:
+            return await asyncio.to_thread(self.store.claim, item.keys)
 
-        def settle(item: Outgoing, status: str, error: str | None) -> None:
+        def settle_now(item: Outgoing, status: str, error: str | None) -> None:
             self.store.settle(item.keys, status, error)
             if status == BLOCKED:
                 self.store.deactivate_chat(item.chat_id, error or "blocked")
@@ -212,13 +230,17 @@ class Pushes:
             elif status == SENT and after_sent is not None:
                 after_sent(by_key[item.keys[0]])
 
+        async def settle(item: Outgoing, status: str, error: str | None) -> None:
+            await asyncio.to_thread(settle_now, item, status, error)
+
         summary = await self.broadcaster.run(items, settle, claim)
         if items:
             log.info(
-                "%d verzonden, %d mislukt, %d geblokkeerd, %d×429 in %.1fs",
+                "%d verzonden, %d mislukt, %d geblokkeerd, %d onzeker, %d×429 in %.1fs",
                 len(summary.sent),
                 len(summary.failed),
                 len(summary.blocked),
+                len(summary.uncertain),
                 summary.retries_429,
                 summary.elapsed,
             )
@@ -226,12 +248,17 @@ class Pushes:
 
 
 def sender(bot: Bot) -> Callable[[int, str], Coroutine[Any, Any, Any]]:
+    """Send one HTML message; the broadcaster holds the Pacer's place, so the bot's own rate
+    limiter (when it has one) lets the call through instead of counting it twice."""
+    paced = {"rate_limit_args": {"paced": True}} if getattr(bot, "rate_limiter", None) else {}
+
     async def send(chat_id: int, text: str) -> Any:
         return await bot.send_message(
             chat_id,
             text,
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            **paced,
         )
 
     return send
@@ -261,7 +288,9 @@ def install_jobs(
         settings["TAAKBOT_WEEKLY"],
         settings["TAAKBOT_TIMEZONE"],
     )
-    broadcaster = Broadcaster(sender(app.bot), on_migrate=store.migrate_chat)
+    limiter = getattr(app.bot, "rate_limiter", None)
+    pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
+    broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.migrate_chat)
     pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
     services.extras.update(store=store, weekly=weekly, reminder_days=leads)
     app.bot_data[PUSHES] = pushes

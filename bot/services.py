@@ -10,10 +10,14 @@ from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 from commands.context import Ctx
-from commands.roles import Role, parse_admins, role_for
+from commands.roles import Role, parse_admins, role_for, viewer
+from engine.state import DataSet
 from sheets.cache import SheetCache
 from sheets.names import NameIndex
 from sheets.sources import open_source
+
+LOADING = "loading"  # Ctx.extras flag: the first read of the sheet has not finished
+_NOTHING_YET = DataSet(source="")
 
 
 @dataclass
@@ -26,23 +30,30 @@ class Services:
     _names: tuple[int, NameIndex] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
+    def from_settings(cls, settings: Settings, *, load: bool = True) -> Services:
+        """Open the source; `load=False` (the bot) leaves the first read to the refresh job,
+        so the bot answers /start and /help while the sheet loads."""
         source = open_source(
             settings["TAAKBOT_SOURCE"],
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
         )
         cache = SheetCache(source, ttl=float(settings["TAAKBOT_REFRESH_SECONDS"]))
-        cache.get()  # fail at start-up, not at the first question
+        if load:
+            cache.get()  # command-line tools: fail at start-up, not at the first question
         return cls(
             cache=cache,
-            admins=parse_admins(settings["TAAKBOT_ADMINS"]),
+            admins=_admins(settings["TAAKBOT_ADMINS"]),
             fixed_today=settings["TAAKBOT_TODAY"],
             tz=settings["TAAKBOT_TIMEZONE"],
         )
 
     def today(self) -> date:
         return self.fixed_today or datetime.now(self.tz).date()
+
+    def role(self, user_id: int, data, chat_id: int | None = None) -> Role | None:
+        """The access rule's role for a user, as it applies in this chat."""
+        return viewer(role_for(user_id, data, self.admins), chat_id)
 
     def names(self, data) -> NameIndex:
         """Rebuild the name index only when a refresh brought a new DataSet."""
@@ -58,17 +69,32 @@ class Services:
         today: date | None = None,
         refresh: Callable[[], Any] | None = None,
         chat_id: int | None = None,
+        extras: dict[str, Any] | None = None,
     ) -> Ctx:
-        data = self.cache.get()
+        data = self.cache.current()  # never waits for the sheet
+        loading = data is None
+        if data is None:
+            data = _NOTHING_YET
         stale = self.cache.age_seconds if self.cache.stale else None
         return Ctx(
             data=data,
             today=today or self.today(),
             user_id=user_id,
-            role=role if role is not None else role_for(user_id, data, self.admins),
+            role=role if role is not None else self.role(user_id, data, chat_id),
             lang=lang or "nl",
             names=self.names(data),
             stale_seconds=stale,
-            refresh=refresh or self.cache.refresh,
-            extras={**self.extras, "chat_id": user_id if chat_id is None else chat_id},
+            refresh=refresh or self.cache.request_refresh,
+            extras={
+                **self.extras,
+                **({LOADING: True} if loading else {}),
+                "admins": self.admins,
+                **(extras or {}),
+                "chat_id": user_id if chat_id is None else chat_id,
+            },
         )
+
+
+def _admins(value: Any) -> frozenset[int]:
+    """Settings parse TAAKBOT_ADMINS already; a raw string (old callers) is parsed here."""
+    return value if isinstance(value, frozenset) else parse_admins(value)

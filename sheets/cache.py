@@ -1,8 +1,13 @@
-"""Keep the last good DataSet and refresh it from the source when it is older than the TTL.
+"""Serve the last good DataSet at once; refresh it from the source in the background.
 
-A sheet that cannot be read (quota, network, a file being saved) must not silence the bot: we keep
-serving the last good data, say it is stale and how old, and try again after a short pause. The
-source is blocking; async callers wrap `get()` / `refresh()` in `asyncio.to_thread`.
+Readers never wait: `current()` and `get()` hand out the DataSet in hand without taking a lock
+(swapping one reference is atomic). A refresh, started by the bot's refresh job or by /ververs,
+reads and converts the sheet in a worker thread and then swaps the reference. A sheet that cannot
+be read (quota, network, a file being saved) must not silence the bot: we keep serving the last
+good data, say it is stale and how old, and try again after a short pause.
+
+Only domain data is kept, never the raw workbook beside it; what a refresh changed is worked out
+from the old and new DataSet, and only when someone looks (`RefreshResult.changed`).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -29,7 +34,7 @@ class Source(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What a refresh changed: rows per tab, and municipalities whose figures moved."""
+    """What a refresh changed: facts per tab, and municipalities whose figures moved."""
 
     rows_added: dict[str, int] = field(default_factory=dict)
     rows_removed: dict[str, int] = field(default_factory=dict)
@@ -63,33 +68,64 @@ class Changes:
         return "; ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
 class RefreshResult:
-    ok: bool
-    dataset: DataSet | None  # the data now served (the old one when the refresh failed)
-    error: str | None = None  # Dutch message, safe to show
-    changed: Changes = field(default_factory=Changes)
-    exception: BaseException | None = None
+    """How a refresh ended; `changed` is computed on first use (only /ververs shows it)."""
+
+    __slots__ = ("_changed", "_previous", "dataset", "error", "exception", "ok", "throttled")
+
+    def __init__(
+        self,
+        ok: bool,
+        dataset: DataSet | None,  # the data now served (the old one when the refresh failed)
+        error: str | None = None,  # Dutch message, safe to show
+        *,
+        previous: DataSet | None = None,
+        exception: BaseException | None = None,
+        throttled: float | None = None,  # seconds until /ververs may read the sheet again
+    ) -> None:
+        self.ok, self.dataset, self.error = ok, dataset, error
+        self.exception, self.throttled = exception, throttled
+        self._previous = previous
+        self._changed: Changes | None = None
+
+    @property
+    def changed(self) -> Changes:
+        if self._changed is None:
+            if not self.ok or self._previous is None or self.dataset is None:
+                self._changed = Changes()
+            else:
+                self._changed = diff(self._previous, self.dataset)
+            self._previous = None  # the old DataSet may go now
+        return self._changed
+
+    def __repr__(self) -> str:
+        return f"RefreshResult(ok={self.ok}, error={self.error!r}, throttled={self.throttled})"
 
 
 class SheetCache:
+    """The DataSet being served, and the one refresh at a time that replaces it."""
+
     def __init__(
         self,
         source: Source,
         *,
         ttl: float = 300.0,
         retry: float = 30.0,
+        min_interval: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = datetime.now,
         loader: Callable[[RawWorkbook, str], DataSet] = convert.load,
     ) -> None:
         self.source, self.ttl, self.retry = source, ttl, retry
+        self.min_interval = min_interval  # /ververs reads the sheet at most this often
         self._clock, self._wall, self._loader = clock, wall, loader
-        self._lock = threading.RLock()
+        self._refresh_lock = threading.Lock()  # one refresh at a time; readers never take it
         self._data: DataSet | None = None
-        self._raw: RawWorkbook = {}
         self._loaded: float | None = None  # clock() of the last good load
-        self._next_try = 0.0  # after a failure: no new attempt before this clock() value
+        self._attempted: float | None = None  # clock() at the end of the last refresh
+        self._next_try = 0.0  # after a failure: no new scheduled attempt before this clock()
+        self._generation = 0  # refreshes finished, good or bad
+        self._last: RefreshResult | None = None
         self.stale = False
         self.last_error: str | None = None
 
@@ -98,47 +134,101 @@ class SheetCache:
         """Seconds since the data served was read from the source."""
         return None if self._loaded is None else self._clock() - self._loaded
 
+    @property
+    def loaded(self) -> bool:
+        return self._data is not None
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refresh_lock.locked()
+
+    def current(self) -> DataSet | None:
+        """The DataSet served now, or None before the first good load. Never blocks."""
+        return self._data
+
     def get(self) -> DataSet:
-        """The current DataSet, refreshed when older than the TTL; raises only on a first load."""
-        with self._lock:
-            if self._data is None:
-                result = self.refresh()
-                if result.dataset is None:
-                    raise result.exception or RuntimeError(result.error)
-            else:
-                now = self._clock()
-                assert self._loaded is not None
-                if now - self._loaded >= self.ttl and now >= self._next_try:
-                    self.refresh()
-            assert self._data is not None
-            return self._data
+        """The DataSet served now; before the first good load, load it (raises on failure).
 
-    def refresh(self) -> RefreshResult:
-        """Read the source now; on failure keep serving the last good data and mark it stale."""
-        with self._lock:
-            try:
-                raw = self.source.fetch()
-                data = self._loader(raw, self.source.describe())
-            except Exception as exc:  # SourceError, OSError, or a loader bug: keep serving
-                self.stale = self._data is not None
-                self.last_error = str(exc) or type(exc).__name__
-                self._next_try = self._clock() + self.retry
-                return RefreshResult(False, self._data, self.last_error, exception=exc)
-            data.loaded_at = self._wall()
-            changed = diff(self._raw, raw, self._data, data) if self._data else Changes()
-            self._data, self._raw = data, raw
-            self._loaded, self.stale, self.last_error = self._clock(), False, None
-            return RefreshResult(True, data, changed=changed)
+        Only the first call can block (command-line tools, the start-up catch-up); the bot's
+        commands use `current()` and say "gegevens worden geladen" instead of waiting.
+        """
+        data = self._data
+        if data is not None:
+            return data
+        result = self.refresh(only_if_unloaded=True)
+        if result.dataset is None:
+            raise result.exception or RuntimeError(result.error)
+        return result.dataset
+
+    def due(self) -> bool:
+        """True when the data is older than the TTL (or absent) and no back-off holds."""
+        now = self._clock()
+        if now < self._next_try:
+            return False
+        return self._loaded is None or now - self._loaded >= self.ttl
+
+    def refresh_if_due(self) -> RefreshResult | None:
+        """The background job's tick: refresh when due, else do nothing."""
+        return self.refresh() if self.due() else None
+
+    def request_refresh(self) -> RefreshResult:
+        """/ververs: refresh now, unless the sheet was read less than `min_interval` ago.
+
+        A refresh already running is joined, not repeated. Throttled, the last result comes
+        back with `throttled` set to the seconds left.
+        """
+        last, attempted = self._last, self._attempted
+        if last is not None and attempted is not None and not self.refreshing:
+            wait = attempted + self.min_interval - self._clock()
+            if wait > 0:
+                return RefreshResult(
+                    last.ok, self._data, last.error, exception=last.exception, throttled=wait
+                )
+        return self.refresh()
+
+    def refresh(self, *, only_if_unloaded: bool = False) -> RefreshResult:
+        """Read the source now (or join the refresh already running); never raises.
+
+        On failure the last good data stays served and is marked stale.
+        """
+        generation = self._generation
+        with self._refresh_lock:
+            if self._generation != generation and self._last is not None:
+                return self._last  # someone refreshed while we waited: that is our answer
+            if only_if_unloaded and self._data is not None:
+                return RefreshResult(True, self._data)
+            result = self._refresh()
+            self._last, self._attempted = result, self._clock()
+            self._generation += 1
+            return result
+
+    def _refresh(self) -> RefreshResult:
+        previous = self._data
+        try:
+            data = self._loader(self.source.fetch(), self.source.describe())
+        except Exception as exc:  # SourceError, OSError, or a loader bug: keep serving
+            self.stale = previous is not None
+            self.last_error = str(exc) or type(exc).__name__
+            self._next_try = self._clock() + self.retry
+            return RefreshResult(False, previous, self.last_error, exception=exc)
+        data.loaded_at = self._wall()
+        self._data = data  # one reference swap: readers see the old or the new DataSet
+        self._loaded, self.stale, self.last_error = self._clock(), False, None
+        self._next_try = 0.0
+        return RefreshResult(True, data, previous=previous)
 
 
-def diff(old_raw: RawWorkbook, new_raw: RawWorkbook, old: DataSet | None, new: DataSet) -> Changes:
-    """Rows added and removed per tab (as multisets of cell values), and municipalities whose
-    recorded figures differ (ignoring the cell refs, which shift when rows are inserted)."""
+# -- what changed -------------------------------------------------------------------------------
+
+
+def diff(old: DataSet | None, new: DataSet) -> Changes:
+    """Facts added and removed per tab (multisets, cell refs ignored, so inserted rows that shift
+    the others are no change), and municipalities whose recorded figures differ."""
     added: dict[str, int] = {}
     removed: dict[str, int] = {}
-    for tab in sorted(set(old_raw) | set(new_raw)):
-        before = Counter(k for r in old_raw.get(tab, [])[1:] if (k := _row_key(r)))
-        after = Counter(k for r in new_raw.get(tab, [])[1:] if (k := _row_key(r)))
+    for tab, facts in _TABS.items():
+        before = Counter(_key(f) for f in facts(old)) if old is not None else Counter()
+        after = Counter(_key(f) for f in facts(new))
         if n := sum((after - before).values()):
             added[tab] = n
         if n := sum((before - after).values()):
@@ -148,11 +238,26 @@ def diff(old_raw: RawWorkbook, new_raw: RawWorkbook, old: DataSet | None, new: D
     return Changes(added, removed, changed)
 
 
-def _row_key(row: list[Any]) -> tuple[str, ...]:
-    cells = [None if c in ("", None) else str(c) for c in row]
-    while cells and cells[-1] is None:
-        cells.pop()
-    return tuple(c or "" for c in cells)
+def _records(data: DataSet) -> Iterable[Any]:
+    return data.records.values()
+
+
+_TABS: dict[str, Callable[[DataSet], Iterable[Any]]] = {
+    "gemeenten": lambda d: (r.municipality for r in _records(d)),
+    "taakstelling": lambda d: (f for r in _records(d) for f in r.figures.values()),
+    "realisatie": lambda d: (s for r in _records(d) for s in r.snapshots),
+    "ladder": lambda d: (x for r in _records(d) for x in r.decisions),
+    "beleid": lambda d: d.policies,
+    "deadlines": lambda d: d.deadlines,
+    "gebruikers": lambda d: d.users,
+}
+
+
+def _key(fact: Any) -> str:
+    """A comparable form of one fact without its cell reference."""
+    if hasattr(fact, "source"):
+        fact = replace(fact, source="")
+    return repr(fact)
 
 
 def _fingerprint(data: DataSet | None, name: str) -> Any:
@@ -160,8 +265,8 @@ def _fingerprint(data: DataSet | None, name: str) -> Any:
     if record is None:
         return None
     return (
-        record.municipality,
-        sorted((p, replace(f, source="")) for p, f in record.figures.items()),
-        [replace(s, source="") for s in record.snapshots],
-        [replace(d, source="") for d in record.decisions],
+        repr(record.municipality),
+        sorted(_key(f) + repr(p) for p, f in record.figures.items()),
+        sorted(_key(s) for s in record.snapshots),
+        sorted(_key(d) for d in record.decisions),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import threading
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,14 +32,17 @@ class FakeSource:
         self.raw = copy.deepcopy(RAW)
         self.error: Exception | None = None
         self.fetches = 0
-        self.delay = 0.0
+        self.gate: threading.Event | None = None  # fetch waits for it (a slow sheet)
+        self.entered = threading.Event()  # set when a fetch has started
 
     def describe(self) -> str:
         return "nep-sheet"
 
     def fetch(self) -> dict[str, list[list[Any]]]:
         self.fetches += 1
-        time.sleep(self.delay)
+        self.entered.set()
+        if self.gate is not None:
+            self.gate.wait(5)
         if self.error is not None:
             raise self.error
         return copy.deepcopy(self.raw)
@@ -62,9 +64,10 @@ def make(source: FakeSource, clock: Clock, **kwargs: Any) -> SheetCache:
     return SheetCache(source, ttl=300, retry=30, clock=clock, wall=wall, **kwargs)
 
 
-def test_first_get_loads_and_later_gets_reuse_until_the_ttl() -> None:
+def test_first_get_loads_and_later_gets_never_wait_for_the_source() -> None:
     source, clock = FakeSource(), Clock()
     cache = make(source, clock)
+    assert cache.current() is None and cache.due()
     data = cache.get()
     assert (source.fetches, data.loaded_at, data.source, cache.age_seconds) == (
         1,
@@ -73,11 +76,14 @@ def test_first_get_loads_and_later_gets_reuse_until_the_ttl() -> None:
         0,
     )
     clock.now += 299
-    assert cache.get() is data and source.fetches == 1
-    assert cache.age_seconds == 299
+    assert not cache.due() and cache.refresh_if_due() is None
     clock.now += 1
+    assert cache.get() is data and cache.current() is data and source.fetches == 1
+    assert cache.due() and cache.age_seconds == 300  # the job refreshes, not the reader
+    result = cache.refresh_if_due()
+    assert result is not None and result.ok and source.fetches == 2
     fresh = cache.get()
-    assert fresh is not data and source.fetches == 2 and cache.age_seconds == 0
+    assert fresh is result.dataset is not data and cache.age_seconds == 0
     assert fresh.loaded_at == START + timedelta(seconds=300)
 
 
@@ -90,16 +96,18 @@ def test_failed_refresh_keeps_serving_the_last_good_data(error: Exception) -> No
     good = cache.get()
     source.error = error
     clock.now += 400
-    assert cache.get() is good  # served stale instead of failing
+    result = cache.refresh_if_due()
+    assert result is not None and not result.ok and cache.get() is good  # served stale
     assert cache.stale and cache.last_error == (str(error) or type(error).__name__)
     assert cache.age_seconds == 400
     clock.now += 10
-    assert cache.get() is good and source.fetches == 2  # no new attempt within `retry`
+    assert cache.refresh_if_due() is None and source.fetches == 2  # no new try within `retry`
     clock.now += 20
-    assert cache.get() is good and source.fetches == 3 and cache.age_seconds == 430
+    assert cache.refresh_if_due() is not None and source.fetches == 3
+    assert cache.get() is good and cache.age_seconds == 430
     result = cache.refresh()  # an explicit refresh always tries
     assert (result.ok, result.dataset, result.exception) == (False, good, error)
-    assert result.error == cache.last_error
+    assert result.error == cache.last_error and not result.changed
     source.error = None
     result = cache.refresh()
     assert result.ok and result.dataset is cache.get() and result.dataset is not good
@@ -166,14 +174,77 @@ def test_changes_are_summarised() -> None:
     assert str(changed) == "realisatie +2 −1 regels; cijfers gewijzigd: Delft, Leusden"
 
 
-def test_concurrent_callers_share_one_fetch() -> None:
+def test_concurrent_first_loads_share_one_fetch() -> None:
     source, clock = FakeSource(), Clock()
-    source.delay = 0.05
+    source.gate = threading.Event()
     cache = make(source, clock)
     results: list[Any] = []
     threads = [threading.Thread(target=lambda: results.append(cache.get())) for _ in range(8)]
     for t in threads:
         t.start()
+    assert source.entered.wait(5)
+    source.gate.set()
     for t in threads:
         t.join()
     assert source.fetches == 1 and len({id(r) for r in results}) == 1
+
+
+def test_readers_get_the_old_data_while_a_refresh_runs() -> None:
+    source, clock = FakeSource(), Clock()
+    cache = make(source, clock)
+    old = cache.get()
+    source.gate, source.entered = threading.Event(), threading.Event()
+    worker = threading.Thread(target=cache.refresh)
+    worker.start()
+    assert source.entered.wait(5) and cache.refreshing
+    assert cache.get() is old and cache.current() is old  # no lock, no wait
+    source.gate.set()
+    worker.join()
+    assert cache.get() is not old and not cache.refreshing
+
+
+def test_ververs_joins_a_running_refresh_and_is_throttled() -> None:
+    source, clock = FakeSource(), Clock()
+    cache = make(source, clock, min_interval=30)
+    cache.get()
+    source.gate, source.entered = threading.Event(), threading.Event()
+    results: list[Any] = []
+    first = threading.Thread(target=lambda: results.append(cache.refresh()))
+    first.start()
+    assert source.entered.wait(5)
+    joined = threading.Thread(target=lambda: results.append(cache.request_refresh()))
+    joined.start()
+    source.gate.set()
+    first.join()
+    joined.join()
+    assert source.fetches == 2 and results[0] is results[1]  # one read for both
+    clock.now += 29
+    throttled = cache.request_refresh()
+    assert throttled.ok and throttled.throttled == pytest.approx(1) and source.fetches == 2
+    clock.now += 1
+    assert cache.request_refresh().throttled is None and source.fetches == 3
+
+
+def test_the_change_summary_is_computed_only_when_asked(monkeypatch) -> None:
+    from sheets import cache as module
+
+    calls: list[int] = []
+    real = module.diff
+    monkeypatch.setattr(module, "diff", lambda old, new: calls.append(1) or real(old, new))
+    source, clock = FakeSource(), Clock()
+    cache = make(source, clock)
+    cache.get()
+    source.raw["realisatie"][1][2] = 50
+    result = cache.refresh()
+    assert calls == []  # the background job never looks at it
+    assert result.changed.gemeenten == ("Delft",) and calls == [1]
+    assert result.changed.gemeenten == ("Delft",) and calls == [1]  # computed once
+
+
+def test_no_raw_workbook_is_kept() -> None:
+    cache = make(FakeSource(), Clock())
+    cache.get()
+    kept = [v for v in vars(cache).values() if isinstance(v, dict)] if hasattr(
+        cache, "__dict__"
+    ) else []
+    assert not any("realisatie" in k for k in kept)

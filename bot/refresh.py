@@ -1,0 +1,72 @@
+"""The sheet is read by a job, never by a request: a first load at start-up, then every TTL.
+
+The job runs the blocking read and conversion in a worker thread; commands keep answering from
+the DataSet in hand meanwhile (sheets/cache.py). A failed read is tried again after the cache's
+back-off, while the last good data stays served and marked stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram.ext import Application
+
+from sheets.cache import RefreshResult, SheetCache
+
+log = logging.getLogger(__name__)
+
+REFRESH = "sheet:refresh"
+MIN_TICK, MAX_TICK = 1.0, 60.0
+
+
+class Refresher:
+    """The refresh job's body: read the sheet in a thread when it is due."""
+
+    def __init__(self, cache: SheetCache) -> None:
+        self.cache = cache
+
+    @property
+    def tick(self) -> float:
+        """How often the job looks: often enough for the TTL and the back-off after a failure."""
+        return max(MIN_TICK, min(MAX_TICK, self.cache.ttl, self.cache.retry))
+
+    async def run(self, context: Any = None) -> RefreshResult | None:
+        if self.cache.refreshing or not self.cache.due():
+            return None  # /ververs is reading it, or it is fresh enough
+        first = not self.cache.loaded
+        result = await asyncio.to_thread(self.cache.refresh_if_due)
+        if result is None:
+            return None
+        if result.ok:
+            log.info(
+                "Sheet %s gelezen (%d gemeenten)",
+                "voor het eerst" if first else "ververst",
+                len(result.dataset.records) if result.dataset else 0,
+            )
+        else:
+            log.warning(
+                "Sheet lezen mislukt; %s: %s",
+                "nog geen gegevens" if first else "de laatste goede gegevens blijven",
+                result.error,
+            )
+        return result
+
+
+def install_refresh(app: Application, cache: SheetCache) -> Refresher:
+    """Schedule the refresh job (replacing an older one): at once, then every `tick`."""
+    refresher = Refresher(cache)
+    jq = app.job_queue
+    if jq is None:
+        raise RuntimeError("JobQueue ontbreekt: installeer python-telegram-bot[job-queue]")
+    for job in jq.get_jobs_by_name(REFRESH):
+        job.schedule_removal()
+    jq.run_repeating(
+        refresher.run,
+        interval=refresher.tick,
+        first=0,
+        name=REFRESH,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    return refresher

@@ -96,11 +96,16 @@ class FakeCache:
     def __init__(self, data: DataSet, stale: bool = False, age: float = 0.0) -> None:
         self.data, self.stale, self.age_seconds = data, stale, age
 
+    def current(self) -> DataSet:
+        return self.data
+
     def get(self) -> DataSet:
         return self.data
 
     def refresh(self) -> None:
         return None
+
+    request_refresh = refresh
 
 
 def sub(chat: int, kind: str, scope: str, user: int = ADMIN, created: float = 0.0):

@@ -7,7 +7,7 @@ means the row does not count; a 'waarschuwing' means it counts but deserves a lo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.model import (
@@ -21,13 +21,33 @@ from engine.model import (
 from engine.periods import Period
 from engine.policies import POLICIES, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User
-from sheets.layout import TABS, is_sample, normalise, read_table
+from sheets import overview, selfcheck
+from sheets.damage import Structure
+from sheets.facts import Facts, Note
+from sheets.kolommen import TAB as KOLOMMEN
+from sheets.kolommen import read_overrides, unused
+from sheets.layout import INFO_TAB, TABS, find_tab, is_sample, normalise, read_table
 from sheets.names import NameIndex
+from sheets.overview import ColumnReading
 from sheets.rows import Row, nl_date, parse_rows, problem_order
 
 ROLES = ("provincie", "coordinator", "gemeente")
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
 OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
+NO_PROVINCE = (
+    "geen provincie bekend voor de gemeenten uit de overzichtstabbladen: zet TAAKBOT_PROVINCIE "
+    "(bijvoorbeeld TAAKBOT_PROVINCIE=Utrecht) of een tabblad beleid met provincie en kader"
+)
+
+
+@dataclass(slots=True)
+class SheetData(DataSet):
+    """A DataSet with what the sheet itself shows: how each header was read, staff-only notes,
+    and the shape of the read (for sheets.damage)."""
+
+    readings: list[ColumnReading] = field(default_factory=list)
+    notes: dict[str, list[Note]] = field(default_factory=dict)
+    structure: Structure | None = None
 
 
 class _Loader:
@@ -35,12 +55,11 @@ class _Loader:
 
     def __init__(self, raw: dict[str, list[list[Any]]]) -> None:
         self.problems: list[Problem] = []
-        self.rows = {
-            tab.name: parse_rows(read_table(tab, raw, self.problems), self.problems)
-            for tab in TABS
-        }
+        self.tables = {tab.name: read_table(tab, raw, self.problems) for tab in TABS}
+        self.rows = {name: parse_rows(t, self.problems) for name, t in self.tables.items()}
         self.records: dict[str, MunicipalityRecord] = {}
         self.index = NameIndex([])
+        self.snap_refs: dict[int, str] = {}
 
     def problem(self, severity: str, row: Row, key: str, message: str) -> None:
         self.problems.append(Problem(severity, row.ref(key), message))
@@ -114,12 +133,14 @@ class _Loader:
             main = next((k for k in ("taakstelling", "opgave") if row[k] is not None), "periode")
             if main == "periode":
                 self.problem("waarschuwing", row, "periode", "geen taakstelling en geen opgave")
-            fig = replace(_figures_of(row), gemeente=name, source=row.source(main))
+            saldo_ref = row.ref("saldo_start") if "saldo_start" in row.table.columns else ""
+            fig = replace(
+                _figures_of(row), gemeente=name, source=row.source(main), saldo_ref=saldo_ref
+            )
             self.records[name].figures[fig.period] = fig
 
     def realisatie(self) -> None:
         seen: dict[Any, Row] = {}
-        refs: dict[int, str] = {}
         for row in self.rows["realisatie"]:
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
@@ -141,11 +162,14 @@ class _Loader:
             snap = replace(
                 _snapshot_of(row), gemeente=name, period=period, source=row.source("gehuisvest")
             )
-            refs[id(snap)] = row.ref("gehuisvest")
+            self.snap_refs[id(snap)] = row.ref("gehuisvest")
             self.records[name].snapshots.append(snap)
         for record in self.records.values():
             record.snapshots.sort(key=lambda s: s.peildatum)
-            self._falling(record, refs)
+
+    def falling(self) -> None:
+        for record in self.records.values():
+            self._falling(record, self.snap_refs)
 
     def _falling(self, record: MunicipalityRecord, refs: dict[int, str]) -> None:
         """Gehuisvest adds up within a period; a fall is a correction or a typo."""
@@ -156,9 +180,10 @@ class _Loader:
                 self.problems.append(
                     Problem(
                         "waarschuwing",
-                        refs[id(snap)],
+                        refs.get(id(snap), snap.source),
                         f"gehuisvest daalt binnen {snap.period}: {before.housed} per "
-                        f"{nl_date(before.peildatum)} ({refs[id(before)]}) en {snap.housed} per "
+                        f"{nl_date(before.peildatum)} ({refs.get(id(before), before.source)}) en "
+                        f"{snap.housed} per "
                         f"{nl_date(snap.peildatum)}; het is een optelling binnen de periode",
                     )
                 )
@@ -274,14 +299,95 @@ def _user_of(row: Row) -> tuple:
     return tuple(row[k] for k in ("naam", "rol", "scope"))
 
 
-def load(raw: dict[str, list[list[Any]]], source: str) -> DataSet:
-    """The entry point: raw tabs (header row first) of one workbook → a checked DataSet."""
+def _provincie(loader: _Loader, setting: str | None) -> str | None:
+    """For municipalities without a `gemeenten` tab: the setting, else the one `beleid` names."""
+    if setting:
+        return setting.strip()
+    named = {normalise(r["provincie"]): r["provincie"] for r in loader.rows["beleid"]}
+    if len(named) == 1:
+        return next(iter(named.values()))
+    if len(named) > 1:
+        loader.problems.append(
+            Problem(
+                "fout",
+                "beleid",
+                f"tabblad beleid noemt {len(named)} provincies "
+                f"({', '.join(sorted(named.values()))}); zet TAAKBOT_PROVINCIE",
+            )  # fmt: skip
+        )
+    return None
+
+
+def _overviews(loader: _Loader, raw: dict[str, list[list[Any]]], provincie: str | None) -> tuple:
+    """Read the overview tabs into the records; returns (tabs, readings, notes)."""
+    overrides = read_overrides(raw, loader.problems)
+    skip = {t for tab in (*TABS, KOLOMMEN) for t in find_tab(raw, tab.name, tab.aliases)}
+    skip |= set(find_tab(raw, INFO_TAB))
+    found = overview.find(raw, skip, overrides)
+    loader.problems += unused(overrides)
+    if not found:
+        return [], [], {}
+    known = bool(loader.records)
+    loader.problems[:] = [
+        p for p in loader.problems if not (p.ref == "gemeenten" and "ontbreekt" in p.message)
+    ]
+    if not known:
+        provincie = _provincie(loader, provincie)
+        if provincie is None:
+            loader.problems.append(Problem("fout", "provincie", NO_PROVINCE))
+    regions = {normalise(r.municipality.regio) for r in loader.records.values()}
+    tabs = [
+        overview.read(title, raw[title], number, header, readings, loader.problems, regions)
+        for title, number, header, readings in found
+    ]
+    facts = Facts(loader.records, loader.problems, known, provincie or "")
+    for tab in tabs:
+        if known or provincie:
+            facts.add(tab)
+        loader.problems += selfcheck.check(tab)
+        if (hint := selfcheck.opgave_hint(tab)) is not None:
+            loader.problems.append(hint)
+    loader.snap_refs.update(facts.finish())
+    loader.index = NameIndex(r.municipality for r in loader.records.values())
+    readings = [c for tab in tabs for c in tab.columns]
+    return tabs, readings, facts.notes
+
+
+def _layout_readings(loader: _Loader, raw: dict[str, list[list[Any]]]) -> list[ColumnReading]:
+    """How the headers of the one-tab-per-fact tabs were read."""
+    from sheets.headers import Reading
+    from sheets.layout import column_letter, sheet_ref
+    from sheets.values import is_blank, text
+
+    out = []
+    for table in loader.tables.values():
+        if table is None:
+            continue
+        by_index = {i: key for key, i in table.columns.items()}
+        for index, cell in enumerate(raw[table.title][table.header_row - 1]):
+            if is_blank(cell):
+                continue
+            key = by_index.get(index)
+            ref = sheet_ref(table.title, f"{column_letter(index)}{table.header_row}")
+            why = f"kolom {key}" if key else "niet gebruikt"
+            out.append(ColumnReading(ref, text(cell) or "", Reading(None, why=why)))
+    return out
+
+
+def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = None) -> SheetData:
+    """The entry point: raw tabs (header row first) of one workbook → a checked DataSet.
+
+    `provincie` (TAAKBOT_PROVINCIE) is the province of municipalities that only an overview tab
+    names; without it the `beleid` tab must name exactly one.
+    """
     loader = _Loader(raw)
     loader.gemeenten()
     loader.taakstelling()
     loader.realisatie()
     loader.ladder()
-    return DataSet(
+    tabs, readings, notes = _overviews(loader, raw, provincie)
+    loader.falling()
+    return SheetData(
         records=loader.records,
         policies=loader.beleid(),
         deadlines=loader.deadlines(),
@@ -289,4 +395,7 @@ def load(raw: dict[str, list[list[Any]]], source: str) -> DataSet:
         problems=sorted(loader.problems, key=problem_order),
         source=source,
         sample=is_sample(raw),
+        readings=_layout_readings(loader, raw) + readings,
+        notes=notes,
+        structure=Structure.of(loader.tables, tabs, raw),
     )

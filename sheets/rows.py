@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.state import Problem
 from sheets.layout import TABS, Table, normalise
-from sheets.values import PARSERS, CellError, is_blank
+from sheets.values import PARSERS, CellError, check_error, is_blank
 
 MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                "september", "oktober", "november", "december")  # fmt: skip
@@ -57,6 +57,7 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
                 ok = False
                 continue
             try:
+                check_error(raw)
                 values[column.key] = PARSERS[column.kind](raw)
             except CellError as exc:
                 problems.append(Problem("fout", table.ref(number, column.key), str(exc)))

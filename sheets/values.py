@@ -28,6 +28,24 @@ def shown(value: Any) -> str:
     return f'"{str(value).strip()}"'
 
 
+FORMULA_ERRORS = frozenset(
+    {"#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!"}
+)
+
+
+def formula_error(value: Any) -> str | None:
+    """`#REF!`, `#N/A`, … as a sheet shows a broken formula; None for any other value."""
+    if isinstance(value, str) and value.strip().upper() in FORMULA_ERRORS:
+        return value.strip().upper()
+    return None
+
+
+def check_error(value: Any) -> None:
+    """A formula error is a bad cell, never a name or a number."""
+    if (error := formula_error(value)) is not None:
+        raise CellError(f"formulefout {error} in de sheet; herstel de formule")
+
+
 def is_blank(value: Any) -> bool:
     if value is None:
         return True
@@ -106,6 +124,22 @@ def share(value: Any) -> float | None:
     if not 0 <= result <= 1:
         raise CellError(f"{shown(value)} ligt niet tussen 0 en 100 %")
     return round(result, 10)
+
+
+def percent(value: Any, fractions: bool = False) -> float | None:
+    """Percentage points: `86%` → 86, `143 %` → 143, 86 → 86; with `fractions` (a column whose
+    numbers are shares, as Google gives a %-formatted cell unformatted) 0.86 → 86."""
+    if is_blank(value):
+        return None
+    check_error(value)
+    raw = str(value).strip() if isinstance(value, str) else value
+    text_percent = isinstance(raw, str) and raw.endswith("%")
+    try:
+        result = number(raw.rstrip("%").strip() if isinstance(raw, str) else raw)
+    except CellError:
+        raise CellError(f"{shown(value)} is geen percentage") from None
+    assert result is not None
+    return float(result) * (100 if fractions and not text_percent else 1)
 
 
 # --- yes / no --------------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""Structural damage: a read that lost a tab, a key column, a fact or the `gebruikers` tab.
+
+A half-finished edit (a tab deleted to be re-pasted, a header renamed, a column of #REF!) must not
+replace good data: the cache compares the shape of each new read with that of the data it serves
+(`damage(old, new)`), refuses a damaged read, keeps serving the last good data with its age, and
+tells province staff once (`SheetCache` in sheets.cache). Repairing the sheet is enough: the next
+refresh is accepted. A deliberate change of layout is accepted on a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OPTIONAL = frozenset({"bron", "toelichting", "omschrijving", "naam", "saldo_bron", "aliassen"})
+SHRINK = 0.5  # fewer than half the municipality rows still readable: the key column is damaged
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """The shape of one read: which tabs gave which facts, and how many rows they named."""
+
+    tabs: dict[str, dict[str, str]] = field(default_factory=dict)  # tab → fact → its header
+    rows: dict[str, int] = field(default_factory=dict)  # tab → readable key rows
+    titles: frozenset[str] = frozenset()  # every tab title in the workbook
+    users: bool = False  # a readable `gebruikers` tab
+
+    @classmethod
+    def of(cls, layout: dict[str, Any], overviews: list[Any], raw: dict[str, Any]) -> Structure:
+        """`layout`: tab name → sheets.layout.Table or None; `overviews`: OverviewTab list."""
+        tabs: dict[str, dict[str, str]] = {}
+        rows: dict[str, int] = {}
+        for name, table in layout.items():
+            if table is None:
+                continue
+            header = raw[table.title][table.header_row - 1]
+            tabs[name] = {
+                key: str(header[index]).strip()
+                for key, index in table.columns.items()
+                if key not in OPTIONAL
+            }
+            rows[name] = len(table.rows)
+        for tab in overviews:
+            facts: dict[str, str] = {}
+            for column in tab.columns:
+                if column.reading.fact is not None:
+                    facts.setdefault(column.reading.fact, column.header)
+            tabs[tab.title] = facts
+            rows[tab.title] = sum(r.kind == "gemeente" for r in tab.rows)
+        return cls(tabs, rows, frozenset(raw), layout.get("gebruikers") is not None)
+
+
+def damage(old: Structure | None, new: Structure | None) -> list[str]:
+    """What the new read lost compared with the old one, in Dutch; empty when nothing."""
+    if old is None or new is None:
+        return []
+    out: list[str] = []
+    for tab, facts in old.tabs.items():
+        if tab not in new.tabs:
+            if tab == "gebruikers":
+                continue  # said below, with its consequence
+            shown = f"tabblad {tab}"
+            gone = tab not in new.titles and not any(t.casefold() == tab for t in new.titles)
+            out.append(f"{shown} ontbreekt" if gone else f"{shown} wordt niet meer gelezen "
+                       "(een verplichte kolom ontbreekt of is hernoemd)")  # fmt: skip
+            continue
+        lost = [
+            f'"{header}" ({fact})' for fact, header in facts.items() if fact not in new.tabs[tab]
+        ]
+        if lost:
+            out.append(f"tabblad {tab}: kolom {', '.join(lost)} niet meer gevonden (hernoemd?)")
+        before, after = old.rows.get(tab, 0), new.rows.get(tab, 0)
+        if before >= 2 and after < before * SHRINK:
+            out.append(f"tabblad {tab}: nog {after} van {before} regels leesbaar "
+                       "(kolom gemeente beschadigd of formulefouten?)")  # fmt: skip
+    if old.users and not new.users:
+        out.append("tabblad gebruikers ontbreekt of is onleesbaar: niemand zou nog toegang hebben")
+    return out
+
+
+def message(items: list[str]) -> str:
+    """One Dutch sentence for /ververs, the log and the notice to province staff."""
+    return (
+        "de sheet is beschadigd, verversen geweigerd: "
+        + "; ".join(items)
+        + ". Taakbot gebruikt de laatste goede gegevens tot dit hersteld is."
+    )

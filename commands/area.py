@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from commands.common import Target, footer, resolve
 from commands.context import Ctx
 from commands.reply import Reply
+from commands.table import area_table, legend
 from engine.reasons import round_half_up
 from engine.status import Status, status_on
 
@@ -47,49 +48,13 @@ def rows_for(ctx: Ctx, names) -> tuple[list[Row], list[Status]]:
     return rows, statuses
 
 
-def _cell(ctx: Ctx, value, width: int) -> str:
-    return ctx.fmt.num(value).rjust(width) if value is not None else "–".rjust(width)
-
-
 def table(ctx: Ctx, rows: list[Row], first: str, second: str | None = None) -> str:
-    """`second` heads the short column: the trede, or the number of municipalities."""
-    _ = ctx._
-    width = min(22, max([len(first)] + [len(r.name) for r in rows]))
-    head = (
-        f"{first:<{width}} "
-        + (second or _("tr")).rjust(3)
-        + _("opg").rjust(6)
-        + _("geh").rjust(6)
-        + "%".rjust(5)
-        + _("prog").rjust(6)
-    )
-    lines = [head]
-    for r in rows:
-        pct = f"{r.pct}%" if r.pct is not None else "–"
-        flag = "!" if r.op_schema is False else " "
-        lines.append(
-            f"{r.name[:width]:<{width}} {r.trede:>3}{_cell(ctx, r.opgave, 6)}"
-            f"{_cell(ctx, r.realised, 6)}{pct:>5}{_cell(ctx, r.prognose, 6)}{flag}"
-        )
-    with_data = [r for r in rows if r.opgave is not None and r.realised is not None]
-    total_label = _("Totaal")
-    if with_data:
-        opg = sum(r.opgave for r in with_data)
-        real = sum(r.realised for r in with_data)
-        prog = sum(r.prognose or 0 for r in with_data)
-        pct = f"{round_half_up(100 * real / opg)}%" if opg else "–"
-        lines.append(
-            f"{total_label:<{width}} {'':>3}{_cell(ctx, opg, 6)}{_cell(ctx, real, 6)}"
-            f"{pct:>5}{_cell(ctx, prog, 6)}"
-        )
-    return "<pre>" + "\n".join(ctx.e(x) for x in lines) + "</pre>"
+    """At most 34 characters wide (commands.table): details are one tap away."""
+    return area_table(ctx, rows, first, second)
 
 
 def _legend(ctx: Ctx) -> str:
-    return ctx._(
-        "tr = trede, opg = opgave, geh = gehuisvest, % van de opgave, prog = prognose "
-        "einde periode (lineair); ! = onder het minimum van de tussentijdse toets."
-    )
+    return legend(ctx)
 
 
 def regio(ctx: Ctx, args: str) -> Reply:
@@ -149,7 +114,7 @@ def provincie(ctx: Ctx, args: str) -> Reply:
             f"<b>{ctx.e(target.name)}</b> — "
             + ctx.ngettext("{n} gemeente", "{n} gemeenten", len(rows)).format(n=len(rows)),
             table(ctx, region_rows, _("regio"), _("gem")),
-            _("gem = aantal gemeenten; totalen alleen over gemeenten met cijfers."),
+            legend(ctx, _("gem")) + " " + _("Totalen alleen over gemeenten met cijfers."),
             _("Gemeenten per trede: {counts}").format(counts=per_trede),
             footer(ctx, peil),
         ]

@@ -16,6 +16,7 @@ from engine.reasons import N_
 KIND_NAMES = (N_("gemeente"), N_("regio"), N_("provincie"))
 CALLBACK = "k"  # callback_data 'k|<command>|<name>'; a name cut to fit ends in TRUNCATED
 TRUNCATED = "…"
+TARGET = "target"  # Ctx.extras: what the command answered about, for the buttons under it
 CALLBACK_BYTES = 64
 MAX_CHOICES = 20  # a keyboard of the user's own region or province, one tap each
 # What a command takes when the user types no name, most specific first per role.
@@ -82,7 +83,10 @@ def _allowed(ctx: Ctx, target: Target) -> bool:
 
 
 def _target(ctx: Ctx, kind: str, name: str) -> Target:
-    return Target(kind, name, members_of(ctx, kind, name))
+    """The resolved target; the router puts the buttons for it under the answer."""
+    target = Target(kind, name, members_of(ctx, kind, name))
+    ctx.extras[TARGET] = target
+    return target
 
 
 def _denied(ctx: Ctx, target: Target) -> Reply:
@@ -118,8 +122,8 @@ def resolve(ctx: Ctx, command: str, text: str, kinds: tuple[str, ...]) -> Target
         return default_target(ctx, command, kinds)
     res = ctx.names.resolve(text, kinds)
     if res.found and res.name:
-        target = _target(ctx, res.kind, res.name)
-        return target if _allowed(ctx, target) else _denied(ctx, target)
+        target = Target(res.kind, res.name, members_of(ctx, res.kind, res.name))
+        return _target(ctx, res.kind, res.name) if _allowed(ctx, target) else _denied(ctx, target)
     if res.other is not None:
         return _other_kind(ctx, command, kinds, *res.other)
     keyboard = [
@@ -177,8 +181,12 @@ def default_target(ctx: Ctx, command: str, kinds: tuple[str, ...]) -> Target | R
             m = ctx.data.records[name].municipality
             for area_kind, area in (("regio", m.regio), ("provincie", m.provincie)):
                 if area and area_kind in kinds:
-                    target = _target(ctx, area_kind, area)
-                    return target if _allowed(ctx, target) else _denied(ctx, target)
+                    target = Target(area_kind, area, members_of(ctx, area_kind, area))
+                    return (
+                        _target(ctx, area_kind, area)
+                        if _allowed(ctx, target)
+                        else _denied(ctx, target)
+                    )
     choices = _choices(ctx, own, kinds)
     wanted = wanted_text(ctx, kinds)
     if choices and len(choices) <= MAX_CHOICES:

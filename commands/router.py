@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commands import admin, area, chart, municipality
-from commands.common import CALLBACK, expand_truncated, own_scope
+from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import Ctx
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
 
 ALL = (PROVINCE, COORDINATOR, MUNICIPAL)
+WITH_ACTIONS = ("stand", "regio", "prognose", "ladder", "grafiek")  # buttons under the answer
 LOADING = "loading"  # Ctx.extras flag set by the front end until the sheet is first read
 
 
@@ -169,7 +170,11 @@ def handle(ctx: Ctx, text: str) -> Reply:
                     name=command.name, roles=", ".join(_(ROLE_LABELS[r]) for r in command.roles)
                 )
             )
-    return command.run(ctx, args)
+    reply = command.run(ctx, args)
+    target = ctx.extras.pop(TARGET, None)
+    if target is not None and not reply.keyboard and command.name in WITH_ACTIONS:
+        reply.keyboard = actions(ctx, target, command.name)
+    return reply
 
 
 def _bare_text(ctx: Ctx, text: str) -> Reply:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from commands.common import Target, footer, resolve
 from commands.context import Ctx
 from commands.reply import Reply
-from engine.assessment import EndResult
+from commands.standing import (
+    checkpoint_title,
+    closed_lines,
+    mid_line,
+    result_lines,
+    settle_text,
+    standing_lines,
+    unchecked_text,
+    verdict_line,
+)
 from engine.audit import audit
 from engine.model import Deadline
-from engine.periods import checkpoint_kind
-from engine.status import Status, assess_checkpoint, status_on
+from engine.replay import check_decision, last_checkpoint
+from engine.status import Status, status_on
 
 
 def _target(ctx: Ctx, command: str, args: str, kinds=("gemeente",)) -> Target | Reply:
@@ -36,25 +45,28 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
         + _("periode {period}").format(period=st.period.label)
         + f" ({e(m.provincie)}{', ' + e(m.regio) if m.regio else ''})"
     ]
-    for note in st.notes:
-        lines.append(f.reason(note))
     o = st.opgave
-    if o:
-        if o.taakstelling is not None:
-            saldo = _("onbekend") if o.saldo_start is None else _saldo(ctx, o.saldo_start)
-            src = f" <i>({e(f.reason(o.saldo_source))})</i>" if o.saldo_source else ""
-            lines.append(
-                _("Taakstelling: {t} · saldo bij start: {s}").format(
-                    t=f.num(o.taakstelling), s=saldo
-                )
-                + src
-            )
+    if o.taakstelling is not None:
+        saldo = _("onbekend") if o.saldo_start is None else _saldo(ctx, o.saldo_start)
+        src = f" <i>({e(f.reason(o.saldo_source))})</i>" if o.saldo_source else ""
+        lines.append(
+            _("Taakstelling: {t} · saldo bij start: {s}").format(t=f.num(o.taakstelling), s=saldo)
+            + src
+        )
+    if o.opgave is None:
+        lines.append(
+            _("Opgave: onbekend: {why}.").format(why=e(f.reason(o.unknown)))
+            + settle_text(ctx, o.settle)
+        )
+    else:
         opg = _("Opgave: {o}").format(o=f"<b>{f.num(o.opgave)}</b>")
         if o.extra:
-            opg += " · " + _("extra opgave: {x} (telt niet mee voor de ladder)").format(
+            opg += " · " + _("extra opgave: {x}, telt niet mee voor de ladder").format(
                 x=f.num(o.extra)
             )
         lines.append(opg)
+        if mid := mid_line(ctx, st):
+            lines.append(mid)
     if st.snapshot and st.realised is not None:
         snap = st.snapshot
         lines.append(
@@ -66,20 +78,20 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
         )
         if snap.contracts:
             lines.append(
-                _("Ingestuurde huurcontracten (nog niet bij COA): {n}").format(
+                _("Ingestuurde huurcontracten, nog niet bij COA: {n}").format(
                     n=f.num(snap.contracts)
                 )
             )
-        lines.append(_mid_line(ctx, st))
+        left = _("Nog te huisvesten: {n}").format(n=f.num(st.nog_te_huisvesten))
+        if st.nog_incl_extra is not None:
+            left += "; " + _("met de extra opgave: {n}").format(n=f.num(st.nog_incl_extra))
         if snap.koppelingen is not None:
-            lines.append(
-                _("Koppelingen: {k} tegenover {n} nog te huisvesten").format(
-                    k=f.num(snap.koppelingen), n=f.num(st.nog_te_huisvesten)
-                )
-            )
-        else:
-            lines.append(_("Nog te huisvesten: {n}").format(n=f.num(st.nog_te_huisvesten)))
+            left += " · " + _("koppelingen: {k}").format(k=f.num(snap.koppelingen))
+        lines.append(left)
         lines += prognosis_lines(ctx, st)
+    elif o.opgave is not None:
+        lines.append(_("Nog geen realisatiecijfers voor {period}.").format(period=st.period.label))
+    lines += closed_lines(ctx, st.closed)
     lines += trede_lines(ctx, st)
     lines += deadline_lines(ctx, st.deadlines[:3], ctx.today)
     return lines
@@ -91,19 +103,6 @@ def _saldo(ctx: Ctx, saldo: int) -> str:
     if saldo < 0:
         return ctx._("{n} voorsprong").format(n=ctx.fmt.num(-saldo))
     return "0"
-
-
-def _mid_line(ctx: Ctx, st: Status) -> str:
-    _, f = ctx._, ctx.fmt
-    mid = st.period.midpoint
-    text = _("Minimum vóór {d}: {m}").format(d=f.date(mid), m=f.num(st.minimum))
-    if st.rule.mid_factor != 1:
-        text += " " + _("(coulance: {bar})").format(bar=f.num(st.bar))
-    if st.op_schema:
-        return text + " — " + _("op schema")
-    short = max(0, st.minimum - st.realised)
-    verdict = _("niet op schema") if ctx.today >= mid else _("nog niet bereikt")
-    return text + " — " + verdict + " " + _("(nog {n})").format(n=f.num(short))
 
 
 def prognosis_lines(ctx: Ctx, st: Status) -> list[str]:
@@ -121,31 +120,15 @@ def prognosis_lines(ctx: Ctx, st: Status) -> list[str]:
 
 
 def trede_lines(ctx: Ctx, st: Status) -> list[str]:
-    _, f, e = ctx._, ctx.fmt, ctx.e
-    out = []
-    if st.recorded:
-        rec = st.recorded
-        out.append(
-            _("Trede: {code} ({name}), vastgelegd {d}").format(
-                code=f"<b>{rec.trede.code}</b>", name=_(rec.trede.name), d=f.date(rec.date)
-            )
-        )
-        if rec.note and ctx.role.sees_notes:
-            out.append(f"<i>{e(rec.note)}</i>")
-    else:
-        out.append(_("Trede: niet op de ladder (geen besluit vastgelegd)"))
+    """The trede in force (recorded or replayed), then the latest checkpoint with its reasons."""
+    out = [ctx._("<b>Interventieladder</b>")] + standing_lines(ctx, st.standing)
     cp = st.checkpoint
-    if cp:
-        kind = _("eindbeoordeling") if isinstance(cp, EndResult) else _("tussentijdse toets")
-        out.append(
-            _("Voorstel Taakbot ({kind} {d}): trede {code}").format(
-                kind=kind, d=f.date(cp.date), code=f"<b>{cp.trede_na.code}</b>"
-            )
-        )
-        for r in cp.reasons:
-            if "note" in r.params and not ctx.role.sees_notes:  # sheet notes: staff only
-                continue
-            out.append("• " + e(f.reason(r)))
+    if cp is None or (st.closed and st.closed.result is cp):
+        return out
+    if line := verdict_line(ctx, st):
+        out.append(line)
+    step = next((s for s in st.standing.steps if s.day == last_checkpoint(ctx.today)), None)
+    out += result_lines(ctx, cp, checkpoint_title(ctx, cp), step.treden if step else ())
     return out
 
 
@@ -205,7 +188,7 @@ def ladder(ctx: Ctx, args: str) -> Reply:
     lines = [_("<b>{name}</b> — vastgelegde treden").format(name=e(rec.name))]
     if not rec.decisions:
         lines.append(_("Geen besluiten vastgelegd."))
-    findings = audit(ctx.data, only=rec.name)
+    findings = audit(ctx.data, only=rec.name, day=ctx.today)
     for d in rec.decisions:
         line = "• " + _("{d}: trede {code} ({name})").format(
             d=f.date(d.date), code=f"<b>{d.trede.code}</b>", name=_(d.trede.name)
@@ -213,22 +196,23 @@ def ladder(ctx: Ctx, args: str) -> Reply:
         if d.note and ctx.role.sees_notes:
             line += f" — <i>{e(d.note)}</i>"
         lines.append(line)
-        if checkpoint_kind(d.date):
-            check = assess_checkpoint(ctx.data, rec, d.date)
-            if check is None:
-                lines.append("  " + _("controle: geen cijfers om dit besluit na te rekenen"))
-            elif (
-                ctx.data.policy_for(rec.name, check.period)[0].normalise(d.trede) == check.trede_na
-            ):
-                lines.append("  " + _("controle: volgt uit de regels ✓"))
-            else:
-                lines.append(
-                    "  "
-                    + _("controle: de regels geven trede {code} ✗").format(
-                        code=check.trede_na.code
-                    )
+        verdict = check_decision(ctx.data, rec, d)
+        if verdict.result is None:
+            continue
+        if verdict.follows:
+            lines.append("  " + _("controle: volgt uit de regels ✓"))
+        elif verdict.contradicts:
+            lines.append(
+                "  "
+                + _("controle: de regels geven trede {code} ✗").format(
+                    code=verdict.result.trede_na.code
                 )
-    other = [x for x in findings if x.kind in ("dubbel", "saldo", "opgave")]
+            )
+        else:
+            lines.append("  " + unchecked_text(ctx, verdict.result))
+    lines.append("")
+    lines += standing_lines(ctx, status_on(ctx.data, rec.name, ctx.today).standing)
+    other = [x for x in findings if x.kind in ("dubbel", "saldo", "opgave", "onbekend")]
     if other:
         lines.append(_("Tegenstrijdigheden in de gegevens:"))
         lines += ["• " + e(f.reason(x.message)) for x in other]

@@ -194,6 +194,7 @@ class EndResult:
     reasons: tuple[Reason, ...]
     pct_of_opgave: Percentage | None = None
     open_question: Reason | None = None  # what the proposal depends on
+    alternatives: tuple[Trede, ...] = ()  # the steps the open question leaves possible
     kind: str = "eindbeoordeling"
 
 
@@ -215,6 +216,7 @@ def end_of_period_assessment(
     reasons += _questions(data, koppelingen_ok)
     excuses, notes, cancelled = _excuses(data, rule, policy, koppelingen_ok)
     open_question: Reason | None = None
+    alternatives: tuple[Trede, ...] = ()
     if realised_ok:
         trede_na: Trede | None = T0
         reasons.append(reason(N_("Taakstelling gerealiseerd: alle acties van de ladder stoppen.")))
@@ -245,16 +247,17 @@ def end_of_period_assessment(
             )
             if trede_na is None and trede_voor is not None:
                 yes, no = outcome(trede_voor, True), outcome(trede_voor, False)
+                alternatives = (yes, no)
                 open_question = reason(
                     N_(
-                        "Vraag 2 is open: met voldoende koppelingen op {mid} wordt het trede "
-                        "{yes}, met te weinig blijft het trede {no}."
+                        "vraag 2 is open: met voldoende koppelingen op {mid} wordt het trede "
+                        "{yes}, met te weinig blijft het trede {no}"
                     ),
                     mid=data.period.midpoint,
                     yes=yes.code,
                     no=no.code,
                 )
-                reasons.append(open_question)
+                reasons.append(reason(N_("Let op, {question}."), question=open_question))
         else:
             trede_na = _independent(lambda t: outcome(t, koppelingen_ok), trede_voor, policy)
             climbed = trede_voor is not None and trede_na is not None and trede_voor < trede_na
@@ -281,6 +284,7 @@ def end_of_period_assessment(
         reasons=tuple(reasons),
         pct_of_opgave=percentage(counted, data.opgave, OF_OPGAVE),
         open_question=open_question,
+        alternatives=alternatives,
     )
 
 
@@ -432,9 +436,7 @@ def _excuses(
 def _step_reason(before: Trede | None, after: Trede | None) -> Reason:
     if after is None:
         if before is None:
-            return reason(
-                N_("Trede onbekend: de trede ervoor is niet vastgelegd en niet af te leiden.")
-            )
+            return reason(N_("Trede onbekend: de trede ervoor staat niet vast."))
         return reason(N_("De trede hangt af van de open vraag."))
     if before is None:
         return reason(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from engine.model import Deadline, LadderDecision
-from engine.periods import Period
+from engine.model import Deadline, LadderDecision, Snapshot
+from engine.periods import Period, checkpoint_kind, checkpoint_period
 from engine.policies.base import PeriodRule, Policy
 from engine.reasons import N_, reason
 
@@ -15,6 +15,7 @@ CONTRACTS = "huurcontracten"
 PUBLICATION = "publicatie"
 PVA = "pva"
 LAST_TERM = "last"
+ENGINE_KINDS = (CHECKPOINT, CONTRACTS, PUBLICATION, PVA, LAST_TERM)
 
 
 def checkpoints(period: Period) -> list[Deadline]:
@@ -61,26 +62,42 @@ def upcoming(
     for p in (period.previous, period, period.next):
         found += checkpoints(p)
         rule: PeriodRule = rule_for(p)
-        found.append(
-            Deadline(
-                policy.contract_cutoff(p, rule),
-                CONTRACTS,
-                reason(
-                    N_(
-                        "Laatste dag om huurcontracten over {period} in te sturen (start in de laatste "
-                        "twee weken)"
+        if _late_contracts(policy, rule, p):
+            found.append(
+                Deadline(
+                    policy.contract_cutoff(p, rule),
+                    CONTRACTS,
+                    reason(
+                        N_(
+                            "Laatste dag om huurcontracten over {period} in te sturen (start in "
+                            "de laatste twee weken)"
+                        ),
+                        period=p.label,
                     ),
-                    period=p.label,
-                ),
+                )
             )
-        )
         found.append(_publication(p))
     if decision is not None:
         found += decision_terms(decision, policy)
     found += list(extra)
     end = day + horizon
-    unique = {(d.date, d.kind, str(d.description)): d for d in found if day <= d.date <= end}
+    unique: dict[tuple, Deadline] = {}  # a sheet row for a date the engine knows: the engine's
+    for d in found:
+        kind = d.kind.strip().casefold()
+        key = (d.date, kind) if kind in ENGINE_KINDS else (d.date, kind, str(d.description))
+        if day <= d.date <= end:
+            unique.setdefault(key, d)
     return sorted(unique.values(), key=lambda d: (d.date, d.kind))
+
+
+def _late_contracts(policy: Policy, rule: PeriodRule, period: Period) -> bool:
+    """A cutoff for late rental contracts exists where the sheet's `beleid` sets one, or where
+    the policy counts contracts on top of COA's figures (PZH, "Insturen kan nog tot 4 juli");
+    Utrecht counts municipal reports in the realisation itself and sets no such cutoff."""
+    if rule.huurcontracten_tot is not None:
+        return True
+    probe = Snapshot("", period.end, period, housed=0, contracts=1)
+    return policy.contracts_on_top(probe) > 0
 
 
 def decision_terms(decision: LadderDecision, policy: Policy) -> list[Deadline]:
@@ -104,3 +121,12 @@ def decision_terms(decision: LadderDecision, policy: Policy) -> list[Deadline]:
             )
         )
     return out
+
+
+def deadline_period(kind: str, when: date) -> Period | None:
+    """The period whose figures a checkpoint or a contract cutoff is about."""
+    if kind == CHECKPOINT:
+        return checkpoint_period(when) if checkpoint_kind(when) else None
+    if kind == CONTRACTS:  # a few days after the period it closes (4 July for the first half)
+        return Period.containing(when - timedelta(days=14))
+    return None

@@ -96,3 +96,10 @@ def checkpoint_kind(day: date) -> str | None:
     return {1: "eindbeoordeling", 7: "eindbeoordeling", 4: "tussentijds", 10: "tussentijds"}.get(
         day.month
     )
+
+
+def checkpoint_period(day: date) -> Period:
+    """The period a checkpoint judges: 1 Apr/1 Oct its own, 1 Jan/1 Jul the one it closes."""
+    if checkpoint_kind(day) == "tussentijds":
+        return Period.containing(day)
+    return Period.of_peildatum(day)

@@ -19,7 +19,7 @@ from engine.assessment import (
 )
 from engine.ledger import closing_stand, figures_per, with_late_contracts
 from engine.model import LadderDecision, MunicipalityRecord
-from engine.periods import Period, checkpoint_kind
+from engine.periods import Period, checkpoint_kind, checkpoint_period
 from engine.reasons import N_, Reason, reason
 from engine.state import DataSet
 from engine.treden import Trede
@@ -37,15 +37,6 @@ class Missing:
 
 
 Result = MidResult | EndResult | Missing
-
-
-def checkpoint_period(day: date) -> Period:
-    """The period a checkpoint judges: 1 Apr/1 Oct its own, 1 Jan/1 Jul the one it closes."""
-    return (
-        Period.containing(day)
-        if checkpoint_kind(day) == "tussentijds"
-        else Period.of_peildatum(day)
-    )
 
 
 def checkpoints_between(after: date, upto: date) -> list[date]:
@@ -140,17 +131,25 @@ class Step:
 
     day: date
     result: Result
-    trede: Trede | None  # in force after this checkpoint
+    treden: tuple[Trede, ...]  # the steps possible after it; () = onbekend
+
+    @property
+    def trede(self) -> Trede | None:
+        return self.treden[0] if len(self.treden) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
 class Standing:
     day: date
-    trede: Trede | None  # None: onbekend
+    treden: tuple[Trede, ...]  # the steps the record leaves possible; one = known, () = onbekend
     recorded: LadderDecision | None  # the latest recorded decision on or before `day`
     steps: tuple[Step, ...] = ()  # derived checkpoints after it, oldest first
-    unknown: Reason | None = None  # why the trede is onbekend
+    unknown: Reason | None = None  # why the trede is not known
     settle: str = ""
+
+    @property
+    def trede(self) -> Trede | None:
+        return self.treden[0] if len(self.treden) == 1 else None
 
     @property
     def derived(self) -> bool:
@@ -162,73 +161,96 @@ class Standing:
         """The checkpoint (derived) or decision date (recorded) the trede in force dates from."""
         if self.trede is None:
             return None
-        since = self.recorded.date if self.recorded else None
+        since, before = (
+            (self.recorded.date, self.recorded.trede) if self.recorded else (None, None)
+        )
         for step in self.steps:
-            if step.trede != (self._before(step)):
+            if step.trede != before:
                 since = step.day
+            before = step.trede
         return since
-
-    def _before(self, step: Step) -> Trede | None:
-        index = self.steps.index(step)
-        if index:
-            return self.steps[index - 1].trede
-        return self.recorded.trede if self.recorded else None
 
 
 def standing(data: DataSet, rec: MunicipalityRecord, day: date) -> Standing:
     """Replay from the latest recorded decision on or before `day` through every checkpoint."""
     recorded = rec.trede_on(day)
+    unknown: Reason | None = None
+    settle = ""
+    treden: tuple[Trede, ...] = ()
     if recorded is not None:
         start = recorded.date
         policy, _ = data.policy_for(rec.name, Period.containing(start))
-        trede: Trede | None = policy.normalise(recorded.trede) if policy.known else recorded.trede
-        unknown: Reason | None = None
-        settle = ""
+        treden = (policy.normalise(recorded.trede) if policy.known else recorded.trede,)
     else:
         first = min(rec.figures, default=None)
         start = first.start if first else day
-        trede = None
         unknown = reason(N_("geen trede vastgelegd en niet af te leiden uit de cijfers"))
         settle = "ladder"
     steps: list[Step] = []
     for cp in checkpoints_between(start, day):
-        result = assess_checkpoint(data, rec, cp, trede, known_on=day)
-        after = _after(data, rec, result, trede)
-        if after is None and trede is not None:
-            unknown, settle = _why_unknown(cp, result)
-        elif after is not None:
+        starts = treden or (None,)
+        results = [assess_checkpoint(data, rec, cp, t, known_on=day) for t in starts]
+        after = _union([_possible(data, rec, r, t) for r, t in zip(results, starts, strict=True)])
+        shown = results[0] if len(results) == 1 else _shared(data, rec, cp, results, day)
+        if len(after) == 1:
             unknown, settle = None, ""
-        trede = after
-        steps.append(Step(cp, result, after))
-    return Standing(day, trede, recorded, tuple(steps), unknown, settle)
+        elif after != treden:
+            unknown, settle = _why_unknown(cp, results, after)
+        treden = after
+        steps.append(Step(cp, shown, after))
+    return Standing(day, treden, recorded, tuple(steps), unknown, settle)
 
 
 def standing_before(data: DataSet, rec: MunicipalityRecord, day: date) -> Standing:
     return standing(data, rec, day - timedelta(days=1))
 
 
-def _after(data: DataSet, rec: MunicipalityRecord, result: Result, before: Trede | None):
+def _possible(
+    data: DataSet, rec: MunicipalityRecord, result: Result, before: Trede | None
+) -> tuple[Trede, ...]:
+    """The steps a checkpoint leaves possible from `before`; () when anything is."""
     if not isinstance(result, Missing):
-        return result.trede_na
-    if before is None:
-        return None
+        if result.trede_na is not None:
+            return (result.trede_na,)
+        return getattr(result, "alternatives", ())
     policy, _ = data.policy_for(rec.name, result.period)
-    if result.kind == "tussentijds" and policy.known:
-        # A check that cannot move this step needs no figures (Utrecht; PZH from trede 2 on).
-        moved = {policy.mid_check_step(before, ok) for ok in (True, False)}
-        if moved == {before}:
-            return before
-    return None
+    if before is None or not policy.known or result.kind != "tussentijds":
+        return ()
+    # Without figures a mid-period check leaves the step or moves it one up; a check that
+    # cannot move this step needs no figures at all (Utrecht; PZH from trede 2 on).
+    return tuple({policy.mid_check_step(before, ok) for ok in (True, False)})
 
 
-def _why_unknown(cp: date, result: Result) -> tuple[Reason, str]:
-    if isinstance(result, Missing):
+def _union(options: list[tuple[Trede, ...]]) -> tuple[Trede, ...]:
+    if any(not o for o in options):
+        return ()
+    return tuple(sorted({t for o in options for t in o}, key=lambda t: t.rank))
+
+
+def _shared(data: DataSet, rec: MunicipalityRecord, cp: date, results: list[Result], day: date):
+    """With several possible steps before, show the check as it reads from an unknown start."""
+    return assess_checkpoint(data, rec, cp, None, known_on=day) if results else None
+
+
+def _why_unknown(cp: date, results: list[Result], after: tuple[Trede, ...]) -> tuple[Reason, str]:
+    missing = next((r for r in results if isinstance(r, Missing)), None)
+    if missing is not None:
         return (
-            reason(N_("trede na {day} onbekend: {why}"), day=cp, why=result.why),
-            result.settle,
+            reason(N_("trede na {day} onbekend: {why}"), day=cp, why=missing.why),
+            missing.settle,
         )
-    why = getattr(result, "open_question", None) or reason(N_("de trede ervoor is onbekend"))
-    return reason(N_("trede na {day} onbekend: {why}"), day=cp, why=why), ""
+    question = next((r.open_question for r in results if getattr(r, "open_question", None)), None)
+    if question is not None and after:
+        return (
+            reason(
+                N_("trede {options} na {day}, want {why}"),
+                options=" / ".join(t.code for t in after),
+                day=cp,
+                why=question,
+            ),
+            "",
+        )
+    return reason(N_("trede na {day} onbekend: de trede ervoor staat niet vast"), day=cp), ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,8 +272,12 @@ def check_decision(data: DataSet, rec: MunicipalityRecord, decision: LadderDecis
     if checkpoint_kind(decision.date) is None:
         return Verdict(decision, None, None)
     before = standing_before(data, rec, decision.date)
-    result = assess_checkpoint(data, rec, decision.date, before.trede)
-    if isinstance(result, Missing) or result is None or result.trede_na is None:
+    results = [assess_checkpoint(data, rec, decision.date, t) for t in before.treden or (None,)]
+    proposals = {None if isinstance(r, Missing) else r.trede_na for r in results}
+    result = results[0]
+    if len(proposals) != 1 or None in proposals:
+        if len(results) > 1:  # several possible steps before, and they do not agree
+            result = assess_checkpoint(data, rec, decision.date, None)
         return Verdict(decision, result, before)
     policy, _ = data.policy_for(rec.name, result.period)
     recorded = policy.normalise(decision.trede)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from engine.model import Deadline, LadderDecision, Snapshot
-from engine.periods import Period
+from engine.periods import Period, checkpoint_kind, checkpoint_period
 from engine.policies.base import PeriodRule, Policy
 from engine.reasons import N_, reason
 
@@ -121,3 +121,12 @@ def decision_terms(decision: LadderDecision, policy: Policy) -> list[Deadline]:
             )
         )
     return out
+
+
+def deadline_period(kind: str, when: date) -> Period | None:
+    """The period whose figures a checkpoint or a contract cutoff is about."""
+    if kind == CHECKPOINT:
+        return checkpoint_period(when) if checkpoint_kind(when) else None
+    if kind == CONTRACTS:  # a few days after the period it closes (4 July for the first half)
+        return Period.containing(when - timedelta(days=14))
+    return None

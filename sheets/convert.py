@@ -328,8 +328,9 @@ def _overviews(loader: _Loader, raw: dict[str, list[list[Any]]], provincie: str 
     if not found:
         return [], [], {}
     known = bool(loader.records)
+    replaced = {"gemeenten", "taakstelling", "realisatie", "ladder"}  # the overview holds these
     loader.problems[:] = [
-        p for p in loader.problems if not (p.ref == "gemeenten" and "ontbreekt" in p.message)
+        p for p in loader.problems if not (p.ref in replaced and p.message.endswith("ontbreekt"))
     ]
     if not known:
         provincie = _provincie(loader, provincie)

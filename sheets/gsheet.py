@@ -1,9 +1,12 @@
 """Read the coordinators' Google Sheet as raw cell values, cheaply and with bounded retries.
 
-Quota is 60 reads per minute per user, so a refresh costs one ``values:batchGet`` for every tab;
-the tab list (one ``spreadsheets.get``) is learnt on the first refresh and kept. gspread's own
-retrying client sleeps for minutes, so we drive the plain ``HTTPClient`` and retry with
-:mod:`sheets.retry` instead. Turning raw values into domain objects is someone else's job.
+Quota is 60 reads per minute per user, so a refresh costs one ``values:batchGet`` for every tab,
+after one small ``spreadsheets.get`` for the tab titles: a tab added or restored after start-up
+is read at the next refresh. Values come unformatted and dates as serial numbers (days since
+1899-12-30), so neither depends on the sheet's locale (a US sheet formats 1 July 2022 as
+"7/1/2022"). gspread's own retrying client sleeps for minutes, so we drive the plain
+``HTTPClient`` and retry with :mod:`sheets.retry` instead. Turning raw values into domain objects
+is someone else's job.
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ class GoogleSheetSource:
 
     @property
     def tabs(self) -> list[str] | None:
-        """The cached tab titles, or ``None`` before the first fetch."""
+        """The tab titles of the last fetch, or ``None`` before the first."""
         return None if self._tabs is None else list(self._tabs)
 
     def describe(self) -> str:
@@ -160,30 +163,30 @@ class GoogleSheetSource:
         self.close()
 
     def forget_tabs(self) -> None:
-        """Drop the cached tab list, so the next fetch reads the metadata again."""
+        """Kept for callers of the old API: every fetch reads the tab list anyway."""
         self._tabs = None
 
     def fetch(self) -> RawWorkbook:
         """Return ``{tab: rows}`` with the header row first, cells as the API gives them.
 
-        Numbers come unformatted (``UNFORMATTED_VALUE``), dates as formatted strings; trailing
-        empty cells and rows are absent, as in the API. Raises :class:`SourceError`.
+        Numbers come unformatted (``UNFORMATTED_VALUE``), dates as serial numbers
+        (``SERIAL_NUMBER``); trailing empty cells and rows are absent, as in the API. The tab
+        list is read first on every call, so added, renamed and restored tabs are seen at once.
+        Raises :class:`SourceError`.
         """
         with self._lock:
-            cached = self._tabs
-            tabs = cached if cached is not None else self._load_tabs()
+            tabs = self._load_tabs()
             try:
                 return self._batch_get(tabs)
             except APIError as exc:
-                if cached is None or _status(exc) != HTTPStatus.BAD_REQUEST:
+                if _status(exc) != HTTPStatus.BAD_REQUEST:
                     raise self._error(exc) from exc
-                # A cached tab was renamed or deleted: learn the tab list again, once.
+                # A tab was renamed or deleted between the two requests: once more.
                 log.info(
                     "%s: batchGet answered 400 (%s); re-reading the tab list",
                     self.describe(),
                     _message(exc),
                 )
-                self._tabs = None
                 tabs = self._load_tabs()
                 try:
                     return self._batch_get(tabs)
@@ -193,7 +196,7 @@ class GoogleSheetSource:
     # -- requests -----------------------------------------------------------------------------
 
     def _load_tabs(self) -> list[str]:
-        """Read the tab titles (one ``spreadsheets.get``) and cache them."""
+        """Read the tab titles (one ``spreadsheets.get`` of titles only)."""
         params = {"includeGridData": "false", "fields": _METADATA_FIELDS}
         try:
             meta = self._call(
@@ -219,7 +222,7 @@ class GoogleSheetSource:
             # A new dict every call: gspread writes ``ranges`` into the one it is given.
             params: dict[str, Any] = {
                 "valueRenderOption": "UNFORMATTED_VALUE",
-                "dateTimeRenderOption": "FORMATTED_STRING",
+                "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS",
             }
             return self._http.values_batch_get(self.spreadsheet_id, list(ranges), params=params)

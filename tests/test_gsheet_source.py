@@ -122,16 +122,25 @@ def test_fetch_returns_every_tab_as_raw_values(server: FakeSheetsServer) -> None
     assert make_source(server).fetch() == EXPECTED
 
 
-def test_first_refresh_reads_metadata_once_then_only_batch_get(server: FakeSheetsServer) -> None:
+def test_every_refresh_reads_the_tab_list_then_one_batch_get(server: FakeSheetsServer) -> None:
     source = make_source(server)
     source.fetch()
     assert (server.count("metadata"), server.count("batchGet")) == (1, 1)
     assert source.requests_made == 2
     source.fetch()
     source.fetch()
-    assert (server.count("metadata"), server.count("batchGet")) == (1, 3)
-    assert source.requests_made == 4
+    assert (server.count("metadata"), server.count("batchGet")) == (3, 3)
+    assert source.requests_made == 6
     assert source.tabs == list(WORKBOOK)
+
+
+def test_a_tab_added_after_start_up_is_read_at_the_next_refresh(server: FakeSheetsServer) -> None:
+    source = make_source(server)
+    without = {k: v for k, v in WORKBOOK.items() if k != "gebruikers"}
+    server.set_workbook(without)
+    assert "gebruikers" not in source.fetch()
+    server.set_workbook(dict(without, gebruikers=[["telegram_id", "rol"], [7, "provincie"]]))
+    assert source.fetch()["gebruikers"] == [["telegram_id", "rol"], [7, "provincie"]]
 
 
 def test_batch_get_asks_for_unformatted_rows_of_all_tabs(server: FakeSheetsServer) -> None:
@@ -139,7 +148,7 @@ def test_batch_get_asks_for_unformatted_rows_of_all_tabs(server: FakeSheetsServe
     (batch,) = [r for r in server.requests if r.kind == "batchGet"]
     assert batch.path == f"/v4/spreadsheets/{SHEET_ID}/values:batchGet"
     assert batch.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
-    assert batch.query["dateTimeRenderOption"] == ["FORMATTED_STRING"]
+    assert batch.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
     assert batch.query["majorDimension"] == ["ROWS"]
     assert [split_range(r)[0] for r in batch.query["ranges"]] == list(WORKBOOK)
 
@@ -158,7 +167,6 @@ def test_params_are_a_new_dict_per_call(
     source = make_source(server)
     source.fetch()
     server.set_workbook({"gemeenten": WORKBOOK["gemeenten"]})
-    source.forget_tabs()
     assert list(source.fetch()) == ["gemeenten"]
     assert len(seen) == 2 and seen[0] is not seen[1]
     assert len(seen[0]["ranges"]) == len(WORKBOOK)  # gspread wrote into the first dict...
@@ -167,22 +175,29 @@ def test_params_are_a_new_dict_per_call(
     assert batches[1].query["ranges"] == ["'gemeenten'"]
 
 
-def test_vanished_tab_reloads_metadata_once(server: FakeSheetsServer) -> None:
+def test_vanished_tab_is_simply_absent_at_the_next_refresh(server: FakeSheetsServer) -> None:
     source = make_source(server)
     source.fetch()
     smaller = {k: v for k, v in WORKBOOK.items() if k != "ladder"}
     server.set_workbook(smaller)
     assert list(source.fetch()) == list(smaller)
-    assert (server.count("metadata"), server.count("batchGet")) == (2, 3)
-    source.fetch()
-    assert (server.count("metadata"), server.count("batchGet")) == (2, 4)
+    assert (server.count("metadata"), server.count("batchGet")) == (2, 2)
 
 
-def test_bad_request_on_a_fresh_tab_list_is_not_retried(server: FakeSheetsServer) -> None:
-    server.fail_next(400, kind="batchGet", message="Unable to parse range: 'x'")
+def test_tab_renamed_between_the_two_requests_reads_the_list_once_more(
+    server: FakeSheetsServer,
+) -> None:
+    source = make_source(server)
+    server.fail_next(400, kind="batchGet", message="Unable to parse range: 'ladder'")
+    assert source.fetch() == EXPECTED
+    assert (server.count("metadata"), server.count("batchGet")) == (2, 2)
+
+
+def test_bad_request_twice_is_an_error(server: FakeSheetsServer) -> None:
+    server.fail_next(400, times=2, kind="batchGet", message="Unable to parse range: 'x'")
     with pytest.raises(SourceError, match="HTTP 400: Unable to parse range"):
         make_source(server).fetch()
-    assert (server.count("metadata"), server.count("batchGet")) == (1, 1)
+    assert (server.count("metadata"), server.count("batchGet")) == (2, 2)
 
 
 def test_changed_values_are_seen_on_the_next_refresh(server: FakeSheetsServer) -> None:
@@ -275,13 +290,13 @@ def test_server_down_gives_up_after_capped_attempts(
     assert source.fetch() == EXPECTED
 
 
-def test_down_after_metadata_is_cached_retries_only_batch_get(server: FakeSheetsServer) -> None:
+def test_down_after_the_tab_list_retries_only_batch_get(server: FakeSheetsServer) -> None:
     source = make_source(server, retry=RetryPolicy(attempts=2))
     source.fetch()
-    server.go_down()
+    server.fail_next(503, times=5, kind="batchGet")
     with pytest.raises(SourceError, match="na 2 pogingen"):
         source.fetch()
-    assert (server.count("metadata"), server.count("batchGet")) == (1, 3)
+    assert (server.count("metadata"), server.count("batchGet")) == (2, 3)
 
 
 def test_budget_stops_retrying_early(server: FakeSheetsServer) -> None:
@@ -332,7 +347,7 @@ def test_service_account_flow_uses_a_read_only_token(
     assert server.count("token") == 1  # the token is reused until it expires
     sheet_calls = [r for r in server.requests if r.kind != "token"]
     assert {r.authorization for r in sheet_calls} == {"Bearer fake-token-1"}
-    assert source.requests_made == 3  # token requests are not Sheets API requests
+    assert source.requests_made == 4  # token requests are not Sheets API requests
 
 
 def test_rejected_key_is_not_retried(server: FakeSheetsServer, key_file: str) -> None:

@@ -2,9 +2,12 @@
 
 It serves what Taakbot reads: ``GET /v4/spreadsheets/{id}`` (metadata) and
 ``GET /v4/spreadsheets/{id}/values:batchGet`` (values), in Google's JSON shapes, with Google's
-error bodies (404 unknown id, 400 unparsable range, 429 quota, 503 down). Values behave like the
-real API: trailing empty cells and rows are trimmed, ``FORMATTED_VALUE`` (the default) turns
-numbers into strings. Tests steer it with plain Python methods; it never checks credentials, but
+error bodies (404 unknown id, 400 unparsable range, 429 quota, 503 down). Values render like the
+real API: trailing empty cells and rows are trimmed; ``FORMATTED_VALUE`` (the default) shows every
+cell as text in the sheet's locale (``nl_NL`` "12,5" and "1-7-2022", ``en_US`` "12.5" and
+"7/1/2022"); ``UNFORMATTED_VALUE`` gives numbers, and dates (``datetime.date`` cells) as serial
+numbers (days since 1899-12-30) or, with ``dateTimeRenderOption=FORMATTED_STRING``, as the
+locale's text. ``Percent(0.63)`` is a %-formatted cell: 0.63 unformatted, "63%" formatted. Tests steer it with plain Python methods; it never checks credentials, but
 ``POST /token`` hands out OAuth tokens, so a test key file whose ``token_uri`` is
 ``server.token_uri`` exercises the real service-account flow without reaching Google.
 
@@ -21,12 +24,21 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 from aiohttp import web
 
-Cell = str | int | float | bool | None
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A cell with a %-format: the share unformatted, "63%" formatted."""
+
+    value: float
+
+
+Cell = str | int | float | bool | date | Percent | None
 Rows = Sequence[Sequence[Cell]]
 Workbook = Mapping[str, Rows]
 
@@ -147,12 +159,41 @@ def _trim(rows: Rows) -> list[list[Cell]]:
     return out
 
 
-def _formatted(cell: Cell) -> Cell:
+_SERIAL_EPOCH = date(1899, 12, 30)
+
+
+def _date_text(cell: date, locale: str) -> str:
+    if locale.startswith("en_US"):
+        return f"{cell.month}/{cell.day}/{cell.year}"
+    return f"{cell.day}-{cell.month}-{cell.year}"
+
+
+def _formatted(cell: Cell, locale: str = "nl_NL") -> Cell:
+    """The cell as the sheet shows it in `locale`."""
+    comma = not locale.startswith("en")
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
+    if isinstance(cell, datetime | date):
+        return _date_text(cell, locale)
+    if isinstance(cell, Percent):
+        return f"{round(cell.value * 100)}%"
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
+    if isinstance(cell, float):
+        return str(cell).replace(".", ",") if comma else str(cell)
     return cell if isinstance(cell, str) else str(cell)
+
+
+def _unformatted(cell: Cell, dates: str, locale: str) -> Cell:
+    """The cell's value; a date as its serial number or (FORMATTED_STRING) the locale's text."""
+    if isinstance(cell, Percent):
+        return cell.value
+    if isinstance(cell, datetime | date):
+        day = cell.date() if isinstance(cell, datetime) else cell
+        if dates == "FORMATTED_STRING":
+            return _date_text(day, locale)
+        return (day - _SERIAL_EPOCH).days
+    return cell
 
 
 def _classify(method: str, path: str) -> tuple[str, str]:
@@ -171,9 +212,13 @@ class FakeSheetsServer:
     """The fake API; ``url`` is its root (``http://127.0.0.1:PORT``), as gspread's is Google's."""
 
     def __init__(
-        self, workbooks: Mapping[str, Workbook] | None = None, *, title: str = "Taakbot test"
+        self,
+        workbooks: Mapping[str, Workbook] | None = None,
+        *,
+        title: str = "Taakbot test",
+        locale: str = "nl_NL",
     ) -> None:
-        self.title = title
+        self.title, self.locale = title, locale
         self.requests: list[RecordedRequest] = []
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -367,7 +412,11 @@ class FakeSheetsServer:
             )
         return {
             "spreadsheetId": sid,
-            "properties": {"title": self.title, "locale": "nl_NL", "timeZone": "Europe/Amsterdam"},
+            "properties": {
+                "title": self.title,
+                "locale": self.locale,
+                "timeZone": "Europe/Amsterdam",
+            },
             "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{sid}/edit",
         }
@@ -376,6 +425,7 @@ class FakeSheetsServer:
         self, sid: str, book: dict[str, list[list[Cell]]], query: dict[str, list[str]]
     ) -> web.Response:
         render = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
+        dates = query.get("dateTimeRenderOption", ["SERIAL_NUMBER"])[0]
         major = query.get("majorDimension", ["ROWS"])[0]
         value_ranges = []
         for text in query.get("ranges", []):
@@ -388,7 +438,11 @@ class FakeSheetsServer:
                 return google_error(400, f"Unable to parse range: {text}")
             values = _trim(values)
             if render == "FORMATTED_VALUE":
-                values = [[_formatted(cell) for cell in row] for row in values]
+                values = [[_formatted(cell, self.locale) for cell in row] for row in values]
+            else:
+                values = [
+                    [_unformatted(cell, dates, self.locale) for cell in row] for row in values
+                ]
             rows = book[title]
             width = max(26, max((len(row) for row in rows), default=0))
             echoed = f"{_quote_sheet(title)}!{a1 or f'A1:{column_letters(width)}'}"

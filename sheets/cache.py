@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from engine.state import DataSet
 from sheets import convert
+from sheets.damage import Damage, structural_damage
 
 RawWorkbook = dict[str, list[list[Any]]]
 
@@ -128,6 +129,7 @@ class SheetCache:
         self._last: RefreshResult | None = None
         self.stale = False
         self.last_error: str | None = None
+        self.damage: Damage | None = None  # why the last read was refused (sheets.damage)
 
     @property
     def age_seconds(self) -> float | None:
@@ -212,6 +214,13 @@ class SheetCache:
             self._next_try = self._clock() + self.retry
             return RefreshResult(False, previous, self.last_error, exception=exc)
         data.loaded_at = self._wall()
+        # Structural damage (issue 10, sheets.damage): a read that lost a tab, a key column or a
+        # fact never replaces good data; the old data stays served, stale, until a repaired read.
+        if (damage := structural_damage(previous, data)) is not None:
+            self.stale, self.last_error, self.damage = True, damage.message, damage
+            self._next_try = self._clock() + self.retry
+            return RefreshResult(False, previous, damage.message)
+        self.damage = None
         self._data = data  # one reference swap: readers see the old or the new DataSet
         self._loaded, self.stale, self.last_error = self._clock(), False, None
         self._next_try = 0.0

@@ -85,3 +85,43 @@ def message(items: list[str]) -> str:
         + "; ".join(items)
         + ". Taakbot gebruikt de laatste goede gegevens tot dit hersteld is."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A refused read: what it lost, in Dutch."""
+
+    items: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        return message(list(self.items))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def structural_damage(old: Any, new: Any) -> Damage | None:
+    """The damage of `new` (a SheetData) against the data served now, or None when it may
+    replace it. Nothing served yet: never damage (a first read is all there is)."""
+    if old is None:
+        return None
+    items = damage(getattr(old, "structure", None), getattr(new, "structure", None))
+    return Damage(tuple(items)) if items else None
+
+
+class DamageNotices:
+    """Tell province staff once per distinct damage: `pending(cache.damage)` gives the text the
+    first time a damage is seen, None after that and None once the sheet is repaired."""
+
+    def __init__(self) -> None:
+        self._told: tuple[str, ...] | None = None
+
+    def pending(self, damage: Damage | None) -> str | None:
+        if damage is None:
+            self._told = None
+            return None
+        if damage.items == self._told:
+            return None
+        self._told = damage.items
+        return damage.message

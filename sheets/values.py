@@ -195,7 +195,7 @@ def day(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1] and float(value).is_integer():
+        if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:  # a time of day is a fraction
             return _SERIAL_EPOCH + timedelta(days=int(value))
         raise CellError(f"{shown(value)} is geen datum (verwacht bijvoorbeeld 1-7-2022)")
     raw = " ".join(str(value).casefold().split())

@@ -1,19 +1,57 @@
-"""/grafiek: cumulative housed against the straight-line schedule, as a PNG."""
+"""/grafiek: cumulative housed against the straight-line schedule, as a PNG ready for a slide.
+
+1600×900 px, axis titles, a source-and-date line, the Okabe–Ito palette (readable with colour
+blindness) with line styles and direct labels besides colour, and the same rounding as the
+tables: a region's prognosis is the sum of its municipalities' rounded prognoses (Haaglanden 629).
+matplotlib is imported only when a chart is drawn, and only its object API is used (no pyplot:
+it keeps global state and is not thread-safe).
+"""
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-import matplotlib
+from babel.lists import format_list
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+from commands.common import footer, resolve
+from commands.context import Ctx
+from commands.reply import Reply
+from engine.reasons import round_half_up
+from engine.status import Status, status_on
 
-from commands.common import footer, resolve  # noqa: E402
-from commands.context import Ctx  # noqa: E402
-from commands.reply import Reply  # noqa: E402
-from engine.status import status_on  # noqa: E402
+SIZE_PX = (1600, 900)
+DPI = 100
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour blindness.
+BLUE, VERMILLION, ORANGE, PURPLE, SKY, BLACK = (
+    "#0072B2",
+    "#D55E00",
+    "#E69F00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+)
+PALETTE = (BLUE, VERMILLION, ORANGE, PURPLE, SKY, BLACK)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """What the chart and its caption say, computed once so both say the same."""
+
+    title: str
+    period: Any
+    opgave: int
+    extra: int
+    minimum: int
+    realised: int
+    prognosis: int | None  # the sum of the rounded prognoses, as in /regio
+    peildatum: date
+    points: list[tuple[date, int]]
+    with_figures: tuple[str, ...]  # the municipalities whose figures are summed
+    members: int
 
 
 def grafiek(ctx: Ctx, args: str) -> Reply:
@@ -22,93 +60,176 @@ def grafiek(ctx: Ctx, args: str) -> Reply:
         return target
     _ = ctx._
     statuses = [status_on(ctx.data, n, ctx.today) for n in target.members]
-    usable = [s for s in statuses if s.opgave and s.snapshot]
+    usable = [s for s in statuses if s.opgave.opgave is not None and s.realised is not None]
     if not usable:
         return Reply(
             _("Geen cijfers voor {name} in deze periode; er valt niets te tekenen.").format(
                 name=ctx.e(target.name)
             )
         )
-    png = render(ctx, target.name, usable)
-    peil = max(s.snapshot.peildatum for s in usable)
-    caption = _("{name}: gehuisvest tegen het schema, periode {period}.").format(
-        name=ctx.e(target.name), period=usable[0].period.label
+    figures = collect(ctx, target.name, usable, len(target.members))
+    return Reply(
+        caption(ctx, figures) + "\n" + footer(ctx, figures.peildatum),
+        image=render(ctx, figures),
+        image_name=image_name(figures),
     )
-    return Reply(caption + "\n" + footer(ctx, peil), image=png)
 
 
-def render(ctx: Ctx, title: str, statuses) -> bytes:
-    """One line of cumulative totals; the whole region is summed per peildatum."""
-    _ = ctx._
+def image_name(f: Figures) -> str:
+    """'grafiek-haaglanden-2022-I.png': a file name that says what it shows."""
+    slug = re.sub(r"[^0-9a-z]+", "-", f.title.casefold()).strip("-")
+    return f"grafiek-{slug}-{f.period.label}.png"
+
+
+def collect(ctx: Ctx, title: str, statuses: list[Status], members: int) -> Figures:
     period = statuses[0].period
-    opgave = sum(s.opgave.opgave for s in statuses)
-    extra = sum(s.opgave.extra for s in statuses)
-    totals: dict = {period.start: 0}
+    days = {period.start}
     for st in statuses:
-        for snap in st.rec.snapshots_in(period):
-            if snap.peildatum <= ctx.today:
-                totals.setdefault(snap.peildatum, 0)
-    for day in list(totals):
-        totals[day] = sum(
-            (st.policy.realised_base(s) if (s := st.rec.latest_snapshot(period, day)) else 0)
-            for st in statuses
+        days |= {s.peildatum for s in st.rec.snapshots_in(period) if s.peildatum <= ctx.today}
+    points = []
+    for day in sorted(days):
+        total = 0
+        for st in statuses:
+            snap = st.rec.latest_snapshot(period, day)
+            total += st.policy.realised_base(snap) if snap else 0
+        points.append((day, total))
+    prognoses = [s.prognoses[0].rounded for s in statuses if s.prognoses]
+    return Figures(
+        title=title,
+        period=period,
+        opgave=sum(s.opgave.opgave for s in statuses),
+        extra=sum(s.opgave.extra or 0 for s in statuses),
+        minimum=sum(s.minimum or 0 for s in statuses),
+        realised=sum(s.realised for s in statuses),
+        prognosis=sum(prognoses) if prognoses else None,
+        peildatum=max(s.snapshot.peildatum for s in statuses),
+        points=points,
+        with_figures=tuple(s.rec.name for s in statuses),
+        members=members,
+    )
+
+
+def coverage(ctx: Ctx, f: Figures) -> str:
+    """'1 van de 7 gemeenten heeft cijfers: Leusden' (said for a region only)."""
+    n = len(f.with_figures)
+    text = ctx.ngettext(
+        "{n} van de {total} gemeenten heeft cijfers",
+        "{n} van de {total} gemeenten hebben cijfers",
+        n,
+    ).format(n=n, total=f.members)
+    if n < f.members and n <= 4:
+        text += ": " + format_list(list(f.with_figures), locale=ctx.fmt.locale)
+    return text
+
+
+def caption(ctx: Ctx, f: Figures) -> str:
+    """The key figures as text: the chart read aloud."""
+    _, num = ctx._, ctx.fmt.num
+    lines = [
+        _(
+            "<b>{name}</b>, periode {period}: {n} van de {opgave} gehuisvest ({pct}% van de opgave)."
+        ).format(
+            name=ctx.e(f.title),
+            period=f.period.label,
+            n=num(f.realised),
+            opgave=num(f.opgave),
+            pct=round_half_up(100 * f.realised / f.opgave) if f.opgave else 0,
         )
-    days = sorted(totals)
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
-    ax.plot(
-        [period.start, period.end],
-        [0, opgave],
-        color="#888888",
-        linestyle=":",
-        label=_("schema (rechte lijn naar de opgave)"),
-    )
-    ax.axhline(
-        opgave, color="#1f4e79", linewidth=1, label=_("opgave {n}").format(n=ctx.fmt.num(opgave))
-    )
-    if extra:
-        ax.axhline(
-            opgave + extra,
-            color="#7f6000",
-            linewidth=1,
-            linestyle="--",
-            label=_("opgave + extra {n}").format(n=ctx.fmt.num(opgave + extra)),
+    ]
+    parts = [
+        _("Minimum vóór {d}: {n}.").format(d=ctx.fmt.date(f.period.midpoint), n=num(f.minimum))
+    ]
+    if f.prognosis is not None:
+        parts.append(
+            _("Prognose {d}: {n}.").format(d=ctx.fmt.date(f.period.end), n=num(f.prognosis))
         )
-    minimum = sum(s.minimum for s in statuses)
-    ax.plot(
-        [period.midpoint],
-        [minimum],
-        marker="D",
-        color="#c00000",
-        linestyle="none",
-        label=_("minimum {d}: {n}").format(
-            d=ctx.fmt.short_date(period.midpoint), n=ctx.fmt.num(minimum)
-        ),
-    )
-    ax.plot(
-        days,
-        [totals[d] for d in days],
-        marker="o",
-        color="#2e7d32",
-        linewidth=2,
-        label=_("gehuisvest"),
-    )
-    prognosis = sum(s.prognoses[0].value for s in statuses if s.prognoses)
-    if any(s.prognoses for s in statuses):
-        ax.plot(
-            [days[-1], period.end],
-            [totals[days[-1]], prognosis],
-            color="#2e7d32",
-            linestyle="--",
-            label=_("prognose {n}").format(n=ctx.fmt.num(round(prognosis))),
-        )
-    ax.set_title(f"{title} — {period.label}")
-    ax.set_xlim(period.start, period.end)
-    ax.set_ylim(0, max(opgave + extra, prognosis, max(totals.values())) * 1.1 or 1)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d-%m"))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
+    lines.append(" ".join(parts))
+    if f.members > 1:
+        lines.append(ctx.e(coverage(ctx, f)) + ".")
+    return "\n".join(lines)
+
+
+def render(ctx: Ctx, f: Figures) -> bytes:
+    fig = build_figure(ctx, f)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
+    FigureCanvasAgg(fig).print_png(buf)
     return buf.getvalue()
+
+
+def build_figure(ctx: Ctx, f: Figures):
+    """The chart as a matplotlib Figure (tests read its labels)."""
+    from matplotlib.dates import MonthLocator, date2num, num2date
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    _, num = ctx._, ctx.fmt.num
+    fig = Figure(figsize=(SIZE_PX[0] / DPI, SIZE_PX[1] / DPI), dpi=DPI)
+    fig.subplots_adjust(left=0.08, right=0.80, top=0.86, bottom=0.19)
+    ax = fig.add_subplot()
+    start, end, mid = f.period.start, f.period.end, f.period.midpoint
+    top = max(f.opgave + f.extra, f.prognosis or 0, max(v for _d, v in f.points)) * 1.12 or 1
+
+    def label_at(y: float, text: str, colour: str) -> None:  # direct labels beside the lines
+        ax.annotate(
+            text, (date2num(end), y), xytext=(10, 0), textcoords="offset points",
+            va="center", fontsize=15, color=colour, annotation_clip=False,
+        )  # fmt: skip
+
+    ax.plot([start, end], [0, f.opgave], color=BLACK, linestyle=":", linewidth=2,
+            label=_("schema: rechte lijn naar de opgave"))  # fmt: skip
+    ax.axhline(f.opgave, color=VERMILLION, linewidth=2.5, label=_("opgave"))
+    label_at(f.opgave, _("opgave {n}").format(n=num(f.opgave)), VERMILLION)
+    if f.extra:
+        ax.axhline(f.opgave + f.extra, color=PURPLE, linewidth=2, linestyle="-.",
+                   label=_("opgave + extra opgave"))  # fmt: skip
+        label_at(f.opgave + f.extra, _("met extra {n}").format(n=num(f.opgave + f.extra)), PURPLE)
+    ax.plot([mid], [f.minimum], marker="D", markersize=13, color=ORANGE, linestyle="none",
+            label=_("minimum vóór {d}").format(d=ctx.fmt.short_date(mid)))  # fmt: skip
+    ax.annotate(num(f.minimum), (date2num(mid), f.minimum), xytext=(12, -4),
+                textcoords="offset points", fontsize=15, color=ORANGE)  # fmt: skip
+    days, values = [d for d, _v in f.points], [v for _d, v in f.points]
+    ax.plot(days, values, marker="o", markersize=8, color=BLUE, linewidth=3.5,
+            label=_("gehuisvest"))  # fmt: skip
+    ax.annotate(num(f.realised), (date2num(days[-1]), values[-1]), xytext=(-8, 12),
+                textcoords="offset points", ha="right", fontsize=15, color=BLUE)  # fmt: skip
+    if f.prognosis is not None:
+        ax.plot([days[-1], end], [values[-1], f.prognosis], color=SKY, linestyle="--",
+                linewidth=3, marker="o", markevery=[1], markerfacecolor="white",
+                label=_("prognose (lineair)"))  # fmt: skip
+        label_at(f.prognosis, _("prognose {n}").format(n=num(f.prognosis)), BLUE)
+    ax.set_xlim(start, end)
+    ax.set_ylim(0, top)
+    ax.xaxis.set_major_locator(MonthLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: ctx.fmt.short_date(num2date(x))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: num(int(y))))
+    ax.set_xlabel(_("datum (peildatum van de cijfers)"), fontsize=16)
+    ax.set_ylabel(_("vergunninghouders gehuisvest, opgeteld"), fontsize=16)
+    ax.tick_params(labelsize=14)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=13, frameon=True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.suptitle(
+        _("{name}: gehuisvest tegen het schema, periode {period}").format(
+            name=f.title, period=f.period.label
+        ),
+        x=0.08, ha="left", fontsize=24, fontweight="bold",
+    )  # fmt: skip
+    if f.members > 1:
+        fig.text(0.08, 0.895, coverage(ctx, f), fontsize=16, color="#444444")
+    fig.text(0.08, 0.02, source_line(ctx, f), fontsize=13, color="#444444", linespacing=1.4)
+    return fig
+
+
+def source_line(ctx: Ctx, f: Figures) -> str:
+    _ = ctx._
+    line = _("Bron: {source}, cijfers per {date}; gemaakt met Taakbot op {today}.").format(
+        source=ctx.data.source or _("de sheet"),
+        date=ctx.fmt.date(f.peildatum),
+        today=ctx.fmt.date(ctx.today),
+    )
+    if ctx.data.sample:
+        line += "\n" + _("Voorbeeldgegevens uit openbare brieven, geen actuele stand.")
+    return line

@@ -7,15 +7,17 @@ from datetime import date
 import pytest
 
 from bot.console import plain
+from commands.common import callback_data
 from commands.context import Ctx
 from commands.export import assess_rows, export_rows
-from commands.reply import split_message
+from commands.reply import Button, split_message
 from commands.roles import Role
 from commands.router import handle, handle_callback
 from sheets.convert import load
 from sheets.local import default_source
 
 MARCH_21 = date(2022, 3, 21)
+DH_NAME = "'s-Gravenhage"
 STAFF = Role("provincie")
 
 
@@ -110,13 +112,104 @@ def test_ambiguous_name_offers_keyboard_and_choice_answers(data) -> None:
     assert "Krimpen aan den IJssel" in chosen.text
 
 
-def test_unknown_name_suggests(data) -> None:
+def test_unknown_name_says_so_without_guessing(data) -> None:
     reply = ask(data, "/stand Xyzzyq")
-    assert "ken ik niet" in reply.text
+    assert "staat niet in de sheet" in reply.text and not reply.keyboard
 
 
-def test_region_after_stand_points_to_regio(data) -> None:
-    assert "/stand werkt voor een gemeente" in ask(data, "/stand Haaglanden").text
+@pytest.mark.parametrize(
+    ("command", "expected", "buttons"),
+    [
+        ("/stand Ede", "staat niet in de sheet als gemeente", []),
+        ("/stand Amsterdam", "staat niet in de sheet als gemeente", []),
+        ("/stand Den", "Bedoelt u deze?", ["'s-Gravenhage"]),
+        ("/stand Leusdn", "Bedoelt u deze?", ["Leusden"]),
+        ("/stand Haaglanden", "is een regio; /stand is voor een gemeente", ["Tabel Haaglanden"]),
+        ("/regio Leusden", "is een gemeente", ["Regio Amersfoort", "Stand Leusden"]),
+        ("/prognose Zuid-Holland", "is voor een gemeente of regio", ["Zuid-Holland"]),
+        ("hallo", "Typ een gemeente of een commando", []),
+        ("Goedemorgen", "Typ een gemeente of een commando", []),
+    ],
+)
+def test_names_never_confused(data, command, expected, buttons) -> None:
+    reply = ask(data, command)
+    assert expected in reply.text, reply.text
+    assert [b.text for row in reply.keyboard for b in row] == buttons
+    assert "Opgave" not in reply.text  # no figures of any municipality
+
+
+@pytest.mark.parametrize(
+    ("command", "first_line"),
+    [
+        ("/regio Amersfoort", "Regio Amersfoort — periode 2022-I"),
+        ("/regio Utrecht", "Regio Utrecht (U16) — periode 2022-I"),
+        ("Haaglanden", "Haaglanden — periode 2022-I"),  # a bare region name is /regio
+        ("Den Haag", "'s-Gravenhage — periode 2022-I"),  # a bare municipality is /stand
+    ],
+)
+def test_the_command_decides_the_kind(data, command, first_line) -> None:
+    assert plain(ask(data, command).text).splitlines()[0].startswith(first_line)
+
+
+LEUSDEN = Role("gemeente", "Leusden")
+HAAGLANDEN = Role("coordinator", "Haaglanden")
+
+
+@pytest.mark.parametrize(
+    ("role", "command", "first_line", "buttons"),
+    [
+        (LEUSDEN, "/stand", "Leusden — periode 2022-I", ["Grafiek", "Prognose", "Ladder"]),
+        (LEUSDEN, "/ladder", "Leusden — vastgelegde treden", ["Stand", "Grafiek", "Prognose"]),
+        (
+            LEUSDEN,
+            "/prognose",
+            "Geen realisatiecijfers voor Leusden",
+            ["Stand", "Grafiek", "Ladder"],
+        ),
+        (HAAGLANDEN, "/regio", "Haaglanden — periode 2022-I", ["Grafiek", "Prognose"]),
+        (HAAGLANDEN, "/prognose", "'s-Gravenhage", ["Tabel", "Grafiek"]),
+        (Role("gemeente", DH_NAME), "/stand", "'s-Gravenhage", ["Grafiek", "Prognose", "Ladder"]),
+    ],
+)
+def test_own_scope_by_default_with_buttons(data, role, command, first_line, buttons) -> None:
+    reply = ask(data, command, role=role)
+    assert plain(reply.text).splitlines()[0].startswith(first_line), reply.text
+    assert [b.text for row in reply.keyboard for b in row] == buttons
+
+
+def test_coordinator_without_a_name_picks_from_the_region(data) -> None:
+    reply = ask(data, "/stand", role=HAAGLANDEN)
+    names = [b.text for row in reply.keyboard for b in row]
+    assert len(names) == 9 and "Rijswijk" in names and "Leusden" not in names
+    chosen = handle_callback(Ctx(data, MARCH_21, 7, HAAGLANDEN), reply.keyboard[0][0].data)
+    assert chosen.text.startswith("<b>'s-Gravenhage</b>")
+
+
+def test_regio_without_a_name_offers_regions_only(data) -> None:
+    reply = ask(data, "/regio", role=Role("provincie", "Utrecht"))
+    names = [b.text for row in reply.keyboard for b in row]
+    assert names == ["Regio Amersfoort", "Regio Foodvalley", "Regio Utrecht (U16)"]
+    assert "Leusden" not in reply.text
+
+
+def test_buttons_round_trip(data) -> None:
+    reply = ask(data, "/stand", role=LEUSDEN)
+    for row in reply.keyboard:
+        for b in row:
+            answer = handle_callback(Ctx(data, MARCH_21, 7, LEUSDEN), b.data)
+            assert "Leusden" in answer.text, (b.text, answer.text)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Regio Utrecht (U16)", "Súdwest-Fryslân en een heel lange naam erachter aan", "x" * 80],
+)
+def test_callback_data_fits_in_64_bytes(name) -> None:
+    for command in ("stand", "prognose", "grafiek", "ladder", "volg"):
+        for kind in ("gemeente", "regio", "provincie"):
+            data = callback_data(command, kind, name)
+            assert 1 <= len(data.encode()) <= 64
+            Button(name, data)  # validates the byte length itself
 
 
 def test_municipality_without_figures_says_so(data) -> None:

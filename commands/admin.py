@@ -5,7 +5,15 @@ from __future__ import annotations
 from commands.common import human_age
 from commands.context import Ctx
 from commands.reply import Reply
-from engine.audit import audit
+from engine.audit import CONTRADICTIONS, Finding, audit
+from sheets.readings import header_readings
+
+_LABELS = {"ontbreekt": "ontbreekt", "onbekend": "onbekend", "kader": "fout"}
+
+
+def finding_label(f: Finding) -> str:
+    """The word `taakbot check` puts before a finding."""
+    return _LABELS.get(f.kind, "tegenstrijdig")
 
 
 def controle(ctx: Ctx, args: str) -> Reply:
@@ -13,7 +21,10 @@ def controle(ctx: Ctx, args: str) -> Reply:
     problems = ctx.data.problems
     errors = [p for p in problems if p.severity == "fout"]
     warnings = [p for p in problems if p.severity != "fout"]
-    findings = audit(ctx.data)
+    findings = audit(ctx.data, day=ctx.today)
+    contradictions = [f for f in findings if f.kind in CONTRADICTIONS]
+    gaps = [f for f in findings if f.kind in ("ontbreekt", "onbekend")]
+    errors = errors + [f for f in findings if f.kind == "kader"]
     lines = [_("<b>Controle van de sheet</b> ({source})").format(source=e(ctx.data.source))]
     if ctx.data.loaded_at is not None:
         lines.append(
@@ -26,9 +37,9 @@ def controle(ctx: Ctx, args: str) -> Reply:
             )
         )
     lines.append(
-        _("{e} fouten, {w} waarschuwingen, {i} tegenstrijdigheden").format(
-            e=len(errors), w=len(warnings), i=len(findings)
-        )
+        _(
+            "{e} fouten, {w} waarschuwingen, {i} tegenstrijdigheden, {g} ontbrekende gegevens"
+        ).format(e=len(errors), w=len(warnings), i=len(contradictions), g=len(gaps))
     )
     for title, items in ((_("Fouten"), errors), (_("Waarschuwingen"), warnings)):
         if items:
@@ -36,14 +47,26 @@ def controle(ctx: Ctx, args: str) -> Reply:
             lines += [f"• {e(p)}" for p in items[:25]]
             if len(items) > 25:
                 lines.append(_("… en nog {n}").format(n=len(items) - 25))
-    if findings:
-        lines.append("<b>" + _("Tegenstrijdigheden") + "</b>")
-        for x in findings[:25]:
+    for title, items in (
+        (_("Tegenstrijdigheden"), contradictions),
+        (_("Ontbrekende besluiten en onbekende gegevens"), gaps),
+    ):
+        if not items:
+            continue
+        lines.append("<b>" + title + "</b>")
+        for x in items[:25]:
             refs = ", ".join(r for r in x.refs if r)
             lines.append(
                 f"• {e(x.gemeente)}: {e(ctx.fmt.reason(x.message))}"
                 + (f" <i>[{e(refs)}]</i>" if refs else "")
             )
+        if len(items) > 25:
+            lines.append(_("… en nog {n}").format(n=len(items) - 25))
+    if readings := header_readings(ctx.data, brief=True):  # how each column was read
+        lines.append("<b>" + _("Kolommen") + "</b>")
+        lines += [f"• {e(r)}" for r in readings[:40]]
+        if len(readings) > 40:
+            lines.append(_("… en nog {n}").format(n=len(readings) - 40))
     if not (errors or warnings or findings):
         lines.append(_("Alles in orde."))
     return Reply("\n".join(lines))

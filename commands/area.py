@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from commands.common import Target, footer, resolve
 from commands.context import Ctx
 from commands.reply import Reply
+from commands.standing import short_trede
 from commands.table import area_table, legend
 from engine.reasons import round_half_up
-from engine.status import Status, status_on
+from engine.status import Status, status_on, totals
 
 
 @dataclass(slots=True)
@@ -30,18 +31,22 @@ class Row:
 
 
 def rows_for(ctx: Ctx, names) -> tuple[list[Row], list[Status]]:
-    rows, statuses = [], []
-    for name in names:
-        st = status_on(ctx.data, name, ctx.today)
-        statuses.append(st)
+    """The current period's figures; the closed half-year's while none of the new one exist."""
+    statuses = [status_on(ctx.data, name, ctx.today) for name in names]
+    closed = not any(st.realised is not None for st in statuses) and any(
+        st.closed and st.closed.realised is not None for st in statuses
+    )
+    rows = []
+    for st in statuses:
+        c = st.closed if closed else None
         rows.append(
             Row(
-                name=name,
-                trede=st.trede.code,
-                opgave=st.opgave.opgave if st.opgave else None,
-                realised=st.realised,
-                prognose=st.prognoses[0].rounded if st.prognoses else None,
-                op_schema=st.op_schema,
+                name=st.rec.name,
+                trede=short_trede(st),
+                opgave=(c.opgave.opgave if c else st.opgave.opgave),
+                realised=(c.realised if c else st.realised),
+                prognose=None if c else st.prognoses[0].rounded if st.prognoses else None,
+                op_schema=None if c else st.op_schema,
             )
         )
     rows.sort(key=lambda r: (r.op_schema is not False, r.pct is None, r.pct or 0, r.name))
@@ -68,10 +73,10 @@ def area_text(ctx: Ctx, target: Target) -> str:
     _ = ctx._
     rows, statuses = rows_for(ctx, target.members)
     peil = max((s.snapshot.peildatum for s in statuses if s.snapshot), default=None)
-    period = statuses[0].period.label if statuses else ""
+    period = _period_title(ctx, statuses, rows)
     missing = [r.name for r in rows if r.realised is None]
     parts = [
-        f"<b>{ctx.e(target.name)}</b> — " + _("periode {period}").format(period=period),
+        f"<b>{ctx.e(target.name)}</b> — " + period,
         table(ctx, rows, _("gemeente")),
         _legend(ctx),
     ]
@@ -81,6 +86,61 @@ def area_text(ctx: Ctx, target: Target) -> str:
         )
     parts.append(footer(ctx, peil))
     return "\n".join(p for p in parts if p)
+
+
+def _period_title(ctx: Ctx, statuses: list[Status], rows: list[Row]) -> str:
+    if not statuses:
+        return ""
+    st = statuses[0]
+    shown_closed = st.closed is not None and not any(s.realised is not None for s in statuses)
+    if shown_closed and any(r.realised is not None for r in rows):
+        return ctx._("periode {period}, afgesloten; de beoordeling is nog niet vastgelegd").format(
+            period=st.closed.period.label
+        )
+    return ctx._("periode {period}").format(period=st.period.label)
+
+
+def trede_counts(ctx: Ctx, rows: list[Row]) -> str:
+    """'0: 3, 2: 5, onbekend: 44': an unknown trede is counted apart, never as 0."""
+    counts = Counter(r.trede for r in rows)
+    known = [f"{k}: {v}" for k, v in sorted(counts.items()) if k != "?"]
+    if counts["?"]:
+        known.append(ctx._("onbekend: {n}").format(n=counts["?"]))
+    return ", ".join(known)
+
+
+def totals_line(ctx: Ctx, statuses: list[Status]) -> str | None:
+    """The area's own mid-period check, as the province's annex gives it."""
+    t = totals(statuses)
+    if t is None:
+        return None
+    _, num = ctx._, ctx.fmt.num
+    line = _(
+        "Samen: opgave {o}, de helft is {half}; gehuisvest {r} ({pct}): {verdict}. "
+        "Nog te huisvesten: {left}"
+    ).format(
+        o=num(t.opgave),
+        half=num(t.schedule.minimum),
+        r=num(t.realised),
+        pct=ctx.fmt.pct(t.pct_opgave),
+        verdict=_verdict(ctx, t, statuses[0].period.midpoint),
+        left=num(t.nog_te_huisvesten),
+    )
+    if t.koppelingen is not None:
+        line += "; " + _("koppelingen: {k}").format(k=num(t.koppelingen))
+    line += "."
+    if t.with_figures < t.members:
+        line += " " + _("Over {n} van de {m} gemeenten; de andere hebben geen cijfers.").format(
+            n=t.with_figures, m=t.members
+        )
+    return line
+
+
+def _verdict(ctx: Ctx, t, midpoint) -> str:
+    """Before the mid-period date the minimum is a target, not yet a verdict."""
+    if ctx.today < midpoint:
+        return ctx._("de helft al bereikt") if t.op_schema else ctx._("de helft nog niet bereikt")
+    return ctx._("op schema") if t.op_schema else ctx._("niet op schema")
 
 
 def provincie(ctx: Ctx, args: str) -> Reply:
@@ -106,15 +166,15 @@ def provincie(ctx: Ctx, args: str) -> Reply:
                 op_schema=None,
             )
         )
-    counts = Counter(r.trede for r in rows)
     peil = max((s.snapshot.peildatum for s in statuses if s.snapshot), default=None)
-    per_trede = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    per_trede = trede_counts(ctx, rows)
     text = "\n".join(
         [
             f"<b>{ctx.e(target.name)}</b> — "
             + ctx.ngettext("{n} gemeente", "{n} gemeenten", len(rows)).format(n=len(rows)),
             table(ctx, region_rows, _("regio"), _("gem")),
             legend(ctx, _("gem")) + " " + _("Totalen alleen over gemeenten met cijfers."),
+            totals_line(ctx, statuses) or None,
             _("Gemeenten per trede: {counts}").format(counts=per_trede),
             footer(ctx, peil),
         ]

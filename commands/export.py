@@ -8,8 +8,9 @@ from typing import Any
 from engine.assessment import EndResult, MidResult
 from engine.periods import checkpoint_kind
 from engine.reasons import Percentage, Reason
+from engine.replay import Missing, Standing, Step, judge, standing_before
 from engine.state import DataSet
-from engine.status import assess_checkpoint, status_on
+from engine.status import status_on
 
 EXPORT_COLUMNS = (
     "gemeente",
@@ -30,7 +31,14 @@ EXPORT_COLUMNS = (
     "prognose_pct_opgave",
     "prognose_pct_inclusief_extra",
     "trede",
+    "trede_basis",
+    "trede_mogelijk",
+    "trede_sinds",
+    "trede_reden",
     "trede_voorstel",
+    "opgave_reden",
+    "afgesloten_periode",
+    "afgesloten_voorstel",
     "redenen",
 )
 ASSESS_COLUMNS = (
@@ -46,6 +54,8 @@ ASSESS_COLUMNS = (
     "gerealiseerd",
     "trede_voor",
     "trede_na",
+    "trede_mogelijk",
+    "reden_onbekend",
     "redenen",
 )
 
@@ -58,22 +68,36 @@ def _texts(reasons: tuple[Reason, ...] | list[Reason]) -> list[str]:
     return [r.render() for r in reasons]
 
 
+def _basis(st) -> str:
+    sd = st.standing
+    if sd.trede is None:
+        return "mogelijk" if sd.treden else "onbekend"
+    return "afgeleid" if sd.steps else "vastgelegd"
+
+
+def _codes(treden) -> list[str]:
+    return [t.code for t in treden]
+
+
 def export_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
+    """One row per municipality; what the record leaves open is null with its reason."""
     rows = []
     for name in sorted(data.records):
         st = status_on(data, name, day)
-        m, o, snap = st.rec.municipality, st.opgave, st.snapshot
+        m, o, snap, sd = st.rec.municipality, st.opgave, st.snapshot, st.standing
         lin = st.prognoses[0] if st.prognoses else None
+        closed = st.closed
+        reasons = st.checkpoint.reasons if isinstance(st.checkpoint, MidResult | EndResult) else ()
         rows.append(
             {
                 "gemeente": m.name,
                 "provincie": m.provincie,
                 "regio": m.regio,
                 "periode": st.period.label,
-                "taakstelling": o.taakstelling if o else None,
-                "saldo_start": o.saldo_start if o else None,
-                "opgave": o.opgave if o else None,
-                "extra_opgave": o.extra if o else None,
+                "taakstelling": o.taakstelling,
+                "saldo_start": o.saldo_start,
+                "opgave": o.opgave,
+                "extra_opgave": o.extra,
                 "realisatie": st.realised,
                 "peildatum": snap.peildatum.isoformat() if snap else None,
                 "minimum": st.minimum,
@@ -83,42 +107,68 @@ def export_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
                 "prognose": lin.rounded if lin else None,
                 "prognose_pct_opgave": _pct(lin.pct_opgave) if lin else None,
                 "prognose_pct_inclusief_extra": _pct(lin.pct_incl_extra) if lin else None,
-                "trede": st.recorded.trede.code if st.recorded else "0",
+                "trede": sd.trede.code if sd.trede else None,
+                "trede_basis": _basis(st),
+                "trede_mogelijk": _codes(sd.treden),
+                "trede_sinds": sd.since.isoformat() if sd.since else None,
+                "trede_reden": sd.unknown.render() if sd.unknown else None,
                 "trede_voorstel": st.proposed.code if st.proposed else None,
-                "redenen": _texts(st.checkpoint.reasons) if st.checkpoint else _texts(st.notes),
+                "opgave_reden": o.unknown.render() if o.unknown else None,
+                "afgesloten_periode": closed.period.label if closed else None,
+                "afgesloten_voorstel": _proposal(closed.result) if closed else None,
+                "redenen": _texts(reasons) if reasons else _texts(st.notes),
             }
         )
     return rows
 
 
+def _proposal(result) -> str | None:
+    if isinstance(result, MidResult | EndResult) and result.trede_na:
+        return result.trede_na.code
+    return None
+
+
 def assess_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
-    """The checkpoint due on `day` for every municipality with figures."""
+    """The checkpoint due on `day` for every municipality, each from the step the replay gives."""
     if checkpoint_kind(day) is None:
         raise ValueError(
             f"{day.isoformat()} is geen toetsdatum (1 januari, 1 april, 1 juli of 1 oktober)"
         )
     rows = []
     for name in sorted(data.records):
-        result = assess_checkpoint(data, data.records[name], day)
-        if result is not None:
-            rows.append(assess_row(name, day, result))
+        rec = data.records[name]
+        before = standing_before(data, rec, day)
+        rows.append(assess_row(name, day, judge(data, rec, day, before.treden), before))
     return rows
 
 
-def assess_row(name: str, day: date, r: MidResult | EndResult) -> dict[str, Any]:
+def assess_row(name: str, day: date, step: Step, before: Standing) -> dict[str, Any]:
+    r = step.result
+    row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
+    row.update(
+        gemeente=name,
+        datum=day.isoformat(),
+        soort=r.kind,
+        periode=r.period.label,
+        trede_voor=before.trede.code if before.trede else None,
+        trede_na=step.trede.code if step.trede else None,
+        trede_mogelijk=_codes(step.treden),
+        redenen=[],
+    )
+    if isinstance(r, Missing):
+        row["reden_onbekend"] = r.why.render()
+        return row
     mid = isinstance(r, MidResult)
-    return {
-        "gemeente": name,
-        "datum": day.isoformat(),
-        "soort": r.kind,
-        "periode": r.period.label,
-        "opgave": r.opgave,
-        "realisatie": r.realised,
-        "minimum": r.minimum if mid else None,
-        "op_schema": r.op_schema if mid else None,
-        "drempel": None if mid else round(r.drempel, 2),
-        "gerealiseerd": None if mid else r.gerealiseerd,
-        "trede_voor": r.trede_voor.code,
-        "trede_na": r.trede_na.code,
-        "redenen": _texts(r.reasons),
-    }
+    row.update(
+        opgave=r.opgave,
+        realisatie=r.realised,
+        minimum=r.minimum if mid else None,
+        op_schema=r.op_schema if mid else None,
+        drempel=None if mid or r.coulance_bar is None else round(r.coulance_bar, 2),
+        gerealiseerd=None if mid else r.gerealiseerd,
+        redenen=_texts(r.reasons),
+    )
+    if step.trede is None:
+        why = getattr(r, "open_question", None) or before.unknown
+        row["reden_onbekend"] = why.render() if why else None
+    return row

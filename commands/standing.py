@@ -29,6 +29,11 @@ def trede_text(ctx: Ctx, trede: Trede | None) -> str:
     return ctx._("{code} ({name})").format(code=f"<b>{trede.code}</b>", name=ctx._(trede.name))
 
 
+def short_trede(st: Status) -> str:
+    """The trede in force as a table cell: the code, or '?' where the record leaves it open."""
+    return st.trede.code if st.trede else "?"
+
+
 def options_text(ctx: Ctx, treden) -> str:
     """'2 of 3A': the steps the record leaves possible."""
     return ctx._(" of ").join(f"<b>{t.code}</b>" for t in treden)
@@ -113,9 +118,7 @@ def verdict_line(ctx: Ctx, st: Status) -> str | None:
     if v.follows:
         return _check(ctx, ctx._("volgt uit de regels ✓"))
     if v.contradicts:
-        return _check(
-            ctx, ctx._("de regels geven trede {code} ✗").format(code=v.result.trede_na.code)
-        )
+        return _check(ctx, ctx._("de regels geven trede {code} ✗").format(code=v.rules.code))
     return _check(ctx, unchecked_text(ctx, v.result))
 
 

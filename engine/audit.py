@@ -93,7 +93,7 @@ def _decisions(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
             if not verdict.contradicts:
                 continue
             result = verdict.result
-            before = result.trede_voor.code if result.trede_voor else None
+            before = verdict.before.trede.code if verdict.before.trede else None
             out.append(
                 Finding(
                     "trede",
@@ -106,7 +106,7 @@ def _decisions(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                         recorded=d.trede.code,
                         day=day,
                         kind=KIND_LABELS[result.kind],
-                        proposed=result.trede_na.code,
+                        proposed=verdict.rules.code,
                         start=reason(N_("vanaf trede {before}"), before=before)
                         if before
                         else reason(N_("welke trede er ook gold")),

@@ -5,7 +5,7 @@ missing figures stop the chain with the reason and the cell that would settle it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from engine.arithmetic import remaining
@@ -132,6 +132,7 @@ class Step:
     day: date
     result: Result
     treden: tuple[Trede, ...]  # the steps possible after it; () = onbekend
+    results: list[Result] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def trede(self) -> Trede | None:
@@ -188,17 +189,31 @@ def standing(data: DataSet, rec: MunicipalityRecord, day: date) -> Standing:
         settle = "ladder"
     steps: list[Step] = []
     for cp in checkpoints_between(start, day):
-        starts = treden or (None,)
-        results = [assess_checkpoint(data, rec, cp, t, known_on=day) for t in starts]
-        after = _union([_possible(data, rec, r, t) for r, t in zip(results, starts, strict=True)])
-        shown = results[0] if len(results) == 1 else _shared(data, rec, cp, results, day)
-        if len(after) == 1:
+        step = judge(data, rec, cp, treden, known_on=day)
+        if len(step.treden) == 1:
             unknown, settle = None, ""
-        elif after != treden:
-            unknown, settle = _why_unknown(cp, results, after)
-        treden = after
-        steps.append(Step(cp, shown, after))
+        elif step.treden != treden:
+            unknown, settle = _why_unknown(cp, step)
+        treden = step.treden
+        steps.append(step)
     return Standing(day, treden, recorded, tuple(steps), unknown, settle)
+
+
+def judge(
+    data: DataSet,
+    rec: MunicipalityRecord,
+    cp: date,
+    treden: tuple[Trede, ...],
+    known_on: date | None = None,
+) -> Step:
+    """A checkpoint judged from every step the record leaves possible before it."""
+    starts = treden or (None,)
+    results = [assess_checkpoint(data, rec, cp, t, known_on=known_on) for t in starts]
+    after = _union([_possible(data, rec, r, t) for r, t in zip(results, starts, strict=True)])
+    if len(results) == 1:
+        return Step(cp, results[0], after, results)
+    # Several possible steps before: show the check as it reads from an unknown start.
+    return Step(cp, assess_checkpoint(data, rec, cp, None, known_on=known_on), after, results)
 
 
 def standing_before(data: DataSet, rec: MunicipalityRecord, day: date) -> Standing:
@@ -227,12 +242,8 @@ def _union(options: list[tuple[Trede, ...]]) -> tuple[Trede, ...]:
     return tuple(sorted({t for o in options for t in o}, key=lambda t: t.rank))
 
 
-def _shared(data: DataSet, rec: MunicipalityRecord, cp: date, results: list[Result], day: date):
-    """With several possible steps before, show the check as it reads from an unknown start."""
-    return assess_checkpoint(data, rec, cp, None, known_on=day) if results else None
-
-
-def _why_unknown(cp: date, results: list[Result], after: tuple[Trede, ...]) -> tuple[Reason, str]:
+def _why_unknown(cp: date, step: Step) -> tuple[Reason, str]:
+    results, after = step.results, step.treden
     missing = next((r for r in results if isinstance(r, Missing)), None)
     if missing is not None:
         return (
@@ -266,26 +277,25 @@ class Verdict:
     before: Standing | None
     contradicts: bool = False
     follows: bool = False
+    rules: Trede | None = None  # the step the rules give, where they give one
 
 
 def check_decision(data: DataSet, rec: MunicipalityRecord, decision: LadderDecision) -> Verdict:
     if checkpoint_kind(decision.date) is None:
         return Verdict(decision, None, None)
     before = standing_before(data, rec, decision.date)
-    results = [assess_checkpoint(data, rec, decision.date, t) for t in before.treden or (None,)]
-    proposals = {None if isinstance(r, Missing) else r.trede_na for r in results}
-    result = results[0]
-    if len(proposals) != 1 or None in proposals:
-        if len(results) > 1:  # several possible steps before, and they do not agree
-            result = assess_checkpoint(data, rec, decision.date, None)
-        return Verdict(decision, result, before)
-    policy, _ = data.policy_for(rec.name, result.period)
+    step = judge(data, rec, decision.date, before.treden)
+    if step.trede is None:
+        return Verdict(decision, step.result, before)
+    policy, _ = data.policy_for(rec.name, step.result.period)
     recorded = policy.normalise(decision.trede)
     # An unsplit '3' in an older table stands for 3A or 3B alike.
-    same = recorded == result.trede_na or (
-        decision.trede.code == "3" and result.trede_na.code in ("3A", "3B")
+    same = recorded == step.trede or (
+        decision.trede.code == "3" and step.trede.code in ("3A", "3B")
     )
-    return Verdict(decision, result, before, contradicts=not same, follows=same)
+    return Verdict(
+        decision, step.result, before, contradicts=not same, follows=same, rules=step.trede
+    )
 
 
 def closed_result(data: DataSet, rec: MunicipalityRecord, period: Period, day: date):

@@ -169,3 +169,44 @@ def _closed(data: DataSet, st: Status) -> Closed | None:
     else:
         result, final = closed_result(data, rec, prev, st.day)
     return Closed(prev, data.opgave(rec.name, prev), final, result)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """An area's own check as the province's annex gives it (province_totals in the cases)."""
+
+    members: int
+    with_figures: int  # municipalities with a known opgave and figures in the period
+    opgave: int
+    realised: int
+    koppelingen: int | None  # None when no member has a koppelingen figure
+    schedule: Schedule
+
+    @property
+    def nog_te_huisvesten(self) -> int:
+        return remaining(self.opgave, self.realised)
+
+    @property
+    def op_schema(self) -> bool:
+        return self.schedule.on_schedule(self.realised)
+
+    @property
+    def pct_opgave(self) -> Percentage | None:
+        return percentage(self.realised, self.opgave, OF_OPGAVE)
+
+
+def totals(statuses: list[Status]) -> Totals | None:
+    """Sums over the members with figures; None when none has any."""
+    known = [s for s in statuses if s.opgave.opgave is not None and s.realised is not None]
+    if not known:
+        return None
+    kopp = [s.snapshot.koppelingen for s in known if s.snapshot.koppelingen is not None]
+    opgave = sum(s.opgave.opgave for s in known)
+    return Totals(
+        members=len(statuses),
+        with_figures=len(known),
+        opgave=opgave,
+        realised=sum(s.realised for s in known),
+        koppelingen=sum(kopp) if kopp else None,
+        schedule=schedule(opgave, known[0].rule),
+    )

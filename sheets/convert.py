@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from engine.model import (
@@ -32,6 +33,9 @@ from sheets.overview import ColumnReading
 from sheets.rows import Row, nl_date, parse_rows, problem_order
 
 ROLES = ("provincie", "coordinator", "gemeente")
+# A row for a closed period may be dated after its end: rental contracts submitted until the
+# cutoff (4 July 2022). The engine counts them up to the policy's cutoff; the audit names later ones.
+LATE_CONTRACTS = timedelta(days=31)
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
 OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
 NO_PROVINCE = (
@@ -146,7 +150,11 @@ class _Loader:
             if name is None:
                 continue
             day, period = row["peildatum"], row["periode"] or Period.of_peildatum(row["peildatum"])
-            if row["periode"] is not None and not period.covers_peildatum(day):
+            if (
+                row["periode"] is not None
+                and not period.covers_peildatum(day)
+                and not (period.end < day <= period.end + LATE_CONTRACTS)
+            ):  # contracts submitted after the period end count until the cutoff (§8)
                 self.problem(
                     "fout",
                     row,

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import time
+from datetime import time as dt_time
 from html import escape
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -19,15 +32,20 @@ from telegram.ext import (
     filters,
 )
 
+import commands.privacy  # noqa: F401  registers /privacy and /vergeet
 from bot.services import Services
 from bot.settings import Settings
-from commands.i18n import gettext_for, pick_language
+from commands.i18n import LANGUAGES, gettext_for, pick_language
+from commands.privacy import Forgotten
 from commands.reply import CAPTION_LIMIT, Reply
-from commands.router import handle, handle_callback, telegram_command_list
+from commands.roles import MUNICIPAL, role_for, viewer
+from commands.router import COMMANDS, handle, handle_callback, lookup, parse
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
 POST_SEND = "post_send"  # bot_data hook: async (context, chat_id, reply) after a reply is sent
+GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group receives
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def build_application(settings: Settings, services: Services) -> Application:
@@ -45,6 +63,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         builder = builder.base_url(root + "/bot").base_file_url(root + "/file/bot")
     app = builder.build()
     app.bot_data[SERVICES] = services
+    services.extras.setdefault("retention_days", settings["TAAKBOT_RETENTION_DAYS"])
 
     # 1. Keyboard answers (a chosen municipality, a confirmed broadcast).
     app.add_handler(CallbackQueryHandler(on_callback))
@@ -57,29 +76,124 @@ def build_application(settings: Settings, services: Services) -> Application:
     return app
 
 
+# -- command menus ---------------------------------------------------------------------------
+def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
+    """The commands a role may use (None: no role yet), as Telegram shows them."""
+    _ = gettext_for(lang)
+    out = []
+    for c in COMMANDS:
+        if group and c.name == "vergeet":
+            continue
+        if not c.roles or (kind is not None and kind in c.roles):
+            out.append(BotCommand(c.name, _(c.help)[:256]))
+    return out
+
+
+async def set_menus(app: Application, users: bool = True) -> int:
+    """Per-role menus through command scopes, in Dutch (default) and English; calls made.
+
+    Everyone gets the role-free commands, groups the commands any role may use there, and each
+    user in the `gebruikers` tab (and TAAKBOT_ADMINS) the menu of their role in their chat.
+    """
+    services: Services = app.bot_data[SERVICES]
+    menus: list[tuple[Any, str | None, list[BotCommand]]] = []
+    for lang in LANGUAGES:
+        code = None if lang == "nl" else lang
+        menus.append((BotCommandScopeDefault(), code, menu(None, lang)))
+        menus.append((BotCommandScopeAllGroupChats(), code, menu(MUNICIPAL, lang, group=True)))
+    if users:
+        data = await asyncio.to_thread(services.cache.get)
+        for user_id in sorted({u.telegram_id for u in data.users} | set(services.admins)):
+            role = role_for(user_id, data, services.admins)
+            for lang in LANGUAGES if role is not None else ():
+                code = None if lang == "nl" else lang
+                menus.append((BotCommandScopeChat(user_id), code, menu(role.kind, lang)))
+    for scope, code, entries in menus:
+        try:
+            await app.bot.set_my_commands(entries, scope=scope, language_code=code)
+        except BadRequest as exc:  # e.g. a user who never started the bot: "chat not found"
+            log.info("Menu voor %s niet gezet: %s", getattr(scope, "chat_id", scope.type), exc)
+    return len(menus)
+
+
 async def post_init(app: Application) -> None:
-    """Register the command list in Dutch (default) and English."""
-    await app.bot.set_my_commands(telegram_command_list("nl"))
-    await app.bot.set_my_commands(telegram_command_list("en"), language_code="en")
+    """The general menus now; each user's role menu in the background (the sheet may load)."""
+    await set_menus(app, users=False)
+    app.create_task(set_menus(app), name="menus")
 
 
-def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    chosen = context.user_data.get("lang") if context.user_data is not None else None
+# -- updates ---------------------------------------------------------------------------------
+def _store(context: ContextTypes.DEFAULT_TYPE) -> Any:
+    services: Services = context.bot_data[SERVICES]
+    return services.extras.get("store")
+
+
+async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """/taal choice (memory, then the store: it survives a restart), else the client's."""
     user = update.effective_user
+    chosen = context.user_data.get("lang") if context.user_data is not None else None
+    store = _store(context)
+    if chosen is None and user is not None and store is not None:
+        try:
+            chosen = await asyncio.to_thread(store.language, user.id)
+        except Exception:
+            log.warning("Taalkeuze niet gelezen", exc_info=True)
+        if chosen and context.user_data is not None:
+            context.user_data["lang"] = chosen
     return chosen or pick_language(user.language_code if user else None)
+
+
+def _for_other_bot(text: str, username: str | None) -> bool:
+    """'/stand@andere_bot Delft' in a group is not for us."""
+    head = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    if "@" not in head:
+        return False
+    return head.partition("@")[2].casefold() != (username or "").casefold()
+
+
+async def _chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """In a group, ask Telegram whether the sender administers it (only when it matters)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type not in GROUP_TYPES:
+        return False
+    command = lookup(parse(text)[0])
+    if command is None or command.name not in GROUP_ADMIN_ONLY:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError:
+        log.warning("Kon de beheerders van groep %s niet opvragen", chat.id, exc_info=True)
+        return False
+    return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+
+
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, callback: bool = False
+) -> Reply:
+    """Run the command in a worker thread with the sender's role as it applies in this chat."""
+    services: Services = context.bot_data[SERVICES]
+    user_id, chat_id = update.effective_user.id, update.effective_chat.id
+    lang = await _lang(update, context)
+    as_typed = "/" + " ".join(text.split("|")[1:]) if callback else text
+    admin = await _chat_admin(update, context, as_typed)
+
+    def run() -> Reply:
+        ctx = services.ctx(user_id, lang, chat_id=chat_id)
+        ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
+        ctx.extras.update(chat_admin=admin, admins=services.admins)
+        return handle_callback(ctx, text) if callback else handle(ctx, text)
+
+    return await asyncio.to_thread(run)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None or not message.text or update.effective_user is None:
         return
-    services: Services = context.bot_data[SERVICES]
-    user_id, lang = update.effective_user.id, _lang(update, context)
-    chat_id = update.effective_chat.id
-    reply = await asyncio.to_thread(
-        lambda: handle(services.ctx(user_id, lang, chat_id=chat_id), message.text)
-    )
-    await deliver(context, chat_id, reply)
+    if _for_other_bot(message.text, context.bot.username):
+        return
+    reply = await _answer(update, context, message.text)
+    await deliver(context, update.effective_chat.id, reply, update.effective_user.id)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,18 +201,13 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None or update.effective_user is None:
         return
     await query.answer()
-    services: Services = context.bot_data[SERVICES]
-    user_id, lang = update.effective_user.id, _lang(update, context)
-    chat_id = update.effective_chat.id
-    reply = await asyncio.to_thread(
-        lambda: handle_callback(services.ctx(user_id, lang, chat_id=chat_id), query.data or "")
-    )
+    reply = await _answer(update, context, query.data or "", callback=True)
     if query.message is not None:  # the choice is made: remove the buttons
         try:
             await query.edit_message_reply_markup(reply_markup=None)
         except BadRequest:  # a second tap: the buttons are already gone
             log.debug("Knoppen waren al verwijderd")
-    await deliver(context, chat_id, reply)
+    await deliver(context, update.effective_chat.id, reply, update.effective_user.id)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -112,10 +221,17 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+async def deliver(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, user_id: int | None = None
+) -> None:
     """Send text in chunks under Telegram's limit; an image carries a short caption."""
+    store = _store(context)
     if reply.language and context.user_data is not None:
         context.user_data["lang"] = reply.language
+        if store is not None and user_id is not None:
+            await asyncio.to_thread(store.set_language, user_id, reply.language)
+    if isinstance(reply.action, Forgotten) and context.user_data is not None:
+        context.user_data.clear()
     chunks = reply.chunks()
     markup = keyboard(reply)
     if reply.image is not None:
@@ -138,7 +254,12 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("Fout bij het verwerken van een update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        _ = gettext_for(_lang(update, context))
+        lang = pick_language(
+            update.effective_user.language_code if update.effective_user else None
+        )
+        if context.user_data is not None:
+            lang = context.user_data.get("lang", lang)
+        _ = gettext_for(lang)
         try:
             await context.bot.send_message(
                 update.effective_chat.id,
@@ -153,22 +274,92 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("Kon de foutmelding niet versturen", exc_info=True)
 
 
+# -- privacy ---------------------------------------------------------------------------------
+RETENTION_JOB = "privacy:purge"
+
+
+def install_retention(app: Application, store: Any, days: int) -> None:
+    """Daily at 04:00: delete delivery-log rows older than TAAKBOT_RETENTION_DAYS."""
+
+    async def purge(context: Any = None) -> int:
+        removed = await asyncio.to_thread(store.purge, days * 86400.0)
+        log.info("Verzendlogboek: %d regels ouder dan %d dagen gewist", removed, days)
+        return removed
+
+    jq = app.job_queue
+    for job in jq.get_jobs_by_name(RETENTION_JOB):
+        job.schedule_removal()
+    jq.run_daily(purge, time=dt_time(4, 0), name=RETENTION_JOB)
+    jq.run_once(purge, when=60.0, name=RETENTION_JOB + ":start")
+
+
+# -- running ---------------------------------------------------------------------------------
+async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> None:
+    """Start the bot (polling or webhook, plus /healthz), run until `stop` is set, shut down."""
+    from bot import webhook
+
+    url = settings["TAAKBOT_WEBHOOK_URL"]
+    port = settings["TAAKBOT_WEBHOOK_PORT"] if url else settings["TAAKBOT_HEALTH_PORT"]
+    started = time.time()
+    http = None
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        if port is not None:
+            http = webhook.start(
+                app,
+                listen=settings["TAAKBOT_WEBHOOK_LISTEN"],
+                port=port,
+                report=lambda: webhook.health_report(app, started),
+                path=webhook.url_path(url) if url else None,
+                secret=settings["TAAKBOT_WEBHOOK_SECRET"],
+            )
+            app.bot_data["http"] = http
+        if url:
+            await app.bot.set_webhook(
+                url,
+                secret_token=settings["TAAKBOT_WEBHOOK_SECRET"],
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await app.bot.delete_webhook()
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        log.info("Taakbot draait (%s)", "webhook" if url else "long polling")
+        await stop.wait()
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
+        if http is not None:
+            await http.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
 def run(settings: Settings) -> int:
-    if not settings["TAAKBOT_TELEGRAM_TOKEN"]:
-        print("TAAKBOT_TELEGRAM_TOKEN ontbreekt. Zonder token: taakbot chat of taakbot ask.")
-        return 2
+    """`taakbot run`: errors propagate to the CLI, which turns them into one line and a code."""
+    from bot.jobs import install_jobs
+    from bot.store import Store
+
+    settings.check_for_run()
+    store = Store(settings["TAAKBOT_DB"])  # local and quick: refuse a bad location first
     services = Services.from_settings(settings)
     app = build_application(settings, services)
-    from bot.jobs import install_jobs
+    install_jobs(app, settings, services, store=store)
+    install_retention(app, store, settings["TAAKBOT_RETENTION_DAYS"])
 
-    install_jobs(app, settings, services)
-    if settings["TAAKBOT_WEBHOOK_URL"]:
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings["TAAKBOT_WEBHOOK_PORT"],
-            webhook_url=settings["TAAKBOT_WEBHOOK_URL"],
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(app, settings, stop)
+
+    asyncio.run(main())
     return 0

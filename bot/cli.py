@@ -1,4 +1,8 @@
-"""`taakbot`: run the bot, ask it from a console, check and export the sheet."""
+"""`taakbot`: run the bot, ask it from a console, check and export the sheet.
+
+Every failure ends as one Dutch line on stderr and a distinct exit code (the README lists them);
+the traceback goes to the log, redacted, at DEBUG only.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import csv
 import json
 import logging
 import os
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,14 +32,16 @@ def _services(args):
 
 
 def _role(name: str | None):
-    from commands.roles import ROLES, Role
+    from commands.roles import PROVINCE, ROLES, Role
 
     if name is None:
-        return Role("provincie", "*", "console")
+        return Role(PROVINCE, "*", "console")
     kind, _, scope = name.partition(":")
     if kind not in ROLES:
-        raise SystemExit(f"onbekende rol {kind!r}; kies uit {', '.join(ROLES)}")
-    return Role(kind, scope or "*", "console")
+        raise UsageError(f"--as: onbekende rol {kind!r}; kies uit {', '.join(ROLES)}")
+    if kind != PROVINCE and not scope.strip():
+        raise UsageError(f"--as {kind}: geef de scope mee, bijvoorbeeld --as {kind}:<naam>")
+    return Role(kind, scope.strip() or "*", "console")
 
 
 def cmd_ask(args) -> int:
@@ -103,10 +110,51 @@ def cmd_assess(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from bot.store import Store
+
+    settings = Settings()
+    store = Store(settings["TAAKBOT_DB"])
+    try:
+        target = store.backup(args.path)
+    finally:
+        store.close()
+    print(f"Backup van {settings['TAAKBOT_DB']} geschreven naar {target}")
+    return 0
+
+
+def cmd_health(args) -> int:
+    import urllib.error
+    import urllib.request
+
+    settings = Settings()
+    port = (
+        settings["TAAKBOT_WEBHOOK_PORT"]
+        if settings["TAAKBOT_WEBHOOK_URL"]
+        else settings["TAAKBOT_HEALTH_PORT"]
+    )
+    if port is None:
+        raise UsageError("Geen /healthz: zet TAAKBOT_HEALTH_PORT (long polling) of een webhook.")
+    url = f"http://127.0.0.1:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Taakbot antwoordt niet op {url} ({exc.__class__.__name__})", file=sys.stderr)
+        return 1
+
+
 def cmd_init_sheet(args) -> int:
     from sheets.template import write_template
 
-    write_template(Path(args.path))
+    try:
+        write_template(Path(args.path))
+    except ValueError as exc:  # an unknown suffix
+        raise UsageError(str(exc)) from None
     print(f"Lege sheet met alle tabbladen geschreven naar {args.path}")
     return 0
 
@@ -165,26 +213,83 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("path")
     sp.set_defaults(func=cmd_init_sheet)
     sub.add_parser("run", help="de Telegram-bot starten").set_defaults(func=cmd_run)
+    sp = sub.add_parser("backup", help="consistente kopie van TAAKBOT_DB maken")
+    sp.add_argument("path", help="nieuw bestand, bijvoorbeeld /data/backup-2026-11-24.sqlite")
+    sp.set_defaults(func=cmd_backup)
+    sub.add_parser("health", help="/healthz van de draaiende bot opvragen").set_defaults(
+        func=cmd_health
+    )
     return p
 
 
+class UsageError(ValueError):
+    """A wrong command-line argument, said in one line."""
+
+
+# Exit codes, most specific first; the README's table "Afsluitcodes" lists the same.
+OK, CHECK_ERRORS, USAGE, SOURCE, SHEET, DATABASE, EXISTS, TOKEN, TELEGRAM = range(9)
+BUG, INTERRUPTED, BROKEN_PIPE = 70, 130, 141
+
+
+def failure(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one line for an exception that reached the command line."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.store import StoreError
+    from sheets.gsheet import SourceError
+
+    if isinstance(exc, SettingError | UsageError):
+        return USAGE, f"Instelling: {exc}" if isinstance(exc, SettingError) else str(exc)
+    if isinstance(exc, InvalidToken):
+        return TOKEN, (
+            "Telegram weigert TAAKBOT_TELEGRAM_TOKEN. Controleer het token bij @BotFather "
+            "(/mybots → API Token) of vraag een nieuw."
+        )
+    if isinstance(exc, NetworkError):
+        return TELEGRAM, (
+            "Telegram is onbereikbaar; controleer de internetverbinding (of "
+            "TAAKBOT_TELEGRAM_API_URL) en probeer het opnieuw."
+        )
+    if isinstance(exc, StoreError):
+        return DATABASE, str(exc)
+    if isinstance(exc, sqlite3.Error):
+        return DATABASE, f"Database (TAAKBOT_DB): {exc}; controleer het bestand en de rechten."
+    if isinstance(exc, SourceError):
+        return SHEET, str(exc)
+    if isinstance(exc, FileExistsError):
+        return EXISTS, str(exc)
+    if isinstance(exc, OSError):  # a missing or unreadable workbook, CSV folder or path
+        return SOURCE, str(exc)
+    return BUG, (
+        f"Onverwachte fout ({type(exc).__name__}); draai opnieuw met TAAKBOT_LOG_LEVEL=DEBUG "
+        "en meld het log."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
+    from bot.redact import install, redact
+
     args = parser().parse_args(argv)
     try:
         settings = Settings()
     except SettingError as exc:
         print(f"Instelling: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=settings["TAAKBOT_LOG_LEVEL"],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its URLs contain the bot token
+        return USAGE
+    install(settings.secrets(), settings["TAAKBOT_LOG_LEVEL"])
     try:
         return args.func(args)
-    except (FileNotFoundError, SettingError) as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("Onderbroken.", file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:  # `taakbot export … | head` closed the pipe: not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+        return BROKEN_PIPE
+    except Exception as exc:
+        code, line = failure(exc)
+        log.debug("Details", exc_info=True)  # redacted by the root handler's filter
+        print(f"Fout: {redact(line)}" if code != USAGE else redact(line), file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

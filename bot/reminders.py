@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from bot.store import Key, Subscription
 from commands.common import footer, members_of
 from commands.context import Ctx
+from commands.roles import Role, viewer
 from engine.arithmetic import minimum_mid, remaining
 from engine.calendar import CHECKPOINT, CONTRACTS, LAST_TERM, PUBLICATION, PVA
 from engine.model import Deadline
@@ -67,11 +68,25 @@ def scope_key(sub: Subscription) -> str:
     return f"{sub.kind}:{sub.scope}"
 
 
-class Planner:
-    """Per call: one Status per municipality and one Ctx per language, shared by every chat."""
+RoleOf = Callable[[int], Role | None]  # a subscriber's Telegram id → their current role
 
-    def __init__(self, data: DataSet, today: date, stale_seconds: float | None = None) -> None:
+
+class Planner:
+    """Per call: one Status per municipality and one Ctx per language, shared by every chat.
+
+    With `role_of`, every chat gets only the municipalities its subscriber's role covers (as it
+    applies in that chat); without it (a pure planning test) nothing is filtered.
+    """
+
+    def __init__(
+        self,
+        data: DataSet,
+        today: date,
+        stale_seconds: float | None = None,
+        role_of: RoleOf | None = None,
+    ) -> None:
         self.data, self.today, self.stale = data, today, stale_seconds
+        self.role_of = role_of
         self._status: dict[str, Status] = {}
         self._ctx: dict[str, Ctx] = {}
         self._names = NameIndex([])  # the planner never resolves typed names
@@ -89,9 +104,14 @@ class Planner:
         return self._ctx[lang]
 
     def members(self, sub: Subscription) -> list[str]:
-        return [
+        """The followed municipalities this chat may see: the access rule, per recipient."""
+        names = [
             g for g in members_of(self.ctx("nl"), sub.kind, sub.scope) if g in self.data.records
         ]
+        if self.role_of is None:
+            return names
+        role = viewer(self.role_of(sub.user_id), sub.chat_id)
+        return role.visible(self.data, names) if role is not None else []
 
     # -- automatic reminders ---------------------------------------------------------------
     def reminders(
@@ -193,17 +213,42 @@ class Planner:
         )
 
     # -- manual reminders ------------------------------------------------------------------
-    def manual(self, kind: str, members: Iterable[str], lang: str) -> tuple[str, date] | None:
-        """The text for the next deadline of `kind` among `members`, or None if there is none."""
+    def manual_group(self, kind: str, members: Iterable[str]) -> _Group | None:
+        """The next deadline of `kind` among `members`, with the municipalities it concerns."""
         found: dict[date, _Group] = {}
         for name in members:
             for d in self.status(name).deadlines:
                 if d.kind == kind:
                     found.setdefault(d.date, _Group(d.date, d.kind)).add(None, d, name)
-        if not found:
+        return found[min(found)] if found else None
+
+    def manual(self, kind: str, members: Iterable[str], lang: str) -> tuple[str, date] | None:
+        """The text for the next deadline of `kind` among `members`, or None if there is none."""
+        first = self.manual_group(kind, members)
+        if first is None:
             return None
-        first = found[min(found)]
         return self.reminder_text(lang, [first], manual=True), first.date
+
+    def manual_recipients(
+        self, group: _Group, subs: Iterable[Subscription]
+    ) -> dict[int, tuple[str, str]]:
+        """chat → (lang, text) for every chat following a municipality the reminder concerns.
+
+        Each chat's text names only the concerned municipalities it follows and may see.
+        """
+        out: dict[int, tuple[str, str]] = {}
+        for chat_id, chat_subs in by_chat(subs).items():
+            names = {g for sub in chat_subs for g in self.members(sub)} & group.names
+            if not names:
+                continue
+            own = _Group(group.date, group.kind)
+            for name in sorted(names):
+                for d in self.status(name).deadlines:
+                    if d.kind == group.kind and d.date == group.date:
+                        own.add(None, d, name)
+            lang = chat_subs[0].lang
+            out[chat_id] = (lang, self.reminder_text(lang, [own], manual=True))
+        return out
 
     # -- weekly overview -------------------------------------------------------------------
     def weekly(

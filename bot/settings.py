@@ -1,42 +1,140 @@
-"""Every setting in one typed table (name, default, help), validated at start-up."""
+"""Every setting in one typed table (name, default, allowed values, help), validated at start-up.
+
+A bad value stops Taakbot with one Dutch line that names the variable, what is wrong and what is
+allowed; the README's settings table lists the same defaults and ranges (a test compares them).
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from commands.roles import parse_admins
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class SettingError(ValueError):
-    pass
+    """One line naming the setting and how to fix it; never the value of a secret."""
 
 
-def _int(text: str) -> int:
-    return int(text)
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise ValueError("geen geheel getal") from None
+        if not low <= value <= high:
+            raise ValueError(f"{value} ligt buiten {low}–{high}")
+        return value
+
+    return parse
 
 
 def _date(text: str) -> date:
-    return date.fromisoformat(text)
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError("geen datum JJJJ-MM-DD") from None
 
 
 def _days(text: str) -> tuple[int, ...]:
-    return tuple(
-        sorted({int(x) for x in text.replace(";", ",").split(",") if x.strip()}, reverse=True)
-    )
+    """'14,7,1' (or spaces, semicolons) → (14, 7, 1); each 0–365, at least one."""
+    parts = text.replace(";", ",").replace(",", " ").split()
+    if not parts:
+        raise ValueError("geen enkel getal")
+    values = {_int_between(0, 365)(p) for p in parts}
+    if len(values) > 10:
+        raise ValueError("meer dan 10 momenten")
+    return tuple(sorted(values, reverse=True))
 
 
 def _weekly(text: str) -> tuple[int, time]:
     """'mon 08:30' → (0, 08:30)."""
-    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     day, _, clock = text.strip().lower().partition(" ")
-    return days.index(day[:3]), time.fromisoformat(clock.strip())
+    if day[:3] not in DAYS:
+        raise ValueError(f"onbekende dag {day!r}")
+    try:
+        return DAYS.index(day[:3]), time.fromisoformat(clock.strip())
+    except ValueError:
+        raise ValueError("geen tijd UU:MM") from None
 
 
 def _zone(text: str) -> ZoneInfo:
-    return ZoneInfo(text)
+    try:
+        return ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("onbekende tijdzone") from exc
+
+
+def _level(text: str) -> str:
+    level = text.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"onbekend niveau {text!r}")
+    return level
+
+
+def _admins(text: str) -> frozenset[int]:
+    return parse_admins(text)
+
+
+def _token(text: str) -> str:
+    if not re.fullmatch(r"\d{1,20}:[A-Za-z0-9_-]{5,}", text.strip()):
+        raise ValueError("geen bottoken van de vorm 123456789:ABC…")
+    return text.strip()
+
+
+def _secret(text: str) -> str:
+    # Telegram accepts 1–256 characters A–Z, a–z, 0–9, _ and -; short ones are guessable.
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", text.strip()):
+        raise ValueError("16–256 tekens A–Z, a–z, 0–9, _ of -")
+    return text.strip()
+
+
+def _url(text: str) -> str:
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("geen http(s)-adres")
+    return text.strip()
+
+
+def _webhook_url(text: str) -> str:
+    url = _url(text)
+    parts = urlsplit(url)
+    if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("Telegram stuurt updates alleen naar https://")
+    return url
+
+
+def _listen(text: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise ValueError("geen IP-adres") from None
+    return text.strip()
+
+
+def _key_json(text: str) -> dict[str, Any]:
+    try:
+        info = json.loads(text)
+    except ValueError:
+        raise ValueError("geen JSON") from None  # never echo: the text is the private key
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise ValueError('geen service-account-sleutel ("type": "service_account")')
+    for key in ("client_email", "private_key"):
+        if not info.get(key):
+            raise ValueError(f"{key} ontbreekt")
+    return info
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +144,7 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     secret: bool = False
+    allowed: str = ""  # shown in the error and in the README table
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -54,49 +153,152 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Pad naar een .xlsx/.ods-werkmap of map met CSV's, of "
         "gsheet:<id of URL>. Standaard: de meegeleverde voorbeeldwerkmap.",
+        allowed="bestaand pad of gsheet:<id of URL>",
+    ),
+    Setting(
+        "TAAKBOT_PROVINCIE",
+        None,
+        "Provincie van de gemeenten als de sheet geen tabblad gemeenten heeft "
+        "(anders uit het tabblad beleid).",
+        allowed="naam van een provincie",
     ),
     Setting(
         "TAAKBOT_SHEETS_API_URL",
         None,
         "Andere root voor de Google Sheets API (proxy of "
         "testserver); zonder inloggegevens wordt dan anoniem gelezen.",
+        _url,
+        allowed="http(s)-adres",
     ),
     Setting(
         "GOOGLE_APPLICATION_CREDENTIALS",
         None,
         "Pad naar de JSON-sleutel van het service-account dat de sheet mag lezen.",
+        allowed="pad naar een sleutelbestand",
+    ),
+    Setting(
+        "GOOGLE_SERVICE_ACCOUNT_JSON",
+        None,
+        "De JSON-sleutel van het service-account zelf (in plaats van een bestand).",
+        _key_json,
+        secret=True,
+        allowed="JSON met type service_account",
     ),
     Setting(
         "TAAKBOT_REFRESH_SECONDS",
         "300",
         "Hoe oud de gegevens mogen worden voor een nieuwe leesronde.",
-        _int,
+        _int_between(30, 86400),
+        allowed="30–86400",
     ),
-    Setting("TAAKBOT_TELEGRAM_TOKEN", None, "Token van de bot (van @BotFather).", secret=True),
+    Setting(
+        "TAAKBOT_TELEGRAM_TOKEN",
+        None,
+        "Token van de bot (van @BotFather).",
+        _token,
+        secret=True,
+        allowed="123456789:ABC…",
+    ),
     Setting(
         "TAAKBOT_TELEGRAM_API_URL",
         None,
         "Eigen Bot API-server, bijvoorbeeld http://127.0.0.1:8081/bot",
+        _url,
+        allowed="http(s)-adres",
     ),
-    Setting("TAAKBOT_WEBHOOK_URL", None, "Publieke URL voor webhookmodus; leeg = long polling."),
-    Setting("TAAKBOT_WEBHOOK_PORT", "8443", "Poort waarop de webhook luistert.", _int),
+    Setting(
+        "TAAKBOT_WEBHOOK_URL",
+        None,
+        "Publieke URL voor webhookmodus; leeg = long polling.",
+        _webhook_url,
+        allowed="https-adres",
+    ),
+    Setting(
+        "TAAKBOT_WEBHOOK_SECRET",
+        None,
+        "Geheim dat Telegram bij elke webhook-update meestuurt; verplicht in webhookmodus.",
+        _secret,
+        secret=True,
+        allowed="16–256 tekens A–Z a–z 0–9 _ -",
+    ),
+    Setting(
+        "TAAKBOT_WEBHOOK_LISTEN",
+        "127.0.0.1",
+        "Adres waarop de webhook luistert (0.0.0.0 alleen achter een proxy of in een container).",
+        _listen,
+        allowed="IP-adres",
+    ),
+    Setting(
+        "TAAKBOT_WEBHOOK_PORT",
+        "8443",
+        "Poort waarop de webhook (en /healthz) luistert.",
+        _int_between(1, 65535),
+        allowed="1–65535",
+    ),
+    Setting(
+        "TAAKBOT_HEALTH_PORT",
+        None,
+        "Poort voor /healthz bij long polling; leeg = geen. In webhookmodus: de webhookpoort.",
+        _int_between(1, 65535),
+        allowed="1–65535",
+    ),
     Setting(
         "TAAKBOT_TODAY",
         None,
         "Vaste datum (JJJJ-MM-DD) voor demo's op historische gegevens.",
         _date,
+        allowed="JJJJ-MM-DD",
     ),
-    Setting("TAAKBOT_ADMINS", "", "Telegram-id's (komma's) met de provincierol."),
     Setting(
-        "TAAKBOT_DB", "taakbot.sqlite", "SQLite-bestand voor abonnementen en het verzendlogboek."
+        "TAAKBOT_ADMINS",
+        "",
+        "Telegram-id's met de provincierol voor alle provincies.",
+        _admins,
+        allowed="id's, gescheiden door komma's of spaties",
     ),
-    Setting("TAAKBOT_WEEKLY", "mon 08:30", "Dag en tijd van het weekoverzicht.", _weekly),
     Setting(
-        "TAAKBOT_REMINDER_DAYS", "14,7,1", "Dagen vóór een deadline waarop herinnerd wordt.", _days
+        "TAAKBOT_DB",
+        "taakbot.sqlite",
+        "SQLite-bestand voor abonnementen en het verzendlogboek; in productie op een volume.",
+        allowed="pad in een bestaande, schrijfbare map",
     ),
-    Setting("TAAKBOT_TIMEZONE", "Europe/Amsterdam", "Tijdzone voor geplande berichten.", _zone),
-    Setting("TAAKBOT_LOG_LEVEL", "INFO", "Logniveau (DEBUG, INFO, WARNING)."),
+    Setting(
+        "TAAKBOT_WEEKLY",
+        "mon 08:30",
+        "Dag en tijd van het weekoverzicht.",
+        _weekly,
+        allowed="mon…sun UU:MM",
+    ),
+    Setting(
+        "TAAKBOT_REMINDER_DAYS",
+        "14,7,1",
+        "Dagen vóór een deadline waarop herinnerd wordt.",
+        _days,
+        allowed="1–10 getallen 0–365",
+    ),
+    Setting(
+        "TAAKBOT_RETENTION_DAYS",
+        "400",
+        "Na hoeveel dagen regels uit het verzendlogboek worden gewist.",
+        _int_between(30, 3650),
+        allowed="30–3650",
+    ),
+    Setting(
+        "TAAKBOT_TIMEZONE",
+        "Europe/Amsterdam",
+        "Tijdzone voor geplande berichten.",
+        _zone,
+        allowed="IANA-naam",
+    ),
+    Setting(
+        "TAAKBOT_LOG_LEVEL",
+        "INFO",
+        "Logniveau; hoofdletters maken niet uit.",
+        _level,
+        allowed=", ".join(LOG_LEVELS),
+    ),
 )
+BY_NAME = {s.name: s for s in SETTINGS}
 
 
 class Settings:
@@ -104,12 +306,27 @@ class Settings:
         env = os.environ if env is None else env
         self._values: dict[str, Any] = {}
         for s in SETTINGS:
-            raw = env.get(s.name) or s.default
+            raw = env.get(s.name)
+            raw = s.default if raw is None or not raw.strip() else raw
+            if (
+                s.name == "GOOGLE_APPLICATION_CREDENTIALS"
+                and raw
+                and env.get("GOOGLE_SERVICE_ACCOUNT_JSON", "").strip()
+            ):
+                raise SettingError(
+                    "Zet GOOGLE_SERVICE_ACCOUNT_JSON of GOOGLE_APPLICATION_CREDENTIALS, niet beide."
+                )
             try:
                 self._values[s.name] = None if raw is None else s.parse(raw)
             except (ValueError, KeyError) as exc:
-                shown = "***" if s.secret else repr(raw)
-                raise SettingError(f"{s.name}={shown} is ongeldig: {s.help}") from exc
+                shown = "…" if s.secret else repr(raw)  # parsers never quote a secret either
+                raise SettingError(
+                    f"{s.name}={shown} is ongeldig ({exc}). Toegestaan: {s.allowed}. {s.help}"
+                ) from None
+
+        info = self._values.get("GOOGLE_SERVICE_ACCOUNT_JSON")
+        if info and not self._values.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            self._values["GOOGLE_APPLICATION_CREDENTIALS"] = _key_file(info)
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -117,3 +334,61 @@ class Settings:
     def get(self, name: str, default: Any = None) -> Any:
         value = self._values.get(name)
         return default if value is None else value
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line or a reply (for the redacting filter)."""
+        out = []
+        for s in SETTINGS:
+            value = self._values.get(s.name)
+            if s.secret and isinstance(value, str):
+                out.append(value)
+            elif isinstance(value, dict):  # the service-account key
+                out += [
+                    str(value.get(k)) for k in ("private_key", "private_key_id") if value.get(k)
+                ]
+        return out
+
+    def check_for_run(self) -> None:
+        """What `taakbot run` needs beyond valid values: a token, and a secret for a webhook."""
+        if not self["TAAKBOT_TELEGRAM_TOKEN"]:
+            raise SettingError(
+                "TAAKBOT_TELEGRAM_TOKEN ontbreekt: vraag een token bij @BotFather. Zonder token: "
+                "taakbot chat of taakbot ask."
+            )
+        if self["TAAKBOT_WEBHOOK_URL"] and not self["TAAKBOT_WEBHOOK_SECRET"]:
+            raise SettingError(
+                "TAAKBOT_WEBHOOK_SECRET ontbreekt: in webhookmodus is een geheim verplicht, "
+                "anders kan iedereen updates vervalsen. Maak er een met: "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+
+
+_KEY_FILES: dict[str, str] = {}  # key id → readable path, one per process
+
+
+def _key_file(info: dict[str, Any]) -> str:
+    """A path the Sheets source can read the key from, without writing it to disk.
+
+    Linux: an anonymous in-memory file (memfd), readable as /proc/self/fd/N while Taakbot runs.
+    Elsewhere: a file readable only by this user in a private temporary folder, removed at exit.
+    """
+    ident = str(info.get("private_key_id") or info.get("client_email"))
+    if ident in _KEY_FILES:
+        return _KEY_FILES[ident]
+    data = json.dumps(info).encode()
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("taakbot-key", 0)  # stays open for the life of the process
+        os.write(fd, data)
+        path = f"/proc/self/fd/{fd}"
+    else:  # pragma: no cover - non-Linux hosts
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="taakbot-")
+        atexit.register(shutil.rmtree, folder, True)
+        path = os.path.join(folder, "key.json")
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+            fh.write(data)
+    _KEY_FILES[ident] = path
+    return path

@@ -8,15 +8,19 @@ UNIQUE constraint, so a restart, a second process or a retried job cannot send t
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
+# A send that timed out after the request went out: Telegram may have delivered it. Settled
+# (never resent by itself); `release_uncertain` makes such rows sendable again, on purpose.
+UNCERTAIN = "uncertain"
 
 # Each entry moves the schema one version up; PRAGMA user_version records how far a file is.
 MIGRATIONS: tuple[str, ...] = (
@@ -55,11 +59,43 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX ledger_status ON ledger (status, claimed_at);
     """,
+    """
+    ALTER TABLE broadcasts ADD COLUMN texts TEXT;  -- JSON {chat id: text}: rendered per recipient
+    CREATE TABLE preferences (
+        user_id INTEGER PRIMARY KEY, lang TEXT NOT NULL, updated_at REAL NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE ledger_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, scope TEXT NOT NULL, due TEXT NOT NULL, chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sent', 'failed', 'blocked', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 1, claimed_at REAL NOT NULL, settled_at REAL,
+        error TEXT,
+        UNIQUE (kind, scope, due, chat_id)
+    );
+    INSERT INTO ledger_new (id, kind, scope, due, chat_id, status, attempts, claimed_at,
+        settled_at, error)
+        SELECT id, kind, scope, due, chat_id, status, attempts, claimed_at, settled_at, error
+        FROM ledger;
+    DROP TABLE ledger;
+    ALTER TABLE ledger_new RENAME TO ledger;
+    CREATE INDEX ledger_status ON ledger (status, claimed_at);
+    """,
+)
+# What /vergeet erases for one Telegram user (an id appears as chat_id in their private chat).
+FORGET: tuple[str, ...] = (
+    "DELETE FROM subscriptions WHERE chat_id=:id OR user_id=:id",
+    "DELETE FROM ledger WHERE chat_id=:id",
+    "DELETE FROM weekly_figures WHERE chat_id=:id",
+    "DELETE FROM broadcasts WHERE chat_id=:id OR user_id=:id",
+    "DELETE FROM preferences WHERE user_id=:id",
 )
 
 
 class StoreError(RuntimeError):
-    """The database file cannot be used by this version of Taakbot."""
+    """The database cannot be used: the message is one Dutch line that says what to fix."""
 
 
 class Key(NamedTuple):
@@ -95,6 +131,10 @@ class Broadcast:
     text: str
     recipients: tuple[int, ...]
     status: str = "preview"
+    texts: dict[int, str] = field(default_factory=dict)  # per recipient; `text` otherwise
+
+    def text_for(self, chat_id: int) -> str:
+        return self.texts.get(chat_id, self.text)
 
 
 class Store:
@@ -111,11 +151,39 @@ class Store:
         self.path, self.clock = str(path), clock
         self.stale_after, self.max_attempts = stale_after, max_attempts
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout = 5000")
+        self._identity: tuple[int, int] | None = None
+        self._db = _connect(self.path)
+        try:
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(_explain(self.path, exc)) from None
         if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode = WAL")
-        self.migrate()
+            self._identity = _identity(self.path)
+
+    def check(self) -> None:
+        """Raise StoreError when the file was deleted or replaced while Taakbot runs."""
+        if self._identity is not None and _identity(self.path) != self._identity:
+            raise StoreError(
+                f"De database {self.path} is verwijderd of vervangen terwijl Taakbot draaide; "
+                "abonnementen gaan zo verloren. Zet een backup terug (taakbot backup) en start "
+                "Taakbot opnieuw."
+            )
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the live database (SQLite's online backup) at `target`."""
+        target = Path(target)
+        if target.exists():
+            raise FileExistsError(f"{target} bestaat al; kies een nieuwe naam")
+        if not target.parent.is_dir():
+            raise StoreError(f"De map {target.parent} bestaat niet; maak hem eerst aan.")
+        copy = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self._db.backup(copy)
+        finally:
+            copy.close()
+        return target
 
     # -- schema ----------------------------------------------------------------------------
     @property
@@ -152,7 +220,50 @@ class Store:
 
     def _run(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
         with self._lock:
+            self.check()
             return self._db.execute(sql, tuple(args))
+
+    # -- people ----------------------------------------------------------------------------
+    def set_language(self, user_id: int, lang: str) -> None:
+        """/taal: kept across restarts."""
+        self._run(
+            "INSERT INTO preferences (user_id, lang, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET lang=excluded.lang, updated_at=excluded.updated_at",
+            (user_id, lang, self.clock()),
+        )
+
+    def language(self, user_id: int) -> str | None:
+        row = self._run("SELECT lang FROM preferences WHERE user_id=?", (user_id,)).fetchone()
+        return row[0] if row else None
+
+    def forget(self, user_id: int) -> int:
+        """/vergeet: erase every row about this Telegram user; the number of rows removed."""
+        removed = 0
+        with self._lock:
+            self.check()
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql in FORGET:
+                    removed += self._db.execute(sql, {"id": user_id}).rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return removed
+
+    def purge(self, older_than: float) -> int:
+        """Delete settled ledger rows and finished broadcasts older than `older_than` seconds."""
+        cutoff = self.clock() - older_than
+        with self._lock:
+            n = self._run(
+                "DELETE FROM ledger WHERE status != 'pending' AND claimed_at < ?", (cutoff,)
+            ).rowcount
+            n += self._run(
+                "DELETE FROM broadcasts WHERE status IN ('done', 'cancelled', 'preview') "
+                "AND created_at < ?",
+                (cutoff,),
+            ).rowcount
+        return n
 
     # -- subscriptions ---------------------------------------------------------------------
     def subscribe(self, chat_id: int, kind: str, scope: str, user_id: int, lang: str) -> bool:
@@ -209,6 +320,7 @@ class Store:
         keys = list(keys)
         now = self.clock()
         with self._lock:
+            self.check()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for key in keys:
@@ -239,10 +351,11 @@ class Store:
 
     def settle(self, keys: Iterable[Key], status: str, error: str | None = None) -> None:
         """Record how a claimed send ended."""
-        if status not in (SENT, FAILED, BLOCKED):
+        if status not in (SENT, FAILED, BLOCKED, UNCERTAIN):
             raise ValueError(status)
         now = self.clock()
         with self._lock:
+            self.check()
             self._db.executemany(
                 "UPDATE ledger SET status=?, settled_at=?, error=? "
                 "WHERE kind=? AND scope=? AND due=? AND chat_id=?",
@@ -262,6 +375,15 @@ class Store:
         if status == PENDING:
             return claimed > self.clock() - self.stale_after
         return status != FAILED or attempts >= self.max_attempts
+
+    def release_uncertain(self, kind: str, due: str | None = None) -> int:
+        """Make timed-out ('uncertain') sends of `kind` (and `due`) sendable again: someone
+        decided a possible duplicate is better than a possible loss. Returns the rows freed."""
+        return self._run(
+            "UPDATE ledger SET status='failed', attempts=0, error='opnieuw: onzeker' "
+            "WHERE status='uncertain' AND kind=? AND (? IS NULL OR due=?)",
+            (kind, due, due),
+        ).rowcount
 
     def ledger(self, kind_prefix: str = "") -> list[tuple[Key, str, int]]:
         rows = self._run(
@@ -284,6 +406,7 @@ class Store:
         self, chat_id: int, week: str, figures: dict[str, tuple[str, int | None, str]]
     ) -> None:
         with self._lock:
+            self.check()
             self._db.executemany(
                 "INSERT INTO weekly_figures (chat_id, gemeente, period, realised, trede, week) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, gemeente) DO UPDATE SET "
@@ -298,21 +421,23 @@ class Store:
         d = draft
         cur = self._run(
             "INSERT INTO broadcasts (chat_id, user_id, lang, soort, scope, due, text, "
-            "recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "recipients, created_at, texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (d.chat_id, d.user_id, d.lang, d.soort, d.scope, d.due, d.text,
-             json.dumps(sorted(set(d.recipients))), self.clock()),
+             json.dumps(sorted(set(d.recipients))), self.clock(),
+             json.dumps({str(k): v for k, v in d.texts.items()}) if d.texts else None),
         )  # fmt: skip
         return int(cur.lastrowid)
 
     def broadcast(self, broadcast_id: int) -> Broadcast | None:
         row = self._run(
-            "SELECT id, chat_id, user_id, lang, soort, scope, due, text, recipients, status "
-            "FROM broadcasts WHERE id=?",
+            "SELECT id, chat_id, user_id, lang, soort, scope, due, text, recipients, status, "
+            "texts FROM broadcasts WHERE id=?",
             (broadcast_id,),
         ).fetchone()
         if row is None:
             return None
-        return Broadcast(*row[:8], tuple(json.loads(row[8])), row[9])
+        texts = {int(k): v for k, v in json.loads(row[10] or "{}").items()}
+        return Broadcast(*row[:8], tuple(json.loads(row[8])), row[9], texts)
 
     def move_broadcast(self, broadcast_id: int, old: str, new: str, report: str = "") -> bool:
         """Change state only from `old`: a double-tapped button confirms once."""
@@ -326,3 +451,56 @@ class Store:
         """Confirmed but not reported done: resumed at start-up (the ledger skips the sent)."""
         rows = self._run("SELECT id FROM broadcasts WHERE status='confirmed' ORDER BY id")
         return [r[0] for r in rows.fetchall()]
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    """Open the file where it is configured, or say exactly why not; never create it elsewhere."""
+    if path != ":memory:":
+        file = Path(path)
+        folder = file.parent if str(file.parent) else Path(".")
+        if not folder.is_dir():
+            raise StoreError(
+                f"De map {folder} voor TAAKBOT_DB bestaat niet. Maak hem aan (in productie: "
+                "een blijvend volume) of wijs TAAKBOT_DB naar een bestaande map."
+            )
+        if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+            raise StoreError(
+                f"De database {file} is niet schrijfbaar voor deze gebruiker; pas de rechten aan "
+                "of wijs TAAKBOT_DB naar een schrijfbaar bestand."
+            )
+        if not file.exists() and not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"In de map {folder} kan Taakbot geen database aanmaken (geen schrijfrechten); "
+                "pas de rechten aan of wijs TAAKBOT_DB naar een schrijfbare map."
+            )
+    try:
+        db = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 5000")
+        if path != ":memory:":
+            db.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(_explain(path, exc)) from None
+    return db
+
+
+def _explain(path: str, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc).lower()
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{path} is geen (gave) SQLite-database. Zet een backup terug (zie README, "
+            "'Backup en herstel') of wijs TAAKBOT_DB naar een nieuw bestand."
+        )
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"De database {path} is alleen-lezen; pas de rechten aan of wijs TAAKBOT_DB naar "
+            "een schrijfbaar bestand."
+        )
+    return f"De database {path} kan niet worden geopend ({exc}); controleer TAAKBOT_DB."
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino

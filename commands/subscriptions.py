@@ -14,10 +14,10 @@ from typing import Any
 from babel.dates import get_day_names
 from babel.lists import format_list
 
-from commands.common import Target, members_of, resolve
+from commands.common import Target, resolve
 from commands.context import Ctx
 from commands.reply import Button, Reply
-from commands.roles import PROVINCE
+from commands.roles import PROVINCE, role_for
 from commands.router import Command, register
 from engine.reasons import N_
 
@@ -43,6 +43,19 @@ def _chat(ctx: Ctx) -> int:
 
 def _no_store(ctx: Ctx) -> Reply:
     return Reply(ctx._("Volgen en herinneringen werken alleen in Telegram."))
+
+
+def _not_group_admin(ctx: Ctx) -> Reply | None:
+    """In a group only its admins change what the group follows (the front end asks Telegram)."""
+    if _chat(ctx) < 0 and not ctx.extras.get("chat_admin"):
+        return Reply(ctx._("Alleen beheerders van deze groep kunnen wijzigen wat de groep volgt."))
+    return None
+
+
+def _role_of(ctx: Ctx):
+    """A subscriber's current role, from the sheet and TAAKBOT_ADMINS."""
+    admins = ctx.extras.get("admins", frozenset())
+    return lambda user_id: role_for(user_id, ctx.data, admins)
 
 
 def schedule_text(ctx: Ctx) -> str:
@@ -77,6 +90,8 @@ def volg(ctx: Ctx, args: str) -> Reply:
     target = resolve(ctx, "volg", args, KINDS)
     if isinstance(target, Reply):
         return target
+    if refused := _not_group_admin(ctx):
+        return refused
     new = store.subscribe(_chat(ctx), target.kind, target.name, ctx.user_id, ctx.lang)
     _ = ctx._
     head = _("U volgt nu {name} ({kind}).") if new else _("U volgde {name} ({kind}) al.")
@@ -95,6 +110,8 @@ def ontvolg(ctx: Ctx, args: str) -> Reply:
     subs = store.subscriptions(chat)
     if not subs:
         return Reply(_("U volgt niets."))
+    if refused := _not_group_admin(ctx):
+        return refused
     if not text:
         keyboard = [[Button(s.scope, f"k|ontvolg|{s.scope}"[:64])] for s in subs]
         keyboard.append([Button(_("Alles"), "k|ontvolg|alles")])
@@ -168,34 +185,28 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
     else:
         everything = [g for g in sorted(ctx.data.records) if ctx.role.covers(ctx.data, g)]
         target = Target("alles", "*", tuple(everything))
-    wanted = set(target.members)
-    chats = sorted(
-        {
-            s.chat_id
-            for s in store.subscriptions()
-            if wanted & set(members_of(ctx, s.kind, s.scope))
-        }
-    )
-    planned = Planner(ctx.data, ctx.today, ctx.stale_seconds).manual(
-        kind, target.members, ctx.lang
-    )
+    planner = Planner(ctx.data, ctx.today, ctx.stale_seconds, role_of=_role_of(ctx))
+    group = planner.manual_group(kind, target.members)
     label = _("alle gemeenten") if target.name == "*" else target.name
-    if planned is None:
+    if group is None:
         return Reply(
             _("Geen komende deadline van de soort {soort} voor {name}.").format(
                 soort=ctx.e(soort), name=ctx.e(label)
             )
         )
-    if not chats:
+    # Only chats following a municipality this deadline concerns, each with what it may see.
+    texts = planner.manual_recipients(group, store.subscriptions())
+    if not texts:
         return Reply(
             _("Niemand volgt {name} of een deel ervan; er is niets te versturen.").format(
                 name=ctx.e(label)
             )
         )
-    text, when = planned
+    chats = sorted(texts)
+    text = planner.reminder_text(ctx.lang, [group], manual=True)
     bid = store.create_broadcast(Broadcast(
-        0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, when.isoformat(), text,
-        tuple(chats)))  # fmt: skip
+        0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, group.date.isoformat(), text,
+        tuple(chats), texts={chat: t for chat, (_lang, t) in texts.items()}))  # fmt: skip
     head = ctx.ngettext(
         "<b>Voorbeeld</b> — gaat naar {n} gesprek dat {name} volgt:",
         "<b>Voorbeeld</b> — gaat naar {n} gesprekken die {name} volgen:",
@@ -214,7 +225,7 @@ def _decide(ctx: Ctx, store: Any, ok: bool, bid: int) -> Reply:
     """Confirm or cancel exactly once: the store moves 'preview' on only one time."""
     _ = ctx._
     b = store.broadcast(bid)
-    if b is None or b.chat_id != _chat(ctx):
+    if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
     if not ok:
         if store.move_broadcast(bid, "preview", "cancelled"):

@@ -85,7 +85,7 @@ def test_init_sheet_writes_template(tmp_path) -> None:
 
 
 def test_missing_source_is_a_clear_error(tmp_path, capsys) -> None:
-    assert main(["check", "--source", str(tmp_path / "weg.xlsx")]) == 2
+    assert main(["check", "--source", str(tmp_path / "weg.xlsx")]) == 3
     assert "bestaat niet" in capsys.readouterr().err
 
 

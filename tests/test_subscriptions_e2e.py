@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
 from engine.state import User
+from tests.fakes.chat_members import chat_members
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
 
@@ -52,6 +53,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     ]
     now = Now(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))  # before 09:00: start-up sends nothing
     async with FakeTelegramServer() as server:
+        server.add_method("getChatMember", chat_members({GROUP: {COORD}}))
         settings = Settings(
             {
                 "TAAKBOT_TELEGRAM_TOKEN": server.token,
@@ -137,7 +139,9 @@ async def test_follow_preview_confirm_deliver_and_report(bot: Bot) -> None:
     assert "Herinnering van de provincie" in reminder.text
     assert "3 gesprekken: 2 afgeleverd, 0 mislukt, 1 geblokkeerd" in report.text
     (group,) = server.sent_messages(GROUP)[2:]
-    assert group.text == reminder.text and group.parse_mode == "HTML"
+    assert group.parse_mode == "HTML"  # each chat only what it follows and may see:
+    assert "<b>Delft</b>" in group.text and "Rijswijk" not in group.text
+    assert "<b>Delft</b>" in reminder.text and "<b>Rijswijk</b>" in reminder.text
     assert store.subscriptions(BLOCKER) == []  # blocked: subscriptions stopped
     assert len(server.sent_messages(BLOCKER)) == 1 and server.count_429 == 1  # just /volg
 

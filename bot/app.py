@@ -23,7 +23,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ContextTypes,
@@ -33,6 +32,7 @@ from telegram.ext import (
 )
 
 import commands.privacy  # noqa: F401  registers /privacy and /vergeet
+from bot.pacing import PacedLimiter, Pacer
 from bot.services import Services
 from bot.settings import Settings
 from commands.i18n import LANGUAGES, gettext_for, pick_language
@@ -48,13 +48,15 @@ GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group r
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-def build_application(settings: Settings, services: Services) -> Application:
+def build_application(
+    settings: Settings, services: Services, *, pacer: Pacer | None = None
+) -> Application:
     builder = (
         Application.builder()
         .token(settings["TAAKBOT_TELEGRAM_TOKEN"])
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings["TAAKBOT_TIMEZONE"]))
-        # PTB's limiter drops a message on 429 unless retries are allowed (pitfalls.md).
-        .rate_limiter(AIORateLimiter(overall_max_rate=25, max_retries=3))
+        # One limiter for replies and broadcasts alike; replies go first (bot/pacing.py).
+        .rate_limiter(PacedLimiter(pacer or Pacer(), max_retries=3))
         .concurrent_updates(True)
         .post_init(post_init)
     )
@@ -345,12 +347,14 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> No
 def run(settings: Settings) -> int:
     """`taakbot run`: errors propagate to the CLI, which turns them into one line and a code."""
     from bot.jobs import install_jobs
+    from bot.refresh import install_refresh
     from bot.store import Store
 
     settings.check_for_run()
     store = Store(settings["TAAKBOT_DB"])  # local and quick: refuse a bad location first
-    services = Services.from_settings(settings)
+    services = Services.from_settings(settings, load=False)  # the refresh job reads the sheet
     app = build_application(settings, services)
+    install_refresh(app, services.cache)
     install_jobs(app, settings, services, store=store)
     install_retention(app, store, settings["TAAKBOT_RETENTION_DAYS"])
 

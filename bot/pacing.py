@@ -145,7 +145,7 @@ class Pacer:
         Pair every acquire with `release(chat_id)` when the request has finished.
         """
         while (wait := self._wait(chat_id, now := self.clock(), reply)) > 0:
-            await self.sleep(wait)
+            await self.sleep(max(wait, 1e-6))  # a float remainder must still move the clock
         self._overall.in_flight += 1
         self._chat_busy[chat_id] = self._chat_busy.get(chat_id, 0) + 1
         if is_group(chat_id):

@@ -17,7 +17,7 @@ from sheets.cache import RefreshResult, SheetCache
 
 log = logging.getLogger(__name__)
 
-REFRESH = "sheet:refresh"
+REFRESH, FIRST_LOAD = "sheet:refresh", "sheet:first-load"
 MIN_TICK, MAX_TICK = 1.0, 60.0
 
 
@@ -55,18 +55,19 @@ class Refresher:
 
 
 def install_refresh(app: Application, cache: SheetCache) -> Refresher:
-    """Schedule the refresh job (replacing an older one): at once, then every `tick`."""
+    """Schedule the refresh jobs (replacing older ones): at once, then every `tick`."""
     refresher = Refresher(cache)
     jq = app.job_queue
     if jq is None:
         raise RuntimeError("JobQueue ontbreekt: installeer python-telegram-bot[job-queue]")
-    for job in jq.get_jobs_by_name(REFRESH):
-        job.schedule_removal()
+    late = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+    for name in (FIRST_LOAD, REFRESH):
+        for job in jq.get_jobs_by_name(name):
+            job.schedule_removal()
+    # A one-off job for the first read: an interval job's first run at "now" is skipped when
+    # the scheduler starts a moment after it was added.
+    jq.run_once(refresher.run, when=0, name=FIRST_LOAD, job_kwargs=late)
     jq.run_repeating(
-        refresher.run,
-        interval=refresher.tick,
-        first=0,
-        name=REFRESH,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        refresher.run, interval=refresher.tick, first=refresher.tick, name=REFRESH, job_kwargs=late
     )
     return refresher

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +13,7 @@ from bot.settings import Settings
 from commands.context import Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
 from engine.state import DataSet
+from sheets import convert
 from sheets.cache import SheetCache
 from sheets.names import NameIndex
 from sheets.sources import open_source
@@ -30,15 +32,23 @@ class Services:
     _names: tuple[int, NameIndex] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, load: bool = True) -> Services:
+    def from_settings(
+        cls, settings: Settings, *, load: bool = True, **source_options: Any
+    ) -> Services:
         """Open the source; `load=False` (the bot) leaves the first read to the refresh job,
-        so the bot answers /start and /help while the sheet loads."""
+        so the bot answers /start and /help while the sheet loads. `source_options` reach a
+        Google source (tests inject its `sleep`)."""
         source = open_source(
             settings["TAAKBOT_SOURCE"],
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
+            **source_options,
         )
-        cache = SheetCache(source, ttl=float(settings["TAAKBOT_REFRESH_SECONDS"]))
+        cache = SheetCache(
+            source,
+            ttl=float(settings["TAAKBOT_REFRESH_SECONDS"]),
+            loader=functools.partial(convert.load, provincie=settings.get("TAAKBOT_PROVINCIE")),
+        )
         if load:
             cache.get()  # command-line tools: fail at start-up, not at the first question
         return cls(

@@ -77,6 +77,12 @@ def ververs(ctx: Ctx, args: str) -> Reply:
     if ctx.refresh is None:
         return Reply(_("Verversen kan hier niet."))
     result = ctx.refresh()
+    if getattr(result, "throttled", None):  # read moments ago: Google's quota is shared
+        return Reply(
+            _("De sheet is net gelezen; opnieuw verversen kan over {seconds} seconden.").format(
+                seconds=max(1, round(result.throttled))
+            )
+        )
     if not result.ok:
         return Reply(
             _("Verversen mislukt: {error}. Ik gebruik de laatste goede gegevens.").format(

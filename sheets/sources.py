@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def open_source(
-    spec: str | None, *, api_url: str | None = None, credentials_file: str | None = None
+    spec: str | None,
+    *,
+    api_url: str | None = None,
+    credentials_file: str | None = None,
+    **options: Any,
 ):
-    """`None` means the bundled sample workbook; `gsheet:<id or URL>` a Google Sheet."""
+    """`None` means the bundled sample workbook; `gsheet:<id or URL>` a Google Sheet.
+
+    `options` go to GoogleSheetSource (e.g. the injected `sleep` of its retry back-off)."""
     if not spec:
         from sheets.local import default_source
 
@@ -17,7 +24,10 @@ def open_source(
         from sheets.gsheet import GoogleSheetSource
 
         return GoogleSheetSource(
-            spec.removeprefix("gsheet:"), api_url=api_url, credentials_file=credentials_file
+            spec.removeprefix("gsheet:"),
+            api_url=api_url,
+            credentials_file=credentials_file,
+            **options,
         )
     from sheets.local import LocalSource
 

@@ -27,8 +27,10 @@ async def bot() -> AsyncIterator[FakeTelegramServer]:
                 "TAAKBOT_TELEGRAM_API_URL": server.base_url,
             }
         )
+        cache = SheetCache(default_source())
+        cache.get()  # loaded before the bot starts (tests/test_refresh.py covers loading)
         services = Services(
-            cache=SheetCache(default_source()),
+            cache=cache,
             admins=frozenset({ADMIN}),
             fixed_today=date(2022, 3, 21),
         )

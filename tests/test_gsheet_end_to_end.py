@@ -30,18 +30,20 @@ def test_stand_from_a_google_sheet_then_stale_serving(monkeypatch) -> None:
             {
                 "TAAKBOT_SOURCE": f"gsheet:https://docs.google.com/spreadsheets/d/{SHEET}/edit",
                 "TAAKBOT_SHEETS_API_URL": server.url,
-                "TAAKBOT_REFRESH_SECONDS": "0",
+                "TAAKBOT_REFRESH_SECONDS": "300",
             }
         )
-        services = Services.from_settings(settings)
+        slept: list[float] = []  # the retry back-off's waits, asked for but not waited
+        services = Services.from_settings(settings, sleep=slept.append)
         assert (server.count("metadata"), server.count("batchGet")) == (1, 1)
         ctx = services.ctx(1, role=None, today=date(2022, 3, 21))
         assert ctx.role is not None and ctx.role.kind == "provincie"  # demo user from the sheet
         text = handle(ctx, "/stand Den Haag").text
         assert "417" in text and "129" in text and "oud" not in text
 
-        services.cache.retry = 0  # do not wait before trying again in this test
         server.go_down()
+        result = services.cache.refresh()  # what the refresh job does when the TTL is up
+        assert not result.ok and len(slept) == 3  # four attempts, three back-off waits
         stale = services.ctx(1, today=date(2022, 3, 21))
         text = handle(stale, "/stand Den Haag").text
         assert "417" in text, "the last good data keeps being served"

@@ -91,7 +91,7 @@ def dataset() -> DataSet:
 
 
 class FakeCache:
-    """What Services needs of a SheetCache: get(), refresh(), stale, age_seconds."""
+    """What Services needs of a SheetCache: current(), get(), refreshes, stale, age_seconds."""
 
     def __init__(self, data: DataSet, stale: bool = False, age: float = 0.0) -> None:
         self.data, self.stale, self.age_seconds = data, stale, age

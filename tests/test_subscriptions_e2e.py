@@ -12,10 +12,12 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.jobs import CATCH_UP, REMIND_TICK, WEEKLY_PUSH, Pushes, install_jobs
+from bot.pacing import Pacer
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
 from engine.state import User
+from tests.fakes.clock import FakeTime
 from tests.fakes.chat_members import chat_members
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
@@ -65,7 +67,8 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         services = Services(
             cache=FakeCache(data), admins=frozenset({ADMIN}), fixed_today=date(2024, 6, 24)
         )
-        app = build_application(settings, services)
+        ft = FakeTime()  # pacing on a virtual clock: a second between messages costs nothing
+        app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
         store = Store(settings["TAAKBOT_DB"], clock=now.stamp)
         pushes = install_jobs(app, settings, services, store=store, now=now)
         install_jobs(app, settings, services, store=store, now=now)  # rebuilt, not doubled

@@ -1,0 +1,139 @@
+"""No reply waits for the sheet: start-up, the refresh job and /ververs through the real bot."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pytest
+
+from bot.app import build_application
+from bot.pacing import Pacer
+from bot.refresh import REFRESH, Refresher, install_refresh
+from bot.services import Services
+from bot.settings import Settings
+from sheets.cache import SheetCache
+from sheets.local import default_source
+from tests.fakes.clock import FakeTime
+from tests.fakes.telegram_api import FakeTelegramServer
+
+ADMIN, OTHER = 4242, 4343
+
+
+@cache
+def sample() -> dict[str, list[list[Any]]]:
+    return default_source().fetch()
+
+
+class SlowSheet:
+    """The sample workbook behind a gate: a read waits until the test opens it."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.reading = threading.Event()
+        self.reads = 0
+
+    def describe(self) -> str:
+        return "trage sheet"
+
+    def fetch(self) -> dict[str, list[list[Any]]]:
+        self.reads += 1
+        self.reading.set()
+        assert self.gate.wait(10), "the test never opened the gate"
+        self.reading.clear()
+        return {tab: [list(r) for r in rows] for tab, rows in sample().items()}
+
+
+@dataclass
+class Running:
+    server: FakeTelegramServer
+    sheet: SlowSheet
+    cache: SheetCache
+
+
+@pytest.fixture
+async def running() -> AsyncIterator[Running]:
+    sheet = SlowSheet()
+    cache = SheetCache(sheet, ttl=300, min_interval=0)
+    async with FakeTelegramServer() as server:
+        settings = Settings(
+            {"TAAKBOT_TELEGRAM_TOKEN": server.token, "TAAKBOT_TELEGRAM_API_URL": server.base_url}
+        )
+        services = Services(
+            cache=cache, admins=frozenset({ADMIN, OTHER}), fixed_today=date(2022, 3, 21)
+        )
+        ft = FakeTime()
+        app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
+        install_refresh(app, cache)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield Running(server, sheet, cache)
+        finally:
+            sheet.gate.set()  # let a read still waiting finish
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+
+
+async def loaded(cache: SheetCache) -> None:
+    for _ in range(2000):
+        if cache.loaded:
+            return
+        await asyncio.sleep(0.005)  # polling a worker thread's progress, not a fixed wait
+    raise AssertionError("the sheet was never loaded")
+
+
+async def ask(server: FakeTelegramServer, text: str, user: int = ADMIN) -> str:
+    before = len(server.sent_messages(user))
+    server.push_message(user, text, user_id=user)
+    sent = await server.wait_for_messages(before + 1, chat_id=user)
+    return sent[before].text or ""
+
+
+async def test_start_up_answers_while_the_first_read_runs(running: Running) -> None:
+    assert await asyncio.to_thread(running.sheet.reading.wait, 5)  # the job started the read
+    assert "Taakbot" in await ask(running.server, "/start")
+    assert "/stand" in await ask(running.server, "/help")
+    assert "gegevens worden geladen" in await ask(running.server, "/stand Delft")
+    assert "gegevens worden geladen" in await ask(running.server, "Delft", user=OTHER)
+    running.sheet.gate.set()
+    await loaded(running.cache)
+    assert "Delft" in await ask(running.server, "/stand Delft")
+    assert running.sheet.reads == 1
+
+
+async def test_another_user_is_answered_while_ververs_reads_the_sheet(running: Running) -> None:
+    running.sheet.gate.set()
+    await loaded(running.cache)
+    running.sheet.gate.clear()
+    running.server.push_message(ADMIN, "/ververs", user_id=ADMIN)
+    assert await asyncio.to_thread(running.sheet.reading.wait, 5)
+    # the sheet is being read: someone else's question is answered from the data in hand
+    assert "Delft" in await ask(running.server, "/stand Delft", user=OTHER)
+    assert not running.server.sent_messages(ADMIN)  # /ververs still waits for the read
+    running.sheet.gate.set()
+    (done,) = await running.server.wait_for_messages(1, chat_id=ADMIN)
+    assert "Sheet ververst" in done.text and running.sheet.reads == 2
+    running.cache.min_interval = 30
+    again = await ask(running.server, "/ververs")  # throttled: no third read
+    assert running.sheet.reads == 2 and "net gelezen" in again
+
+
+async def test_the_job_reads_only_when_the_data_is_due() -> None:
+    sheet, clock = SlowSheet(), FakeTime()
+    sheet.gate.set()
+    cache = SheetCache(sheet, ttl=300, retry=30, clock=clock)
+    refresher = Refresher(cache)
+    assert refresher.tick == 30
+    assert (await refresher.run()).ok and sheet.reads == 1
+    assert await refresher.run() is None
+    clock.advance(300)
+    assert (await refresher.run()).ok and sheet.reads == 2
+    assert REFRESH == "sheet:refresh"

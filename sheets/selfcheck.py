@@ -96,7 +96,7 @@ def _row_checks(row: _Row) -> Iterator[Problem | None]:
             if taak is not None and saldo is not None:
                 yield _differs(
                     cell, f"totaalopgave {period}", opgave_of(taak.value, saldo),
-                    f"taakstelling {taak.value} + saldo {saldo}",
+                    f"taakstelling {_n(taak.value)} + saldo {_n(saldo)}",
                 )  # fmt: skip
             continue
         opgave = row.opgave(period)

@@ -253,13 +253,27 @@ class _Loader:
                     f'onbekende rol "{row["rol"]}"; bekend zijn: {", ".join(ROLES)}',
                 )
                 continue
-            scope = self._scope(row, "scope")
-            user = User(row["telegram_id"], row["naam"] or "", rol, scope or "*")
+            scope = self._user_scope(row, rol)
+            user = User(row["telegram_id"], row["naam"] or "", rol, scope or "")
             if scope is not None and self.unique(
                 seen, user.telegram_id, row, f"Telegram-id {user.telegram_id}", _user_of
             ):
                 out.append(user)
         return out
+
+    def _user_scope(self, row: Row, rol: str) -> str | None:
+        """A user's scope is the kind of area the role names; empty is an error, not 'all'."""
+        kind = {"provincie": "provincie", "coordinator": "regio", "gemeente": "gemeente"}[rol]
+        if row["scope"] in (None, "", "*"):
+            self.problem(
+                "fout",
+                row,
+                "scope",
+                f"scope ontbreekt: een {rol} heeft een {kind} nodig (alle provincies kan "
+                "alleen TAAKBOT_ADMINS); deze gebruiker krijgt geen toegang",
+            )
+            return None
+        return self.name(row, "scope", (kind,), kind)
 
     def _scope(self, row: Row, key: str) -> str | None:
         """'*' (or empty) for everything, else a known gemeente, regio or provincie."""

@@ -15,12 +15,21 @@ from bot.store import Key, Subscription
 from commands.common import footer, members_of
 from commands.context import Ctx
 from commands.roles import Role, viewer
-from engine.arithmetic import minimum_mid, remaining
-from engine.calendar import CHECKPOINT, CONTRACTS, LAST_TERM, PUBLICATION, PVA
+from commands.standing import short_trede
+from engine.arithmetic import remaining
+from engine.assessment import schedule
+from engine.calendar import (
+    CHECKPOINT,
+    CONTRACTS,
+    LAST_TERM,
+    PUBLICATION,
+    PVA,
+    deadline_period,
+)
 from engine.model import Deadline
-from engine.periods import Period, checkpoint_kind
+from engine.periods import checkpoint_kind
 from engine.state import DataSet
-from engine.status import Status, resolve_opgave, status_on
+from engine.status import Status, status_on
 from sheets.names import NameIndex
 
 WEEKLY = "weekly"
@@ -175,9 +184,9 @@ class Planner:
 
     def behind_line(self, ctx: Ctx, name: str, kind: str, when: date) -> str | None:
         """The pointed part: how many a municipality still has to house for this deadline."""
-        period = _period_of(kind, when)
+        period = deadline_period(kind, when)
         rec = self.data.records[name]
-        if period is None or (opg := resolve_opgave(self.data, rec, period)) is None:
+        if period is None or (opg := self.data.opgave(name, period)).opgave is None:
             return None
         snap = rec.latest_snapshot(period, self.today)
         if snap is None:
@@ -187,9 +196,10 @@ class Planner:
         left = remaining(opg.opgave, realised)
         _, f, e = ctx._, ctx.fmt, ctx.e
         if checkpoint_kind(when) == "tussentijds" and kind == CHECKPOINT:
-            minimum = minimum_mid(opg.opgave)
-            if realised >= minimum * rule.mid_factor:
+            sched = schedule(opg.opgave, rule)
+            if sched.on_schedule(realised):
                 return None
+            minimum = sched.minimum
             return _(
                 "<b>{name}</b>: niet op schema — {realised} gehuisvest, minimum {minimum}; "
                 "nog {left} te huisvesten"
@@ -272,7 +282,7 @@ class Planner:
                 lines.append(f"\n<b>{e(sub.scope)}</b> ({_(sub.kind)})")
             for name in names:
                 st = self.status(name)
-                figures[name] = (st.period.label, st.realised, st.trede.code)
+                figures[name] = (st.period.label, st.realised, short_trede(st))
                 lines.append("• " + self._weekly_line(ctx, st, last.get(name)))
                 if st.snapshot and (peil is None or st.snapshot.peildatum > peil):
                     peil = st.snapshot.peildatum
@@ -294,7 +304,15 @@ class Planner:
     def _weekly_line(self, ctx: Ctx, st: Status, before: tuple | None) -> str:
         _, f, e = ctx._, ctx.fmt, ctx.e
         text = f"<b>{e(st.rec.name)}</b>: "
-        if st.realised is None or st.opgave is None:
+        closed = st.closed
+        if st.realised is None and closed is not None and closed.realised is not None:
+            text += _("{period} afgesloten: {realised} van {opgave} gehuisvest ({pct})").format(
+                period=closed.period.label,
+                realised=f.num(closed.realised),
+                opgave=f.num(closed.opgave.opgave),
+                pct=f.pct(closed.result.pct_of_opgave, with_label=False),
+            )
+        elif st.realised is None or st.opgave.opgave is None:
             text += _("geen cijfers voor {period}").format(period=st.period.label)
         else:
             text += _("{realised} van {opgave} gehuisvest ({pct})").format(
@@ -311,9 +329,14 @@ class Planner:
                     if delta == 0
                     else _("(−{n} sinds vorige week)").format(n=f.num(-delta))
                 )
-        text += " · " + _("trede {code}").format(code=st.trede.code)
-        if before and before[2] != st.trede.code:
-            text += " " + _("(was {code})").format(code=before[2])
+        code = short_trede(st)
+        text += " · " + (_("trede {code}").format(code=code) if st.trede else _("trede onbekend"))
+        if before and before[2] != code:
+            text += " " + (
+                _("(was onbekend)")
+                if before[2] == "?"
+                else _("(was {code})").format(code=before[2])
+            )
         if st.op_schema is False:
             text += " — " + _("niet op schema, nog {n}").format(n=f.num(st.nog_te_huisvesten))
         return text
@@ -337,18 +360,6 @@ class _Group:
 
     def order(self) -> tuple[date, str]:
         return self.date, self.kind
-
-
-def _period_of(kind: str, when: date) -> Period | None:
-    """The period whose figures a checkpoint or contract cutoff is about."""
-    if kind == CHECKPOINT:
-        mode = checkpoint_kind(when)
-        if mode == "tussentijds":
-            return Period.containing(when)
-        return Period.of_peildatum(when) if mode else None
-    if kind == CONTRACTS:  # a few days after the period it closes (4 July for the first half)
-        return Period.containing(when - timedelta(days=14))
-    return None
 
 
 def by_chat(subs: Iterable[Subscription]) -> dict[int, list[Subscription]]:

@@ -169,7 +169,8 @@ def provincie(ctx: Ctx, args: str) -> Reply:
     peil = max((s.snapshot.peildatum for s in statuses if s.snapshot), default=None)
     per_trede = trede_counts(ctx, rows)
     text = "\n".join(
-        [
+        part
+        for part in [
             f"<b>{ctx.e(target.name)}</b> — "
             + ctx.ngettext("{n} gemeente", "{n} gemeenten", len(rows)).format(n=len(rows)),
             table(ctx, region_rows, _("regio"), _("gem")),
@@ -178,5 +179,6 @@ def provincie(ctx: Ctx, args: str) -> Reply:
             _("Gemeenten per trede: {counts}").format(counts=per_trede),
             footer(ctx, peil),
         ]
+        if part
     )
     return Reply(text)

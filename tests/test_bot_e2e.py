@@ -70,7 +70,7 @@ async def test_stand_den_haag_on_21_march_2022(bot) -> None:
         "129",
         "31%",
         "21 maart 2022",
-        "Trede: <b>2</b>",
+        "Vastgelegd: trede <b>2</b>",
         "209",
     ):
         assert expected in reply.text, expected

@@ -45,7 +45,7 @@ def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF, lang: 
                 "Minimum vóór 1 april 2022: 209",
                 "Prognose 1 juli 2022: 296",
                 "71% van de opgave",
-                "Trede: 2",
+                "Vastgelegd: trede 2",
                 "Cijfers per 21 maart 2022",
             ],
         ),
@@ -58,15 +58,15 @@ def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF, lang: 
                 "2021-I",
                 "Opgave: 418",
                 "Gehuisvest: 106",
-                "coulance: 146,3",
+                "met coulance 146,3",
                 "niet op schema",
-                "tussentijdse toets 1 april 2021): trede 1",
+                "Tussentijdse toets 1 april 2021: voorstel trede 1",
             ],
         ),
         (
             "/stand Den Haag",
             date(2022, 1, 2),
-            ["eindbeoordeling 1 januari 2022): trede 2", "388,75", "geen stijging"],
+            ["Eindbeoordeling 1 januari 2022: voorstel trede 2", "388,75", "geen stijging"],
         ),
         (
             "/stand Den Haag",
@@ -214,7 +214,7 @@ def test_callback_data_fits_in_64_bytes(name) -> None:
 
 def test_municipality_without_figures_says_so(data) -> None:
     text = plain(ask(data, "/stand Alphen a/d Rijn").text)
-    assert "Alphen aan den Rijn" in text and "Geen taakstelling of opgave" in text
+    assert "Alphen aan den Rijn" in text and "Opgave: onbekend: geen taakstelling en geen opgave voor 2022-I" in text
 
 
 @pytest.mark.parametrize(
@@ -269,7 +269,7 @@ def test_export_columns_and_types(data) -> None:
     rows = {r["gemeente"]: r for r in export_rows(data, MARCH_21)}
     dh = rows["'s-Gravenhage"]
     assert (dh["opgave"], dh["realisatie"], dh["minimum"], dh["prognose"]) == (417, 129, 209, 296)
-    assert dh["prognose_pct_opgave"] == 71 and dh["trede"] == "2" and dh["op_schema"] is False
+    assert dh["prognose_pct_opgave"] == 71 and dh["trede"] == "2" and dh["op_schema"] is None  # judged on 1 April
     assert rows["Leusden"]["periode"] == "2022-I"
 
 

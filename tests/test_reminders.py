@@ -231,11 +231,12 @@ def test_weekly_overview_shows_changes_since_last_week() -> None:
     subs = [sub(1, "regio", "Haaglanden")]
     first = Planner(data, date(2024, 3, 4)).weekly(subs, date(2024, 3, 4), {})
     assert "eerste overzicht" in first.text
-    assert first.figures == {"Delft": ("2024-I", 30, "0"), "Rijswijk": ("2024-I", 40, "0")}
+    # No decision recorded: the trede is onbekend ("?"), never 0.
+    assert first.figures == {"Delft": ("2024-I", 30, "?"), "Rijswijk": ("2024-I", 40, "?")}
     assert first.keys == (Key("weekly", "*", "2024-03-04", 1),)
     data.records["Delft"].decisions.append(LadderDecision("Delft", date(2024, 4, 1), Trede("1")))
     later = Planner(data, date(2024, 4, 8)).weekly(subs, date(2024, 4, 8), first.figures)
-    assert "40 van 120 gehuisvest (33%) (+10 sinds vorige week) · trede 1 (was 0)" in later.text
+    assert "40 van 120 gehuisvest (33%) (+10 sinds vorige week) · trede 1 (was onbekend)" in later.text
     assert "Rijswijk</b>: 40 van 50 gehuisvest (80%) (geen verandering)" in later.text
 
 

@@ -204,9 +204,7 @@ def ladder(ctx: Ctx, args: str) -> Reply:
         elif verdict.contradicts:
             lines.append(
                 "  "
-                + _("controle: de regels geven trede {code} ✗").format(
-                    code=verdict.result.trede_na.code
-                )
+                + _("controle: de regels geven trede {code} ✗").format(code=verdict.rules.code)
             )
         else:
             lines.append("  " + unchecked_text(ctx, verdict.result))

@@ -79,6 +79,12 @@ def standing_lines(ctx: Ctx, sd: Standing) -> list[str]:
             _("Trede nu: onbekend: {why}.").format(why=e(f.reason(sd.unknown)))
             + settle_text(ctx, sd.settle)
         )
+    elif sd.steps and sd.recorded is not None and sd.since == sd.recorded.date:
+        out.append(
+            _("Trede nu: {trede}; de toetsen sinds het besluit veranderen die niet.").format(
+                trede=trede_text(ctx, sd.trede)
+            )
+        )
     elif sd.steps:
         out.append(
             _("Trede nu: {trede}, volgens de regels sinds {d}; nog niet vastgelegd.").format(

@@ -8,7 +8,9 @@ from engine.reasons import N_
 
 # PZH beleidskader 2020; 3A/3B since July 2021 (letter of 1 July 2021), 'trede 3' where unsplit.
 NAMES: dict[str, str] = {
-    "0": N_("taakstelling gerealiseerd"),
+    # Not on the ladder: after a realised taakstelling (PZH) or assessed without a step (Utrecht's
+    # "trede " without a number); "taakstelling gerealiseerd" is said by the assessment itself.
+    "0": N_("niet op de ladder"),
     "1": N_("signaleren"),
     "2": N_("informatie opvragen en valideren"),
     "3": N_("afspraken maken over acties en termijnen (actief toezicht)"),
@@ -24,6 +26,7 @@ _SYNONYMS = {
     "-": "0",
     "geen": "0",
     "taakstelling gerealiseerd": "0",
+    "niet op de ladder": "0",
     "gerealiseerd": "0",
     "signaleren": "1",
     "informatie opvragen en valideren": "2",

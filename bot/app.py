@@ -46,6 +46,7 @@ SERVICES = "services"
 POST_SEND = "post_send"  # bot_data hook: async (context, chat_id, reply) after a reply is sent
 GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group receives
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+MENUS_TASK = "menus_task"
 
 
 def build_application(
@@ -121,7 +122,14 @@ async def set_menus(app: Application, users: bool = True) -> int:
 async def post_init(app: Application) -> None:
     """The general menus now; each user's role menu in the background (the sheet may load)."""
     await set_menus(app, users=False)
-    app.create_task(set_menus(app), name="menus")
+    task = asyncio.get_running_loop().create_task(set_menus(app), name="menus")
+    app.bot_data[MENUS_TASK] = task  # kept: cancelled at shutdown if the sheet never loads
+    task.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("Commandomenu's niet gezet", exc_info=task.exception())
 
 
 # -- updates ---------------------------------------------------------------------------------
@@ -339,6 +347,8 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> No
                 await app.post_stop(app)
         if http is not None:
             await http.stop()
+        if (menus := app.bot_data.get(MENUS_TASK)) is not None:
+            menus.cancel()
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

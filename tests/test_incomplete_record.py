@@ -375,3 +375,25 @@ def test_reminders_use_the_coulance_bar() -> None:
 
 def test_standing_before_excludes_the_day_itself(sample) -> None:
     assert standing_before(sample, sample.records[DH], D(2021, 1, 1)).trede == Trede("1")
+
+
+@pytest.mark.parametrize(
+    ("command", "day", "present", "absent"),
+    [
+        ("/regio Haaglanden", D(2022, 7, 1), ["2022-I, afgesloten", "367/417"], []),
+        ("/provincie Zuid-Holland", D(2022, 3, 21), ["onbekend: 43"], ["0: 44"]),
+        ("/stand Den Haag", D(2022, 10, 1), ["Trede nu: <b>2</b> of <b>3A</b>", "vraag 2 is open"],
+         ["Trede blijft 2"]),
+        ("/stand Houten", D(2022, 11, 10), ["niet op de ladder"], ["taakstelling gerealiseerd"]),
+        ("/controle", D(2022, 11, 10), ["Geen besluit vastgelegd voor de eindbeoordeling van "
+         "1 juli 2022"], []),
+    ],
+)  # fmt: skip
+def test_commands_answer_from_the_replay(sample, command, day, present, absent) -> None:
+    from commands.context import Ctx
+    from commands.roles import Role
+    from commands.router import handle
+
+    text = handle(Ctx(sample, day, 7, Role("provincie", "*"), "nl"), command).text
+    assert all(p in text for p in present), text
+    assert not any(a in text for a in absent), text

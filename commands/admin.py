@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time, format_timedelta
+from babel.lists import format_list
+
+from commands import onboarding
 from commands.common import human_age
 from commands.context import Ctx
 from commands.reply import Reply
 from engine.audit import CONTRADICTIONS, Finding, audit
 from sheets.readings import header_readings
 
+TZ = ZoneInfo("Europe/Amsterdam")
+STALE_DAYS = 45  # COA figures come monthly, with about two weeks' lag (domain.md §2, §7)
 _LABELS = {"ontbreekt": "ontbreekt", "onbekend": "onbekend", "kader": "fout"}
 
 
@@ -26,21 +35,29 @@ def controle(ctx: Ctx, args: str) -> Reply:
     gaps = [f for f in findings if f.kind in ("ontbreekt", "onbekend")]
     errors = errors + [f for f in findings if f.kind == "kader"]
     lines = [_("<b>Controle van de sheet</b> ({source})").format(source=e(ctx.data.source))]
+    lines += figures_age(ctx)
     if ctx.data.loaded_at is not None:
-        lines.append(
-            _("Gelezen: {when}").format(when=ctx.data.loaded_at.strftime("%Y-%m-%d %H:%M"))
-        )
+        lines.append(_("Gelezen op {when}.").format(when=local_time(ctx, ctx.data.loaded_at)))
     if ctx.stale_seconds is not None:
         lines.append(
             _("Let op: verversen mislukt; deze gegevens zijn {age} oud.").format(
                 age=human_age(ctx, ctx.stale_seconds)
             )
         )
+    counts = [
+        ctx.ngettext("{n} fout", "{n} fouten", len(errors)),
+        ctx.ngettext("{n} waarschuwing", "{n} waarschuwingen", len(warnings)),
+        ctx.ngettext("{n} tegenstrijdigheid", "{n} tegenstrijdigheden", len(contradictions)),
+        ctx.ngettext("{n} ontbrekend gegeven", "{n} ontbrekende gegevens", len(gaps)),
+    ]
+    numbers = (len(errors), len(warnings), len(contradictions), len(gaps))
     lines.append(
-        _(
-            "{e} fouten, {w} waarschuwingen, {i} tegenstrijdigheden, {g} ontbrekende gegevens"
-        ).format(e=len(errors), w=len(warnings), i=len(contradictions), g=len(gaps))
+        format_list(
+            [c.format(n=n) for c, n in zip(counts, numbers, strict=True)], locale=ctx.fmt.locale
+        )
+        + "."
     )
+    lines += onboarding.control_lines(ctx)  # access given through links: who, when, by whom
     for title, items in ((_("Fouten"), errors), (_("Waarschuwingen"), warnings)):
         if items:
             lines.append(f"<b>{title}</b>")
@@ -72,6 +89,38 @@ def controle(ctx: Ctx, args: str) -> Reply:
     return Reply("\n".join(lines))
 
 
+def figures_age(ctx: Ctx) -> list[str]:
+    """The date of the newest figures and how old they are, in words an alderman hears."""
+    _ = ctx._
+    newest = ctx.data.latest_peildatum(ctx.today)
+    if newest is None:
+        return [_("De sheet heeft nog geen realisatiecijfers.")]
+    age = format_timedelta(ctx.today - newest, threshold=1.1, locale=ctx.fmt.locale)
+    if (ctx.today - newest).days > STALE_DAYS:
+        return [
+            _("<b>Let op: de nieuwste cijfers zijn van {date}, {age} geleden.</b>").format(
+                date=ctx.fmt.date(newest), age=age
+            )
+        ]
+    if newest == ctx.today:
+        return [_("De nieuwste cijfers zijn van vandaag.")]
+    return [
+        _("De nieuwste cijfers zijn van {date}, {age} geleden.").format(
+            date=ctx.fmt.date(newest), age=age
+        )
+    ]
+
+
+def local_time(ctx: Ctx, moment: datetime) -> str:
+    """'24 november 2026 om 07:42' in Europe/Amsterdam (a naive time is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(TZ)
+    return ctx._("{date} om {time}").format(
+        date=ctx.fmt.date(local.date()), time=format_time(local, "HH:mm", locale=ctx.fmt.locale)
+    )
+
+
 def ververs(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
     if ctx.refresh is None:
@@ -89,5 +138,40 @@ def ververs(ctx: Ctx, args: str) -> Reply:
                 error=ctx.e(result.error)
             )
         )
-    changed = result.changed or _("geen wijzigingen")
-    return Reply(_("Sheet ververst. {changed}").format(changed=ctx.e(changed)))
+    changes = result.changed
+    if not changes:
+        return Reply(_("De sheet is opnieuw gelezen; er is niets veranderd."))
+    return Reply(
+        _("De sheet is opnieuw gelezen. Veranderd: {changes}.").format(
+            changes=ctx.e(changes_text(ctx, changes))
+        )
+    )
+
+
+def changes_text(ctx: Ctx, changes) -> str:
+    """'realisatie: 3 regels erbij en 1 weg; nieuwe cijfers voor Delft en Leiden'."""
+    if not hasattr(changes, "rows_added"):
+        return str(changes)
+    parts = []
+    for tab in sorted(set(changes.rows_added) | set(changes.rows_removed)):
+        added, removed = changes.rows_added.get(tab, 0), changes.rows_removed.get(tab, 0)
+        moved = []
+        if added:
+            moved.append(
+                ctx.ngettext("{n} regel erbij", "{n} regels erbij", added).format(n=added)
+            )
+        if removed:
+            moved.append(
+                ctx.ngettext("{n} regel weg", "{n} regels weg", removed).format(n=removed)
+            )
+        parts.append(f"{tab}: " + format_list(moved, locale=ctx.fmt.locale))
+    if changes.gemeenten:
+        names = list(changes.gemeenten[:10])
+        if len(changes.gemeenten) > 10:
+            names.append(ctx._("nog {n} andere").format(n=len(changes.gemeenten) - 10))
+        parts.append(
+            ctx._("nieuwe cijfers voor {names}").format(
+                names=format_list(names, locale=ctx.fmt.locale)
+            )
+        )
+    return "; ".join(parts)

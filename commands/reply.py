@@ -26,6 +26,7 @@ class Reply:
     image_name: str = "grafiek.png"
     action: object | None = None  # work for the front end after sending (e.g. a broadcast)
     language: str | None = None  # the user chose another language (/taal)
+    notify: list[tuple[int, Reply]] = field(default_factory=list)  # messages to other chats
 
     def chunks(self, limit: int = TELEGRAM_LIMIT) -> list[str]:
         """Split on line boundaries so no message exceeds Telegram's limit or breaks a tag."""

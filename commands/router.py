@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commands import admin, area, chart, municipality
+from commands import admin, area, chart, municipality, onboarding
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import Ctx
 from commands.reply import Reply
@@ -28,7 +28,10 @@ class Command:
 
 
 def _start(ctx: Ctx, args: str) -> Reply:
-    return help_reply(ctx)
+    """/start, or /start <code> from a link (t.me/<bot>?start=g_leusden)."""
+    if args.strip() and ctx.extras.get(LOADING):
+        return loading_reply(ctx)
+    return onboarding.start(ctx, args) if args.strip() else help_reply(ctx)
 
 
 def _taal(ctx: Ctx, args: str) -> Reply:
@@ -86,6 +89,26 @@ COMMANDS: list[Command] = [
         roles=(PROVINCE, COORDINATOR),
     ),
     Command("taal", _taal, N_("taal: nl of en"), ("language",), roles=(), args="nl|en"),
+    Command(
+        "link",
+        onboarding.link,
+        N_("link waarmee een collega toegang vraagt"),
+        roles=(PROVINCE, COORDINATOR),
+        args=N_("gemeente of regio"),
+    ),
+    Command("toegang", onboarding.toegang, N_("toegang vragen met een link"), roles=()),
+    Command(
+        "toestaan",
+        onboarding.toestaan,
+        N_("een toegangsaanvraag toestaan"),
+        roles=(PROVINCE, COORDINATOR),
+    ),
+    Command(
+        "weigeren",
+        onboarding.weigeren,
+        N_("een toegangsaanvraag weigeren"),
+        roles=(PROVINCE, COORDINATOR),
+    ),
 ]
 
 
@@ -125,8 +148,8 @@ def help_reply(ctx: Ctx) -> Reply:
     if ctx.role is None:
         lines.append(
             _(
-                "U heeft nog geen toegang. Geef uw Telegram-id {id} aan de coördinator "
-                "van uw provincie of regio."
+                "U heeft nog geen toegang. Vraag de coördinator van uw regio om een link "
+                "naar Taakbot; daarmee vraagt u toegang met één tik. Uw Telegram-id is {id}."
             ).format(id=f"<code>{ctx.user_id}</code>")
         )
         return Reply("\n".join(lines))
@@ -157,6 +180,8 @@ def handle(ctx: Ctx, text: str) -> Reply:
     command = lookup(name) if name else None
     if ctx.extras.get(LOADING) and (command.roles if command else not name):
         return loading_reply(ctx)  # /start, /help and /taal need no sheet
+    if ctx.role is None and not ctx.extras.get(LOADING):
+        ctx.role = onboarding.granted_role(ctx)  # the gebruikers tab wins: only when unlisted
     if command is None:
         if not name and ctx.role is not None and args:
             return _bare_text(ctx, args)

@@ -392,8 +392,7 @@ def _layout_readings(loader: _Loader, raw: dict[str, list[list[Any]]]) -> list[C
                 continue
             key = by_index.get(index)
             ref = sheet_ref(table.title, f"{column_letter(index)}{table.header_row}")
-            why = f"kolom {key}" if key else "niet gebruikt"
-            out.append(ColumnReading(ref, text(cell) or "", Reading(None, why=why)))
+            out.append(ColumnReading(ref, text(cell) or "", Reading(None), key or ""))
     return out
 
 

@@ -48,8 +48,13 @@ class ColumnReading:
     ref: str  # 'Huisvestingsvoortgang 2022‐2'!C3
     header: str
     reading: Reading
+    layout: str | None = None  # a one-tab-per-fact column: its key, or '' when not used
 
     def __str__(self) -> str:
+        if self.layout is not None:
+            return f'{self.ref} "{self.header}" → ' + (
+                f"kolom {self.layout}" if self.layout else "niet gebruikt"
+            )
         return f'{self.ref} "{self.header}" → {self.reading.describe()}'
 
 

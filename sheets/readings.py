@@ -16,8 +16,7 @@ def header_readings(data: Any, *, brief: bool = False) -> list[str]:
     """
     out = []
     for column in getattr(data, "readings", ()):
-        reading = column.reading
-        if brief and reading.fact is None and reading.why.startswith("kolom "):
+        if brief and column.layout:  # read as the column it is named after
             continue
         out.append(str(column))
     return out

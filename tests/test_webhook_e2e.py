@@ -1,0 +1,173 @@
+"""Webhook mode end to end: Telegram (our fake) → our HTTP server → the real Application.
+
+Forged updates without the secret header, with a wrong one, or on another path are refused and
+answer nothing; /healthz reports the database, and turns 503 when the file disappears.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.app import build_application, serve
+from bot.jobs import CATCH_UP, install_jobs
+from bot.pacing import Pacer
+from bot.services import Services
+from bot.settings import SettingError, Settings
+from bot.store import Store
+from bot.webhook import SECRET_HEADER
+from tests.fakes.clock import FakeTime
+from tests.fakes.telegram_api import FakeTelegramServer
+from tests.test_reminders import ADMIN, TZ, FakeCache, dataset
+
+SECRET = "s3cret-for-the-webhook-test_0123456789"
+PATH = "/telegram/taakbot-hook"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Hook:
+    server: FakeTelegramServer
+    url: str
+    health: str
+    db: Path
+    app: object
+
+
+@pytest.fixture
+async def hook(tmp_path: Path) -> AsyncIterator[Hook]:
+    port = free_port()
+    async with FakeTelegramServer() as server:
+        settings = Settings(
+            {
+                "TAAKBOT_TELEGRAM_TOKEN": server.token,
+                "TAAKBOT_TELEGRAM_API_URL": server.base_url,
+                "TAAKBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}{PATH}",
+                "TAAKBOT_WEBHOOK_SECRET": SECRET,
+                "TAAKBOT_WEBHOOK_PORT": str(port),
+                "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
+            }
+        )
+        services = Services(
+            cache=FakeCache(dataset()), admins=frozenset({ADMIN}), fixed_today=date(2024, 6, 24)
+        )
+        ft = FakeTime()
+        app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
+        now = datetime(2024, 6, 24, 7, 0, tzinfo=TZ)
+        store = Store(settings["TAAKBOT_DB"], clock=now.timestamp)
+        install_jobs(app, settings, services, store=store, now=lambda: now)
+        for job in app.job_queue.get_jobs_by_name(CATCH_UP):
+            job.schedule_removal()
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(app, settings, stop))
+        await server.wait_until(lambda: server.calls_to("setWebhook") or task.done())
+        try:
+            yield Hook(
+                server,
+                f"http://127.0.0.1:{port}{PATH}",
+                f"http://127.0.0.1:{port}/healthz",
+                tmp_path / "taakbot.sqlite",
+                app,
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+
+
+def update(text: str, user: int = ADMIN) -> dict:
+    return {
+        "update_id": 1000 + user,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": user, "type": "private", "first_name": "X"},
+            "from": {"id": user, "is_bot": False, "first_name": "X", "language_code": "nl"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": text.find(" ")}],
+        },
+    }
+
+
+async def post(url: str, body: dict, secret: str | None) -> int:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
+        return response.status
+
+
+async def test_set_webhook_with_secret_path_and_loopback(hook: Hook) -> None:
+    (call,) = hook.server.calls_to("setWebhook")
+    assert call["url"] == hook.url and call["secret_token"] == SECRET
+    http = hook.app.bot_data["http"]
+    assert http.address == "127.0.0.1"  # not 0.0.0.0 unless TAAKBOT_WEBHOOK_LISTEN says so
+
+
+@pytest.mark.parametrize(
+    ("secret", "path", "status"),
+    [
+        (None, PATH, 403),  # a forged update "from admin" without the header
+        ("wrong-secret-of-enough-length", PATH, 403),
+        (SECRET[:-1], PATH, 403),
+        (SECRET, "/", 404),  # the URL path is honoured: nothing else answers
+        (SECRET, "/telegram", 404),
+    ],
+)
+async def test_forged_updates_are_refused(hook: Hook, secret, path, status) -> None:
+    url = hook.url.replace(PATH, path)
+    assert await post(url, update("/stand Delft"), secret) == status
+    await asyncio.sleep(0.2)
+    assert hook.server.sent_messages(ADMIN) == []
+
+
+async def test_update_with_the_secret_is_answered(hook: Hook) -> None:
+    assert await post(hook.url, update("/stand Delft"), SECRET) == 200
+    (reply,) = await hook.server.wait_for_messages(1, chat_id=ADMIN)
+    assert "Delft" in reply.text
+
+
+async def test_garbage_body_is_a_400_not_a_crash(hook: Hook) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(hook.url, data=b"{not json", headers={SECRET_HEADER: SECRET}) as response,
+    ):
+        assert response.status == 400
+    assert await post(hook.url, update("/help"), SECRET) == 200
+
+
+async def test_health_endpoint_and_a_deleted_database(hook: Hook) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(hook.health) as response:
+            assert response.status == 200
+            body = await response.json()
+        assert body["status"] == "ok" and body["database"] == "ok"
+        hook.db.unlink()
+        async with session.get(hook.health) as response:
+            assert response.status == 503
+            body = await response.json()
+    assert "verwijderd" in body["database"]
+
+
+def test_webhook_without_secret_is_refused_at_start() -> None:
+    settings = Settings(
+        {
+            "TAAKBOT_TELEGRAM_TOKEN": "123456:ABCDEFGHIJ",
+            "TAAKBOT_WEBHOOK_URL": "https://bot.example.nl/hook",
+        }
+    )
+    with pytest.raises(SettingError, match="TAAKBOT_WEBHOOK_SECRET ontbreekt"):
+        settings.check_for_run()

@@ -28,6 +28,12 @@ def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
         path = folder / reply.image_name
         path.write_bytes(reply.image)
         print(f"(grafiek opgeslagen: {path})", file=out)
+    if reply.document is not None:
+        path = (image_dir or Path.cwd()) / reply.document_name
+        path.write_bytes(reply.document)
+        print(f"(bestand opgeslagen: {path})", file=out)
+    for chat, note in reply.notify:
+        print(f"(bericht aan {chat}: {plain(note.text)})", file=out)
 
 
 def ask(services, text: str, role=None, lang: str = "nl", today=None, out=None) -> Reply:

@@ -27,6 +27,8 @@ class Reply:
     action: object | None = None  # work for the front end after sending (e.g. a broadcast)
     language: str | None = None  # the user chose another language (/taal)
     notify: list[tuple[int, Reply]] = field(default_factory=list)  # messages to other chats
+    document: bytes | None = None  # a file to send (e.g. /export's .xlsx)
+    document_name: str = "taakbot.xlsx"
 
     def chunks(self, limit: int = TELEGRAM_LIMIT) -> list[str]:
         """Split on line boundaries so no message exceeds Telegram's limit or breaks a tag."""

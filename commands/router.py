@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from commands import admin, area, chart, municipality, onboarding
+from commands import admin, area, chart, excel, municipality, onboarding
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import Ctx
 from commands.reply import Reply
@@ -89,6 +89,13 @@ COMMANDS: list[Command] = [
         roles=(PROVINCE, COORDINATOR),
     ),
     Command("taal", _taal, N_("taal: nl of en"), ("language",), roles=(), args="nl|en"),
+    Command(
+        "export",
+        excel.export,
+        N_("Excel-bestand met de cijfers"),
+        roles=(PROVINCE, COORDINATOR),
+        args=N_("[gemeente, regio of provincie]"),
+    ),
     Command(
         "link",
         onboarding.link,

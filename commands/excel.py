@@ -1,0 +1,73 @@
+"""/export [gemeente, regio of provincie]: the table of `taakbot export` as an .xlsx in the chat.
+
+The same rows and columns as `taakbot export` (commands.export.export_rows), limited to the
+scope asked for (the user's own scope by default), for province staff and coordinators.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from commands.common import footer, resolve
+from commands.context import Ctx
+from commands.export import EXPORT_COLUMNS, export_rows
+from commands.reply import Reply
+
+SHEET_TITLE_MAX = 31  # an .xlsx tab name is at most 31 characters (pitfalls.md)
+
+
+def export(ctx: Ctx, args: str) -> Reply:
+    target = resolve(ctx, "export", args, ("gemeente", "regio", "provincie"))
+    if isinstance(target, Reply):
+        return target
+    members = set(target.members)
+    rows = [r for r in export_rows(ctx.data, ctx.today) if r["gemeente"] in members]
+    name = file_name(target.name, ctx.today)
+    text = ctx.ngettext(
+        "{name}: {n} gemeente, stand op {date}. Dezelfde cijfers als taakbot export.",
+        "{name}: {n} gemeenten, stand op {date}. Dezelfde cijfers als taakbot export.",
+        len(rows),
+    ).format(name=f"<b>{ctx.e(target.name)}</b>", n=len(rows), date=ctx.fmt.date(ctx.today))
+    note = footer(ctx)
+    return Reply(
+        text + ("\n" + note if note else ""),
+        document=workbook(rows, target.name),
+        document_name=name,
+    )
+
+
+def file_name(scope: str, day) -> str:
+    slug = re.sub(r"[^0-9a-z]+", "-", scope.casefold()).strip("-") or "taakbot"
+    return f"taakbot-{slug}-{day.isoformat()}.xlsx"
+
+
+def _cell(value: Any) -> Any:
+    """Lists (redenen) as lines of text; everything else as it is (numbers stay numbers)."""
+    if isinstance(value, list | tuple):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
+def workbook(rows: list[dict[str, Any]], title: str) -> bytes:
+    from openpyxl import Workbook  # only when someone asks for a file
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:SHEET_TITLE_MAX] or "taakbot"
+    sheet.append(list(EXPORT_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(row.get(column)) for column in EXPORT_COLUMNS])
+    sheet.freeze_panes = "B2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "").split("\n")[0]) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(40, max(8, width + 2))
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

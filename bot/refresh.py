@@ -8,12 +8,15 @@ back-off, while the last good data stays served and marked stale.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.ext import Application
 
 from sheets.cache import RefreshResult, SheetCache
+from sheets.damage import DamageNotices
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +27,12 @@ MIN_TICK, MAX_TICK = 1.0, 60.0
 class Refresher:
     """The refresh job's body: read the sheet in a thread when it is due."""
 
-    def __init__(self, cache: SheetCache) -> None:
+    def __init__(
+        self, cache: SheetCache, tell_staff: Callable[[str], Awaitable[None]] | None = None
+    ) -> None:
         self.cache = cache
+        self.tell_staff = tell_staff  # a refused, damaged read: province staff hear it once
+        self.notices = DamageNotices()
 
     @property
     def tick(self) -> float:
@@ -51,12 +58,18 @@ class Refresher:
                 "nog geen gegevens" if first else "de laatste goede gegevens blijven",
                 result.error,
             )
+        notice = self.notices.pending(self.cache.damage)  # sheets.damage (issue 10)
+        if notice is not None and self.tell_staff is not None:
+            try:
+                await self.tell_staff(notice)
+            except Exception:
+                log.exception("Melding van schade aan de sheet niet verstuurd")
         return result
 
 
 def install_refresh(app: Application, cache: SheetCache) -> Refresher:
     """Schedule the refresh jobs (replacing older ones): at once, then every `tick`."""
-    refresher = Refresher(cache)
+    refresher = Refresher(cache, lambda text: _tell_staff(app, cache, text))
     jq = app.job_queue
     if jq is None:
         raise RuntimeError("JobQueue ontbreekt: installeer python-telegram-bot[job-queue]")
@@ -71,3 +84,15 @@ def install_refresh(app: Application, cache: SheetCache) -> Refresher:
         refresher.run, interval=refresher.tick, first=refresher.tick, name=REFRESH, job_kwargs=late
     )
     return refresher
+
+
+async def _tell_staff(app: Application, cache: SheetCache, text: str) -> None:
+    """Send a damage notice to province staff: `provincie` users and TAAKBOT_ADMINS."""
+    from bot.app import SERVICES
+
+    data = cache.current()
+    services = app.bot_data.get(SERVICES)
+    chats = {u.telegram_id for u in (data.users if data else ()) if u.rol == "provincie"}
+    chats |= set(getattr(services, "admins", ()))
+    for chat in sorted(chats):
+        await app.bot.send_message(chat, html.escape(f"Taakbot: {text}"), parse_mode="HTML")

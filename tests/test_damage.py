@@ -3,6 +3,7 @@ last good data stays served, stale, with the damage named), then the repaired sh
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.refresh import Refresher
 from sheets.cache import SheetCache
 from sheets.convert import load
 from sheets.damage import DamageNotices
@@ -170,3 +172,21 @@ def test_staff_are_told_once_per_damage() -> None:
     assert notices.pending(second) == second.message
     assert notices.pending(None) is None  # repaired
     assert notices.pending(second) == second.message  # broken again: told again
+
+
+def test_the_refresh_job_tells_staff_once(book: Workbook) -> None:
+    cache = cache_for(book)
+    cache.get()
+    told: list[str] = []
+
+    async def tell(text: str) -> None:
+        told.append(text)
+
+    refresher = Refresher(cache, tell)
+    book.save(_without("gebruikers")(good()))
+    asyncio.run(refresher.run())
+    asyncio.run(refresher.run())
+    assert cache.damage is not None and told == [cache.damage.message]
+    book.save(good())
+    asyncio.run(refresher.run())
+    assert cache.damage is None and len(told) == 1

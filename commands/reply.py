@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 TELEGRAM_LIMIT = 4096
@@ -35,22 +36,75 @@ class Reply:
         return split_message(self.text, limit)
 
 
+_TAG = re.compile(r"<(/?)([a-z]+)(?:\s[^>]*)?>")
+
+
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split between lines (a very long line between words), never inside a tag or an entity:
+    a tag still open at a cut is closed there and opened again in the next part."""
     if len(text) <= limit:
         return [text]
-    parts: list[str] = []
-    current = ""
-    open_pre = False
+    units: list[tuple[str, str]] = []  # (separator before it, text)
     for line in text.split("\n"):
-        while len(line) > limit:  # one huge line: hard cut
-            parts.append(line[:limit])
-            line = line[limit:]
-        closing = "</pre>" if open_pre else ""
-        if len(current) + len(line) + 1 + len(closing) > limit and current:
-            parts.append(current + closing)
-            current = "<pre>" if open_pre else ""
-        current = f"{current}\n{line}" if current and current != "<pre>" else current + line
-        open_pre = (open_pre or "<pre>" in line) and "</pre>" not in line
-    if current:
-        parts.append(current)
+        for i, piece in enumerate(_break(line, max(1, limit // 8))):
+            units.append(("\n" if i == 0 else "", piece))
+    parts: list[str] = []
+    opened: list[str] = []  # opening tags in force at the end of `body`
+    body, empty = "", True
+    for sep, unit in units:
+        after = _open_after(opened, unit)
+        candidate = body + ("" if empty else sep) + unit
+        if not empty and len(candidate) + len(_closing(after)) > limit:
+            parts.append(body + _closing(opened))
+            body, empty = "".join(opened), True
+            candidate = body + unit
+        body, empty, opened = candidate, False, after
+    if not empty:
+        parts.append(body + _closing(opened))
     return parts
+
+
+def _open_after(opened: list[str], text: str) -> list[str]:
+    stack = list(opened)
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2)
+        if not closing:
+            stack.append(match.group(0))
+        elif stack and _TAG.match(stack[-1]).group(2) == name:
+            stack.pop()
+    return stack
+
+
+def _closing(opened: list[str]) -> str:
+    return "".join(f"</{_TAG.match(tag).group(2)}>" for tag in reversed(opened))
+
+
+def _break(line: str, width: int) -> list[str]:
+    """A line longer than `width` in pieces that end after a space outside a tag or entity."""
+    if len(line) <= width:
+        return [line]
+    pieces, start = [], 0
+    while len(line) - start > width:
+        cut = _safe_cut(line, start, start + width)
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return pieces
+
+
+def _safe_cut(line: str, start: int, end: int) -> int:
+    """The last space before `end` outside <…> and &…; (else the last safe position)."""
+    inside, safe, space = False, start + 1, -1
+    for i in range(start, end):
+        c = line[i]
+        if c in "<&":
+            inside = True
+        elif c in ">;" and inside:
+            inside = False
+            safe = i + 1
+            continue
+        if not inside:
+            safe = i + 1
+            if c == " ":
+                space = i + 1
+    return space if space > start else max(safe, start + 1)

@@ -9,6 +9,7 @@ import pytest
 
 from commands import table
 from commands.context import Ctx
+from commands.reply import split_message
 from commands.roles import Role
 from commands.router import handle
 from sheets.convert import load
@@ -67,3 +68,28 @@ def test_render_shrinks_the_name_column_only() -> None:
     lines = table.render(["gemeente", "tr", "geh/opg", "%", ""], rows)
     assert all(len(line) <= table.WIDTH for line in lines)
     assert lines[1].endswith("3B 1.234/5.678 100%!")
+
+
+@pytest.mark.parametrize("limit", [4096, 1024, 300])
+def test_long_answers_split_between_lines_and_never_inside_a_tag(limit) -> None:
+    text = (
+        "<b>Kop</b>\n<pre>"
+        + "\n".join(f"regel {i} {'x' * 20}" for i in range(400))
+        + "</pre>\n<i>"
+        + " ".join(["woord &amp; meer"] * 600)
+        + "</i>"
+    )
+    parts = split_message(text, limit)
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= limit
+        stack = []
+        for match in re.finditer(r"<(/?)([a-z]+)>", part):
+            if match.group(1):
+                assert stack.pop() == match.group(2), part[:80]
+            else:
+                stack.append(match.group(2))
+        assert not stack, part[-80:]
+        assert not re.search(r"&[a-z]*$", re.sub(r"</\w+>$", "", part))  # no cut entity
+    lines = [line for part in parts for line in re.sub(r"</?(pre|i)>", "", part).split("\n")]
+    assert sum(line.startswith("regel ") for line in lines) == 400  # no line of the table cut

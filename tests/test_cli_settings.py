@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -18,18 +19,112 @@ def test_every_setting_is_documented(setting) -> None:
     assert f"`{setting.name}`" in README
 
 
+def _readme_table() -> dict[str, tuple[str, str]]:
+    """`NAME` → (default, allowed) from the README's settings table."""
+    rows = {}
+    for line in README.split("## Instellingen", 1)[1].split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = (cells[1], cells[2])
+    return rows
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_readme_table_states_default_and_allowed_values(setting) -> None:
+    default, allowed = _readme_table()[setting.name]
+    assert allowed == setting.allowed
+    if setting.default:
+        assert default == setting.default
+    elif setting.name != "TAAKBOT_SOURCE":
+        assert default == "–"
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
         ("TAAKBOT_REFRESH_SECONDS", "vijf"),
+        ("TAAKBOT_REFRESH_SECONDS", "0"),  # would read the sheet on every message
+        ("TAAKBOT_REFRESH_SECONDS", "29"),
+        ("TAAKBOT_REFRESH_SECONDS", "86401"),
         ("TAAKBOT_TODAY", "21-3-2022"),
         ("TAAKBOT_WEEKLY", "zondag"),
+        ("TAAKBOT_WEEKLY", "sun 25:00"),
         ("TAAKBOT_TIMEZONE", "Mars/Olympus"),
+        ("TAAKBOT_LOG_LEVEL", "luid"),
+        ("TAAKBOT_REMINDER_DAYS", "-1"),
+        ("TAAKBOT_REMINDER_DAYS", ",,,"),
+        ("TAAKBOT_REMINDER_DAYS", "999999999"),
+        ("TAAKBOT_REMINDER_DAYS", "1,2,3,4,5,6,7,8,9,10,11"),
+        ("TAAKBOT_WEBHOOK_PORT", "99999"),
+        ("TAAKBOT_WEBHOOK_PORT", "0"),
+        ("TAAKBOT_HEALTH_PORT", "65536"),
+        ("TAAKBOT_WEBHOOK_URL", "http://bot.example.nl/hook"),  # Telegram only posts to https
+        ("TAAKBOT_WEBHOOK_URL", "bot.example.nl"),
+        ("TAAKBOT_WEBHOOK_SECRET", "kort"),
+        ("TAAKBOT_WEBHOOK_SECRET", "spaties zijn niet toegestaan 1234"),
+        ("TAAKBOT_WEBHOOK_LISTEN", "overal"),
+        ("TAAKBOT_ADMINS", "1, beheerder"),
+        ("TAAKBOT_RETENTION_DAYS", "7"),
+        ("TAAKBOT_TELEGRAM_TOKEN", "geen-token"),
+        ("TAAKBOT_TELEGRAM_API_URL", "ftp://x"),
+        ("TAAKBOT_SHEETS_API_URL", "localhost:8080"),
+        ("GOOGLE_SERVICE_ACCOUNT_JSON", "{niet: json"),
+        ("GOOGLE_SERVICE_ACCOUNT_JSON", '{"type": "authorized_user"}'),
     ],
 )
 def test_bad_setting_names_itself_and_hints(name, value) -> None:
-    with pytest.raises(SettingError, match=name):
+    with pytest.raises(SettingError, match=name) as caught:
         Settings({name: value})
+    message = str(caught.value)
+    assert "Toegestaan:" in message and "\n" not in message
+    if next(s for s in SETTINGS if s.name == name).secret:
+        assert value not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "parsed"),
+    [
+        ("TAAKBOT_LOG_LEVEL", "debug", "DEBUG"),  # case does not matter
+        ("TAAKBOT_LOG_LEVEL", " Warning ", "WARNING"),
+        ("TAAKBOT_REFRESH_SECONDS", "30", 30),
+        ("TAAKBOT_REFRESH_SECONDS", "86400", 86400),
+        ("TAAKBOT_REMINDER_DAYS", "1 7 14", (14, 7, 1)),
+        ("TAAKBOT_REMINDER_DAYS", "0;3", (3, 0)),
+        ("TAAKBOT_REMINDER_DAYS", "7,7", (7,)),
+        ("TAAKBOT_WEBHOOK_PORT", "1", 1),
+        ("TAAKBOT_WEBHOOK_PORT", "65535", 65535),
+        ("TAAKBOT_ADMINS", "1 2", frozenset({1, 2})),  # spaces separate too
+        ("TAAKBOT_ADMINS", "1,2;3", frozenset({1, 2, 3})),
+        (
+            "TAAKBOT_WEBHOOK_URL",
+            "https://bot.example.nl/tg/hook",
+            "https://bot.example.nl/tg/hook",
+        ),
+        ("TAAKBOT_WEBHOOK_URL", "http://127.0.0.1:8443/hook", "http://127.0.0.1:8443/hook"),
+        ("TAAKBOT_WEBHOOK_LISTEN", "0.0.0.0", "0.0.0.0"),
+        ("TAAKBOT_WEEKLY", "Friday 16:00", (4, time(16, 0))),
+        ("TAAKBOT_RETENTION_DAYS", "30", 30),
+    ],
+)
+def test_good_settings_parse(name, value, parsed) -> None:
+    assert Settings({name: value})[name] == parsed
+
+
+def test_key_json_in_the_environment_becomes_a_readable_key_file() -> None:
+    key = {
+        "type": "service_account",
+        "client_email": "taakbot@project.iam.gserviceaccount.com",
+        "private_key": "-----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----\n",
+        "private_key_id": "0123456789abcdef",
+    }
+    settings = Settings({"GOOGLE_SERVICE_ACCOUNT_JSON": json.dumps(key)})
+    path = settings["GOOGLE_APPLICATION_CREDENTIALS"]
+    assert json.loads(Path(path).read_text()) == key
+    assert key["private_key"] in settings.secrets()
+    with pytest.raises(SettingError, match="niet beide"):
+        Settings(
+            {"GOOGLE_SERVICE_ACCOUNT_JSON": json.dumps(key), "GOOGLE_APPLICATION_CREDENTIALS": "k"}
+        )
 
 
 def test_defaults() -> None:

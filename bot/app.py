@@ -186,11 +186,13 @@ async def _answer(
     lang = await _lang(update, context)
     as_typed = "/" + " ".join(text.split("|")[1:]) if callback else text
     admin = await _chat_admin(update, context, as_typed)
+    user_full_name, bot_username = update.effective_user.full_name, context.bot.username
 
     def run() -> Reply:
         ctx = services.ctx(user_id, lang, chat_id=chat_id)
         ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
         ctx.extras.update(chat_admin=admin, admins=services.admins)
+        ctx.extras.update(user_name=user_full_name, bot_username=bot_username)  # onboarding
         return handle_callback(ctx, text) if callback else handle(ctx, text)
 
     return await asyncio.to_thread(run)
@@ -251,6 +253,13 @@ async def deliver(
         )
         if caption is not None:
             chunks = []
+    if reply.document is not None:  # /export: the file carries the short text as its caption
+        caption = chunks[0] if len(chunks) == 1 and len(chunks[0]) <= CAPTION_LIMIT else None
+        await context.bot.send_document(
+            chat_id, reply.document, filename=reply.document_name, caption=caption
+        )
+        if caption is not None:
+            chunks = []
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await context.bot.send_message(
@@ -259,6 +268,11 @@ async def deliver(
     hook = context.bot_data.get(POST_SEND)
     if reply.action is not None and hook is not None:
         await hook(context, chat_id, reply)
+    for other, note in reply.notify:  # e.g. an access request to the approvers (onboarding)
+        try:
+            await deliver(context, other, note)
+        except TelegramError:
+            log.warning("Kon bericht aan %s niet versturen", other, exc_info=True)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -135,7 +135,7 @@ def ververs(ctx: Ctx, args: str) -> Reply:
     if not result.ok:
         return Reply(
             _("Verversen mislukt: {error}. Ik gebruik de laatste goede gegevens.").format(
-                error=ctx.e(result.error)
+                error=ctx.e(str(result.error).rstrip(". "))
             )
         )
     changes = result.changed

@@ -30,7 +30,11 @@ def stand(ctx: Ctx, args: str) -> Reply:
     if isinstance(target, Reply):
         return target
     st = status_on(ctx.data, target.name, ctx.today)
-    return Reply("\n".join(stand_lines(ctx, st)) + "\n\n" + footer(ctx, _peil(st)))
+    lines = stand_lines(ctx, st)
+    if st.opgave.taakstelling is not None and st.opgave.saldo_source:  # sources last, read aloud
+        source = ctx.e(ctx.fmt.reason(st.opgave.saldo_source)).rstrip(".")
+        lines.append("<i>" + ctx._("Bron van het saldo: {source}.").format(source=source) + "</i>")
+    return Reply("\n".join(lines) + "\n\n" + footer(ctx, _peil(st)))
 
 
 def _peil(st: Status):
@@ -48,10 +52,8 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
     o = st.opgave
     if o.taakstelling is not None:
         saldo = _("onbekend") if o.saldo_start is None else _saldo(ctx, o.saldo_start)
-        src = f" <i>({e(f.reason(o.saldo_source))})</i>" if o.saldo_source else ""
         lines.append(
             _("Taakstelling: {t} · saldo bij start: {s}").format(t=f.num(o.taakstelling), s=saldo)
-            + src
         )
     if o.opgave is None:
         lines.append(
@@ -221,7 +223,7 @@ def deadlines(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
     if not args.strip():
         names = [g for g in sorted(ctx.data.records) if ctx.role.covers(ctx.data, g)]
-        title = _("Komende checkpoints en deadlines")
+        title = _("Komende toetsdata en deadlines")
     else:
         target = _target(ctx, "deadlines", args, ("gemeente", "regio", "provincie"))
         if isinstance(target, Reply):

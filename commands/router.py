@@ -68,7 +68,7 @@ COMMANDS: list[Command] = [
     Command(
         "deadlines",
         municipality.deadlines,
-        N_("komende checkpoints en deadlines"),
+        N_("komende toetsdata en deadlines"),
         args=N_("[gemeente of regio]"),
     ),
     Command(

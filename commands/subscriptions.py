@@ -73,10 +73,10 @@ def schedule_text(ctx: Ctx) -> str:
         days = format_list([str(n) for n in leads], locale=ctx.fmt.locale)
         lines.append(
             ctx.ngettext(
-                "Herinneringen: {days} dag vóór elke deadline (checkpoints, huurcontracten, "
-                "publicatie, termijnen).",
-                "Herinneringen: {days} dagen vóór elke deadline (checkpoints, huurcontracten, "
-                "publicatie, termijnen).",
+                "Herinneringen: {days} dag vóór elke toetsdatum en deadline: huurcontracten, "
+                "bekendmaking van de taakstelling en termijnen.",
+                "Herinneringen: {days} dagen vóór elke toetsdatum en deadline: huurcontracten, "
+                "bekendmaking van de taakstelling en termijnen.",
                 max(leads),
             ).format(days=days)
         )
@@ -208,8 +208,10 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
         0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, group.date.isoformat(), text,
         tuple(chats), texts={chat: t for chat, (_lang, t) in texts.items()}))  # fmt: skip
     head = ctx.ngettext(
-        "<b>Voorbeeld</b> — gaat naar {n} gesprek dat {name} volgt:",
-        "<b>Voorbeeld</b> — gaat naar {n} gesprekken die {name} volgen:",
+        "<b>Voorbeeld.</b> Dit bericht gaat naar {n} gesprek dat een gemeente volgt waar "
+        "deze herinnering over gaat ({name}):",
+        "<b>Voorbeeld.</b> Dit bericht gaat naar {n} gesprekken die een gemeente volgen waar "
+        "deze herinnering over gaat ({name}):",
         len(chats),
     ).format(n=len(chats), name=ctx.e(label))
     keyboard = [

@@ -84,14 +84,21 @@ async def test_regio_haaglanden_table(bot) -> None:
     assert text.index("Rijswijk") < text.index("Wassenaar")
 
 
-async def test_typo_is_accepted(bot) -> None:
+async def test_typo_is_offered_and_one_tap_answers(bot) -> None:
     (reply,) = await ask(bot, "/stand Leusdn")
-    assert "Leusden" in reply.text
+    (button,) = [b for row in reply.reply_markup["inline_keyboard"] for b in row]
+    assert button["text"] == "Leusden" and "Opgave" not in reply.text  # never guessed
+    before = len(bot.sent_messages(ADMIN))
+    bot.push_callback_query(ADMIN, ADMIN, button["callback_data"], reply.message_id)
+    sent = await bot.wait_for_messages(before + 1, chat_id=ADMIN)
+    assert sent[-1].text.startswith("<b>Leusden</b>")
+    labels = [b["text"] for row in sent[-1].reply_markup["inline_keyboard"] for b in row]
+    assert labels == ["Grafiek", "Prognose", "Ladder"]  # the next answers one tap away
 
 
 async def test_unknown_name_gets_a_friendly_answer(bot) -> None:
     (reply,) = await ask(bot, "/stand Xyzzyq")
-    assert "ken ik niet" in reply.text and "Traceback" not in reply.text
+    assert "staat niet in de sheet" in reply.text and "Traceback" not in reply.text
 
 
 async def test_ambiguous_name_keyboard_round_trip(bot) -> None:

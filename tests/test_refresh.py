@@ -120,7 +120,7 @@ async def test_another_user_is_answered_while_ververs_reads_the_sheet(running: R
     assert not running.server.sent_messages(ADMIN)  # /ververs still waits for the read
     running.sheet.gate.set()
     (done,) = await running.server.wait_for_messages(1, chat_id=ADMIN)
-    assert "Sheet ververst" in done.text and running.sheet.reads == 2
+    assert "opnieuw gelezen" in done.text and running.sheet.reads == 2
     running.cache.min_interval = 30
     again = await ask(running.server, "/ververs")  # throttled: no third read
     assert running.sheet.reads == 2 and "net gelezen" in again

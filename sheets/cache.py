@@ -12,11 +12,13 @@ from the old and new DataSet, and only when someone looks (`RefreshResult.change
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -233,49 +235,56 @@ class SheetCache:
 def diff(old: DataSet | None, new: DataSet) -> Changes:
     """Facts added and removed per tab (multisets, cell refs ignored, so inserted rows that shift
     the others are no change), and municipalities whose recorded figures differ."""
+    before, old_prints = _facts(old) if old is not None else ({}, {})
+    after, new_prints = _facts(new)
     added: dict[str, int] = {}
     removed: dict[str, int] = {}
-    for tab, facts in _TABS.items():
-        before = Counter(_key(f) for f in facts(old)) if old is not None else Counter()
-        after = Counter(_key(f) for f in facts(new))
-        if n := sum((after - before).values()):
+    for tab in TABS:
+        was, now = before.get(tab, Counter()), after[tab]
+        if n := sum((now - was).values()):
             added[tab] = n
-        if n := sum((before - after).values()):
+        if n := sum((was - now).values()):
             removed[tab] = n
-    names = set(new.records) | set(old.records if old else ())
-    changed = tuple(sorted(n for n in names if _fingerprint(old, n) != _fingerprint(new, n)))
+    names = set(new_prints) | set(old_prints)
+    changed = tuple(sorted(n for n in names if old_prints.get(n) != new_prints.get(n)))
     return Changes(added, removed, changed)
 
 
-def _records(data: DataSet) -> Iterable[Any]:
-    return data.records.values()
+TABS = ("gemeenten", "taakstelling", "realisatie", "ladder", "beleid", "deadlines", "gebruikers")
 
 
-_TABS: dict[str, Callable[[DataSet], Iterable[Any]]] = {
-    "gemeenten": lambda d: (r.municipality for r in _records(d)),
-    "taakstelling": lambda d: (f for r in _records(d) for f in r.figures.values()),
-    "realisatie": lambda d: (s for r in _records(d) for s in r.snapshots),
-    "ladder": lambda d: (x for r in _records(d) for x in r.decisions),
-    "beleid": lambda d: d.policies,
-    "deadlines": lambda d: d.deadlines,
-    "gebruikers": lambda d: d.users,
-}
+def _facts(data: DataSet) -> tuple[dict[str, Counter[Any]], dict[str, Any]]:
+    """Every fact as a multiset per tab, and one fingerprint per municipality, in one pass."""
+    tabs: dict[str, Counter[Any]] = {tab: Counter() for tab in TABS}
+    prints: dict[str, Any] = {}
+    for name, record in data.records.items():
+        gemeente = _key(record.municipality)
+        figures = Counter((p, _key(f)) for p, f in record.figures.items())
+        snapshots = Counter(_key(s) for s in record.snapshots)
+        decisions = Counter(_key(d) for d in record.decisions)
+        tabs["gemeenten"][gemeente] += 1
+        tabs["taakstelling"].update(k for _, k in figures.elements())
+        tabs["realisatie"].update(snapshots)
+        tabs["ladder"].update(decisions)
+        prints[name] = (gemeente, figures, snapshots, decisions)
+    tabs["beleid"].update(_key(x) for x in data.policies)
+    tabs["deadlines"].update(_key(x) for x in data.deadlines)
+    tabs["gebruikers"].update(_key(x) for x in data.users)
+    return tabs, prints
 
 
-def _key(fact: Any) -> str:
-    """A comparable form of one fact without its cell reference."""
-    if hasattr(fact, "source"):
-        fact = replace(fact, source="")
-    return repr(fact)
+@functools.cache
+def _getter(kind: type) -> Callable[[Any], Any]:
+    """Read every field of a fact type except its cell reference, as one tuple."""
+    names = [f.name for f in fields(kind) if f.name != "source"] if is_dataclass(kind) else []
+    return operator.attrgetter(*names) if len(names) > 1 else (lambda fact: fact)
 
 
-def _fingerprint(data: DataSet | None, name: str) -> Any:
-    record = data.records.get(name) if data else None
-    if record is None:
-        return None
-    return (
-        repr(record.municipality),
-        sorted(_key(f) + repr(p) for p, f in record.figures.items()),
-        sorted(_key(s) for s in record.snapshots),
-        sorted(_key(d) for d in record.decisions),
-    )
+def _key(fact: Any) -> Any:
+    """A comparable, hashable form of one fact without its cell reference."""
+    key = (type(fact).__name__, _getter(type(fact))(fact))
+    try:
+        hash(key)
+    except TypeError:  # a fact holding a dict (beleid overrides): compare its text
+        return repr(key)
+    return key

@@ -117,6 +117,7 @@ def find(
         if title in skip:
             continue
         for number, cells in enumerate(rows[:HEADER_SCAN], start=1):
+            cells = _with_group_labels(rows[number - 2] if number > 1 else [], list(cells))
             readings = _readings(title, list(cells), overrides, None)
             if not _is_overview(readings):
                 continue
@@ -133,6 +134,23 @@ def find(
             found.append((title, number, list(cells), readings))
             break
     return found
+
+
+def _with_group_labels(above: list[Any], cells: list[Any]) -> list[Any]:
+    """A two-row header: a merged label above ("Taakstelling" over "2022-1" and "2022-2") is
+    read together with each cell under it that says nothing on its own. A title row (one
+    cell) is not a group label."""
+    if sum(not is_blank(c) for c in above) < 2:
+        return cells
+    out, label = [], None
+    for index, cell in enumerate(cells):
+        if index < len(above) and not is_blank(above[index]):
+            label = text(above[index])
+        if label is None or (not is_blank(cell) and read_header(cell).fact is not None):
+            out.append(cell)
+        else:
+            out.append(label if is_blank(cell) else f"{label} {text(cell)}")
+    return out
 
 
 def read(

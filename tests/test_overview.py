@@ -349,3 +349,59 @@ def test_overview_beside_the_layout_tabs_reports_a_different_value(tmp_path: Pat
         "417, in taakstelling!C2 418; taakstelling!C2 telt"
     )
     assert data.records[DH].figures[I].opgave_stated == 418
+
+
+def test_a_two_row_header_with_merged_group_labels(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Overzicht"
+    rows = [
+        ["Stand van zaken 7 november 2022"],
+        [None, "Taakstelling", None, "Gehuisvest", None, "Koppelingen", "Huurcontracten",
+         "Pijplijn"],
+        ["Gemeente", "2022-1", "2022-2", "tot 1 juli 2022", "tot 10 november 2022",
+         "per 10 november 2022", "per 10 november 2022", "per 10 november 2022"],
+        ["Leusden", 20, 24, 18, 20, 6, 2, 1],
+        ["Woudenberg", 8, 9, 8, 6, None, None, None],
+    ]  # fmt: skip
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells("B2:C2")
+    sheet.merge_cells("D2:E2")
+    book.save(tmp_path / "samengevoegd.xlsx")
+    data = load(LocalSource(tmp_path / "samengevoegd.xlsx").fetch(), "x", provincie="Utrecht")
+    assert data.problems == []
+    leusden = data.records["Leusden"]
+    assert [leusden.figures[p].taakstelling for p in (I, P2)] == [20, 24]
+    assert [(s.peildatum.isoformat(), s.housed, s.koppelingen, s.contracts, s.pipeline)
+            for s in leusden.snapshots] == [
+        ("2022-07-01", 18, None, 0, 0), ("2022-11-10", 20, 6, 2, 1),
+    ]  # fmt: skip
+    assert header_readings(data)[2] == (
+        'Overzicht!C3 "Taakstelling 2022-2" → taakstelling 2022-II'
+    )
+
+
+def test_koppelingen_without_gehuisvest_on_that_date_are_reported(tmp_path: Path) -> None:
+    rows = [
+        ["Gemeente", "Gehuisvest per 10 november 2022", "Koppelingen per 1 oktober 2022"],
+        ["Leusden", 20, 6],
+    ]
+    data = read(tmp_path, {"Overzicht": rows}, "Utrecht")
+    assert messages(data) == [
+        "Overzicht!C2: koppelingen per 1 oktober 2022 zonder gehuisvest op die datum "
+        "(Overzicht!C2); telt niet mee"
+    ]
+
+
+def test_regio_answers_where_the_overview_names_regions(tmp_path: Path) -> None:
+    from commands.context import Ctx
+    from commands.roles import EVERYTHING, PROVINCE, Role
+    from commands.router import handle
+
+    data = read(tmp_path, {UTRECHT_TAB: _regions(utrecht_rows())}, "Utrecht")
+    ctx = Ctx(data, PEILDATUM, 1, Role(PROVINCE, EVERYTHING, "staf"))
+    text = handle(ctx, "/regio Amersfoort").text
+    assert "Leusden" in text and "Woudenberg" in text and "Zeist" not in text

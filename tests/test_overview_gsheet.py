@@ -158,3 +158,25 @@ def test_the_fake_formats_like_google_in_each_locale() -> None:
     assert shown["values"] == [["1054", "12.5", "63%", "7/1/2022", "TRUE"]]
     assert dutch["values"] == [["1054", "12,5", "63%", "1-7-2022", "TRUE"]]
     assert raw == [[1054, 12.5, 0.63, 44743, True]]
+
+
+def test_a_deleted_gebruikers_tab_is_refused_and_its_restore_read_at_the_next_refresh() -> None:
+    import functools
+
+    from sheets.cache import SheetCache
+
+    users = [["telegram_id", "naam", "rol", "scope"], [7, "Staf", "provincie", "Utrecht"]]
+    tabs = google({UTRECHT_TAB: utrecht_rows(), "gebruikers": users})
+    with FakeSheetsServer.in_thread({SHEET: tabs}) as server:
+        loader = functools.partial(load, provincie="Utrecht")
+        source = GoogleSheetSource(SHEET, api_url=server.url)
+        cache = SheetCache(source, ttl=0, retry=0, min_interval=0, loader=loader)
+        assert [u.telegram_id for u in cache.get().users] == [7]
+        server.set_workbook({UTRECHT_TAB: tabs[UTRECHT_TAB]})  # deleted while being re-pasted
+        refused = cache.refresh()
+        assert not refused.ok and "tabblad gebruikers ontbreekt" in refused.error
+        assert [u.telegram_id for u in cache.current().users] == [7]  # nobody locked out
+        server.set_workbook(tabs)  # restored
+        assert cache.refresh().ok and not cache.stale
+        assert [u.telegram_id for u in cache.current().users] == [7]
+        assert server.count("batchGet") == 3  # one per refresh

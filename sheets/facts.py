@@ -15,7 +15,7 @@ from typing import Any
 from engine.model import LadderDecision, Municipality, MunicipalityRecord, PeriodFigures, Snapshot
 from engine.periods import Period
 from engine.state import Problem
-from sheets.aliases import canonical
+from sheets.aliases import canonical, other_names
 from sheets.names import NameIndex
 from sheets.names import normalise as name_key
 from sheets.overview import Cell, OverviewTab
@@ -51,6 +51,7 @@ class Facts:
         self.known = known  # a `gemeenten` tab names the municipalities: others are unknown
         self.provincie = provincie
         self.index = NameIndex(r.municipality for r in records.values())
+        self.made: dict[str, str] = {}  # name key → a municipality created from an overview row
         self.seen: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self.snaps: dict[tuple[str, Period, date], dict[str, Any]] = {}
         self.notes: dict[str, list[Note]] = {}
@@ -78,6 +79,8 @@ class Facts:
         hit = self.index.lookup(name, ("gemeente",))
         if hit is not None:
             return hit[1]
+        if (made := self.made.get(name_key(name))) is not None:
+            return made
         if self.known:
             message = f'onbekende gemeente "{name}" (niet in tabblad gemeenten)'
             if suggestion := self.index.suggest(name, ("gemeente",), cutoff=60.0):
@@ -85,11 +88,15 @@ class Facts:
             self.problems.append(Problem("fout", ref, message))
             return None
         official = canonical(name)
+        if (made := self.made.get(name_key(official))) is not None:
+            self.made[name_key(name)] = made  # 'Den Haag' in one tab, 'Gravenhage 's-' in another
+            return made
         aliases = (name,) if name_key(name) != name_key(official) else ()
         self.records[official] = MunicipalityRecord(
             Municipality(official, self.provincie, regio, aliases)
         )
-        self.index = NameIndex(r.municipality for r in self.records.values())
+        for known in (official, *aliases, *other_names(official)):
+            self.made.setdefault(name_key(known), official)
         return official
 
     def add(self, tab: OverviewTab) -> None:

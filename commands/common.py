@@ -89,6 +89,10 @@ def _target(ctx: Ctx, kind: str, name: str) -> Target:
     return target
 
 
+def _may(ctx: Ctx, kind: str, name: str) -> bool:
+    return _allowed(ctx, Target(kind, name, members_of(ctx, kind, name)))
+
+
 def _denied(ctx: Ctx, target: Target) -> Reply:
     return Reply(
         ctx._("U heeft geen toegang tot {name}; uw rol geldt voor {scope}.").format(
@@ -129,6 +133,7 @@ def resolve(ctx: Ctx, command: str, text: str, kinds: tuple[str, ...]) -> Target
     keyboard = [
         [button(ctx, command, kind, name, _label(ctx, kind, name, kinds))]
         for name, kind in zip(res.candidates, res.candidate_kinds, strict=True)
+        if _may(ctx, kind, name)  # the access rule holds for buttons too
     ]
     if len(keyboard) > 1:
         lead = _("Welke bedoelt u met „{text}”? Kies:").format(text=ctx.e(text))
@@ -157,14 +162,15 @@ def _other_kind(ctx: Ctx, command: str, kinds: tuple[str, ...], kind: str, name:
     if kind == "gemeente" and name in ctx.data.records:
         m = ctx.data.records[name].municipality
         for area_kind, area in (("regio", m.regio), ("provincie", m.provincie)):
-            if area and area_kind in kinds:
+            if area and area_kind in kinds and _may(ctx, area_kind, area):
                 keyboard.append([button(ctx, command, area_kind, area)])
-        keyboard.append(
-            [button(ctx, "stand", "gemeente", name, _("Stand {name}").format(name=name))]
-        )
-    elif kind == "regio":
+        if _may(ctx, "gemeente", name):
+            keyboard.append(
+                [button(ctx, "stand", "gemeente", name, _("Stand {name}").format(name=name))]
+            )
+    elif kind == "regio" and _may(ctx, kind, name):
         keyboard.append([button(ctx, "regio", "regio", name, _("Tabel {name}").format(name=name))])
-    elif kind == "provincie":
+    elif kind == "provincie" and _may(ctx, kind, name):
         keyboard.append([button(ctx, "provincie", "provincie", name)])
     return Reply(text, keyboard=keyboard)
 
@@ -188,6 +194,8 @@ def default_target(ctx: Ctx, command: str, kinds: tuple[str, ...]) -> Target | R
                         else _denied(ctx, target)
                     )
     choices = _choices(ctx, own, kinds)
+    if len(choices) > MAX_CHOICES and len(kinds) > 1:  # e.g. /grafiek for province staff
+        choices = _choices(ctx, own, kinds[1:]) or choices
     wanted = wanted_text(ctx, kinds)
     if choices and len(choices) <= MAX_CHOICES:
         buttons = [button(ctx, command, k, n) for k, n in choices]

@@ -195,3 +195,20 @@ async def test_command_menus_per_role_in_dutch_and_english(bot: Bot) -> None:
     english = server.commands[(json.dumps({"type": "default"}, sort_keys=True), "en")]
     dutch = server.commands[(json.dumps({"type": "default"}, sort_keys=True), "")]
     assert english != dutch
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "offered"),
+    [
+        (COORD, "/stand Rijswjk", ["Rijswijk"]),
+        (DELFT_USER, "/stand Rijswjk", []),  # a suggestion outside the scope is no button
+        (UTRECHT_STAFF, "/regio Delft", []),  # Delft's region is not Utrecht's
+        (COORD, "/regio Delft", ["Haaglanden"]),
+    ],
+)
+async def test_keyboards_offer_only_what_the_user_may_see(bot: Bot, user, text, offered) -> None:
+    reply = await say(bot, text, user)
+    buttons = [
+        b["text"] for row in (reply.reply_markup or {}).get("inline_keyboard", []) for b in row
+    ]
+    assert [b for b in buttons if not b.startswith("Stand ")] == offered, reply.text

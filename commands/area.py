@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from babel.lists import format_list
+
 from commands.common import Target, footer, resolve
 from commands.context import Ctx
 from commands.reply import Reply
@@ -82,7 +84,9 @@ def area_text(ctx: Ctx, target: Target) -> str:
     ]
     if missing:
         parts.append(
-            _("Zonder cijfers voor deze periode: {names}").format(names=ctx.e(", ".join(missing)))
+            _("Zonder cijfers voor deze periode: {names}").format(
+                names=ctx.e(format_list(missing, locale=ctx.fmt.locale))
+            )
         )
     parts.append(footer(ctx, peil))
     return "\n".join(p for p in parts if p)

@@ -198,6 +198,7 @@ def default_target(ctx: Ctx, command: str, kinds: tuple[str, ...]) -> Target | R
         choices = _choices(ctx, own, kinds[1:]) or choices
     wanted = wanted_text(ctx, kinds)
     if choices and len(choices) <= MAX_CHOICES:
+        wanted = wanted_text(ctx, (choices[0][0],))
         buttons = [button(ctx, command, k, n) for k, n in choices]
         per_row = 1 if len(buttons) <= 6 else 2
         keyboard = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]

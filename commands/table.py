@@ -84,7 +84,7 @@ def legend(ctx: Ctx, second: str | None = None) -> str:
     if second:
         return _("gem = aantal gemeenten; geh/opg = gehuisvest van de opgave, % van de opgave.")
     return _(
-        "tr = trede; geh/opg = gehuisvest van de opgave, % van de opgave; "
+        "tr = trede (? = onbekend); geh/opg = gehuisvest van de opgave, % van de opgave; "
         "! = onder het minimum van de tussentijdse toets."
     )
 

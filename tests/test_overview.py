@@ -405,3 +405,27 @@ def test_regio_answers_where_the_overview_names_regions(tmp_path: Path) -> None:
     ctx = Ctx(data, PEILDATUM, 1, Role(PROVINCE, EVERYTHING, "staf"))
     text = handle(ctx, "/regio Amersfoort").text
     assert "Leusden" in text and "Woudenberg" in text and "Zeist" not in text
+
+
+def test_taakbot_check_and_controle_show_every_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from commands.context import Ctx
+    from commands.roles import EVERYTHING, PROVINCE, Role
+    from commands.router import handle
+
+    path = write_xlsx(tmp_path / "utrecht.xlsx", {UTRECHT_TAB: utrecht_rows()}, {
+        UTRECHT_TAB: UTRECHT_PERCENT})  # fmt: skip
+    monkeypatch.setenv("TAAKBOT_PROVINCIE", "Utrecht")
+    main(["check", "--source", str(path), "--today", "2022-11-10"])
+    shown = capsys.readouterr().out
+    line = (
+        "'Huisvestingsvoortgang 2022‐2'!H3 \"Realisatie 2022‐2 tot 10 november 2022\" → "
+        "gehuisvest per 10 november 2022 (2022-II)"
+    )
+    assert f"kolom: {line}" in shown
+    assert shown.count("kolom: ") == 15
+    data = load(LocalSource(path).fetch(), "x", provincie="Utrecht")
+    text = handle(Ctx(data, PEILDATUM, 1, Role(PROVINCE, EVERYTHING, "staf")), "/controle").text
+    assert "<b>Kolommen</b>" in text and line in text

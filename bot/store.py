@@ -85,12 +85,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 # What /vergeet erases for one Telegram user (an id appears as chat_id in their private chat).
-FORGET: tuple[str, ...] = (
-    "DELETE FROM subscriptions WHERE chat_id=:id OR user_id=:id",
-    "DELETE FROM ledger WHERE chat_id=:id",
-    "DELETE FROM weekly_figures WHERE chat_id=:id",
-    "DELETE FROM broadcasts WHERE chat_id=:id OR user_id=:id",
-    "DELETE FROM preferences WHERE user_id=:id",
+# Tables other modules keep in the same file (access requests) are erased when present.
+FORGET: tuple[tuple[str, str], ...] = (
+    ("subscriptions", "chat_id=:id OR user_id=:id"),
+    ("ledger", "chat_id=:id"),
+    ("weekly_figures", "chat_id=:id"),
+    ("broadcasts", "chat_id=:id OR user_id=:id"),
+    ("preferences", "user_id=:id"),
+    ("access_requests", "user_id=:id"),  # bot/access.py: onboarding requests with a name
 )
 
 
@@ -243,8 +245,14 @@ class Store:
             self.check()
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for sql in FORGET:
-                    removed += self._db.execute(sql, {"id": user_id}).rowcount
+                tables = {
+                    r[0]
+                    for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                for table, where in FORGET:
+                    if table in tables:
+                        sql = f"DELETE FROM {table} WHERE {where}"  # noqa: S608 - constants
+                        removed += self._db.execute(sql, {"id": user_id}).rowcount
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

@@ -26,7 +26,8 @@ def privacy(ctx: Ctx, args: str) -> Reply:
         _("<b>Wat Taakbot over u bewaart</b>"),
         _(
             "• Uw Telegram-id en naam: in het tabblad gebruikers van de sheet, bijgehouden door "
-            "de provincie of regio; zij halen u eruit als u geen toegang meer nodig heeft."
+            "de provincie of regio; zij halen u eruit als u geen toegang meer nodig heeft. Vroeg "
+            "u toegang via een link, dan ook bij dat verzoek, tot /vergeet."
         ),
         _(
             "• Wat dit gesprek volgt (/mijn), met uw Telegram-id en taal: tot u het ontvolgt of "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -155,3 +156,16 @@ async def test_database_deleted_while_running_is_noticed(tmp_path: Path, server)
             store.subscriptions()
         reply = await say(server, "/mijn", DELFT_USER)
         assert "Sorry" in reply.text and "verwijderd" not in reply.text
+
+
+def test_vergeet_also_erases_access_requests_in_the_same_file(tmp_path: Path) -> None:
+    from bot.access import AccessBook
+
+    db = tmp_path / "t.sqlite"
+    store = Store(db)
+    requests = AccessBook(str(db))
+    requests.ask(DELFT_USER, "Jan Jansen", "gemeente", "Delft")
+    requests.ask(COORD, "Iemand anders", "coordinator", "Haaglanden")
+    assert store.forget(DELFT_USER) == 1
+    names = [r[0] for r in sqlite3.connect(db).execute("SELECT user_name FROM access_requests")]
+    assert names == ["Iemand anders"]

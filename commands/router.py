@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from babel.lists import format_list
+
 from commands import admin, area, chart, excel, municipality, onboarding
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import Ctx
@@ -161,7 +163,7 @@ def help_reply(ctx: Ctx) -> Reply:
         )
         return Reply("\n".join(lines))
     lines.append(
-        _("Uw rol: {role} ({scope}). Uw Telegram-id: {id}").format(
+        _("Uw rol: {role} voor {scope}. Uw Telegram-id is {id}.").format(
             role=_(ROLE_LABELS.get(ctx.role.kind, ctx.role.kind)),
             scope=ctx.e(ctx.role.scope),
             id=f"<code>{ctx.user_id}</code>",
@@ -199,7 +201,12 @@ def handle(ctx: Ctx, text: str) -> Reply:
         if ctx.role.kind not in command.roles:
             return Reply(
                 _("/{name} is alleen voor de rol {roles}.").format(
-                    name=command.name, roles=", ".join(_(ROLE_LABELS[r]) for r in command.roles)
+                    name=command.name,
+                    roles=format_list(
+                        [_(ROLE_LABELS[r]) for r in command.roles],
+                        style="or",
+                        locale=ctx.fmt.locale,
+                    ),
                 )
             )
     reply = command.run(ctx, args)

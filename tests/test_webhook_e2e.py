@@ -171,3 +171,38 @@ def test_webhook_without_secret_is_refused_at_start() -> None:
     )
     with pytest.raises(SettingError, match="TAAKBOT_WEBHOOK_SECRET ontbreekt"):
         settings.check_for_run()
+
+
+async def test_polling_mode_serves_health_only(tmp_path: Path, monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    port = free_port()
+    async with FakeTelegramServer() as server:
+        env = {
+            "TAAKBOT_TELEGRAM_TOKEN": server.token,
+            "TAAKBOT_TELEGRAM_API_URL": server.base_url,
+            "TAAKBOT_HEALTH_PORT": str(port),
+            "TAAKBOT_DB": str(tmp_path / "t.sqlite"),
+        }
+        settings = Settings(env)
+        services = Services(cache=FakeCache(dataset()), admins=frozenset({ADMIN}))
+        app = build_application(settings, services)
+        store = Store(settings["TAAKBOT_DB"])
+        install_jobs(app, settings, services, store=store)
+        for job in app.job_queue.jobs():
+            job.schedule_removal()
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(app, settings, stop))
+        try:
+            await server.wait_until(lambda: server.calls_to("getUpdates") or task.done())
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            assert await asyncio.to_thread(main, ["health"]) == 0  # what the HEALTHCHECK runs
+            assert '"database": "ok"' in capsys.readouterr().out
+            assert await post(f"http://127.0.0.1:{port}{PATH}", update("/help"), SECRET) == 404
+            assert server.calls_to("setWebhook") == []
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+    monkeypatch.setenv("TAAKBOT_HEALTH_PORT", str(port))  # the bot is gone: unhealthy
+    assert await asyncio.to_thread(main, ["health"]) == 1

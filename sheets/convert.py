@@ -419,5 +419,7 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
         sample=is_sample(raw),
         readings=_layout_readings(loader, raw) + readings,
         notes=notes,
-        structure=Structure.of(loader.tables, tabs, raw),
+        structure=Structure.of(
+            loader.tables, tabs, raw, {k: len(v) for k, v in loader.rows.items()}
+        ),
     )

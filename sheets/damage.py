@@ -26,8 +26,15 @@ class Structure:
     users: bool = False  # a readable `gebruikers` tab
 
     @classmethod
-    def of(cls, layout: dict[str, Any], overviews: list[Any], raw: dict[str, Any]) -> Structure:
-        """`layout`: tab name → sheets.layout.Table or None; `overviews`: OverviewTab list."""
+    def of(
+        cls,
+        layout: dict[str, Any],
+        overviews: list[Any],
+        raw: dict[str, Any],
+        parsed: dict[str, int] | None = None,
+    ) -> Structure:
+        """`layout`: tab name → sheets.layout.Table or None; `overviews`: OverviewTab list;
+        `parsed`: rows per layout tab whose cells all read."""
         tabs: dict[str, dict[str, str]] = {}
         rows: dict[str, int] = {}
         for name, table in layout.items():
@@ -39,7 +46,7 @@ class Structure:
                 for key, index in table.columns.items()
                 if key not in OPTIONAL
             }
-            rows[name] = len(table.rows)
+            rows[name] = (parsed or {}).get(name, len(table.rows))
         for tab in overviews:
             facts: dict[str, str] = {}
             for column in tab.columns:

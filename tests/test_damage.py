@@ -26,6 +26,7 @@ USERS = [
 REALISATIE = [
     ["gemeente", "peildatum", "gehuisvest", "koppelingen"],
     ["Leusden", "1-10-2022", 14, 9],
+    ["Woudenberg", "1-10-2022", 4, 2],
 ]
 Tabs = dict[str, list[list[Any]]]
 
@@ -87,6 +88,14 @@ DAMAGE = [
         lambda t: _header(t, "gehuisvest", "aantal"),
         "tabblad realisatie wordt niet meer gelezen (een verplichte kolom ontbreekt of is "
         "hernoemd)",
+    ),
+    (
+        lambda t: {
+            **t,
+            "realisatie": [REALISATIE[0]] + [["#REF!", *r[1:]] for r in REALISATIE[1:]],
+        },
+        "tabblad realisatie: nog 0 van 2 regels leesbaar (kolom gemeente beschadigd of "
+        "formulefouten?)",
     ),
     (
         lambda t: _header(t, "koppelingen", "matches"),

@@ -346,8 +346,7 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> No
                 secret_token=settings["TAAKBOT_WEBHOOK_SECRET"],
                 allowed_updates=Update.ALL_TYPES,
             )
-        else:
-            await app.bot.delete_webhook()
+        else:  # start_polling removes a webhook left from an earlier deployment
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await app.start()
         log.info("Taakbot draait (%s)", "webhook" if url else "long polling")

@@ -212,3 +212,20 @@ async def test_keyboards_offer_only_what_the_user_may_see(bot: Bot, user, text, 
         b["text"] for row in (reply.reply_markup or {}).get("inline_keyboard", []) for b in row
     ]
     assert [b for b in buttons if not b.startswith("Stand ")] == offered, reply.text
+
+
+def test_pushes_are_rendered_per_recipient(bot: Bot) -> None:
+    from bot.store import Subscription
+
+    data = bot.pushes.services.cache.get()
+    planner = bot.pushes._planner(data, None)
+    own = Subscription(DELFT_USER, "regio", "Haaglanden", DELFT_USER, "nl")
+    coord = Subscription(COORD, "regio", "Haaglanden", COORD, "nl")
+    nobody = Subscription(EMPTY_SCOPE, "regio", "Haaglanden", EMPTY_SCOPE, "nl")
+    assert bot.pushes._allowed(planner, [own, coord, nobody]) == [own, coord]
+    weekly = planner.weekly([own], date(2024, 6, 24), {})
+    assert "Delft" in weekly.text and "Rijswijk" not in weekly.text
+    assert "Rijswijk" in planner.weekly([coord], date(2024, 6, 24), {}).text
+    for message in planner.reminders([own, coord], (14, 7, 1)):
+        if message.chat_id == DELFT_USER:
+            assert "Rijswijk" not in message.text

@@ -17,7 +17,7 @@ from typing import Any
 from engine.state import Problem
 from sheets.headers import CHECKS, KEYS, Reading, date_in_title, plain, read_header
 from sheets.kolommen import Override
-from sheets.layout import column_letter, sheet_ref
+from sheets.layout import column_letter, normalise, sheet_ref
 from sheets.values import (
     CellError,
     check_error,
@@ -199,7 +199,7 @@ def read(
         label = plain(name)
         if _TOTAL.match(label):
             kind = "totaal"
-        elif not filled and (_HEADING.match(label) or label in regions):
+        elif not filled and (_HEADING.match(label) or normalise(name) in regions):
             heading = name
             continue
         else:

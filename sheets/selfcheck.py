@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from engine.arithmetic import opgave as opgave_of
 from engine.arithmetic import remaining, saldo_end
@@ -134,20 +135,24 @@ def _row_checks(row: _Row) -> Iterator[Problem | None]:
                     yield _differs(cell, "prognose inclusief extra opgave %", share.value)
 
 
+def _column(cell: Cell, members: list[OverviewRow]) -> list[Any]:
+    """The values of the members' cells in the column of `cell`."""
+    letters = cell.ref.rsplit("!", 1)[1].rstrip("0123456789")
+    return [
+        c.value
+        for m in members
+        for c in m.cells
+        if c.ref.rsplit("!", 1)[1].rstrip("0123456789") == letters
+    ]
+
+
 def _totals(total: OverviewRow, members: list[OverviewRow]) -> Iterator[Problem | None]:
     """Each count in a `Totaal` row against the sum of the rows it totals."""
     for cell in total.cells:
         fact = cell.reading.fact
         if fact not in COUNT_FACTS and fact != "saldo":
             continue
-        column = cell.ref.rsplit("!", 1)[1].rstrip("0123456789")
-        parts = [
-            c.value
-            for m in members
-            for c in m.cells
-            if c.ref.rsplit("!", 1)[1].rstrip("0123456789") == column
-        ]
-        if parts:
+        if parts := _column(cell, members):
             yield _differs(cell, f"totaal {fact.replace('_', ' ')}", sum(parts),
                            f"som van {len(parts)} gemeenten")  # fmt: skip
 
@@ -158,15 +163,28 @@ def check(tab: OverviewTab) -> list[Problem]:
     since_total: list[OverviewRow] = []
     everyone: list[OverviewRow] = []
     for row in tab.rows:
-        found += _row_checks(_Row(row))
         if row.kind == "totaal":
             scope = since_total if since_total else everyone
             found += _totals(row, scope)
+            found += (p for p in _row_checks(_Row(row)) if not _summed(p, row, scope))
             since_total = []
-        else:
-            since_total.append(row)
-            everyone.append(row)
+            continue
+        found += _row_checks(_Row(row))
+        since_total.append(row)
+        everyone.append(row)
     return [p for p in found if p is not None]
+
+
+def _summed(problem: Problem | None, total: OverviewRow, members: list[OverviewRow]) -> bool:
+    """A `Totaal` prognose may be the sum of the rows' prognoses instead of the prognose of the
+    totals: both are the sheet's own sum, neither is reported."""
+    if problem is None:
+        return True
+    cell = next(c for c in total.cells if c.ref == problem.ref)
+    if cell.reading.fact != "prognose":
+        return False
+    parts = _column(cell, members)
+    return bool(parts) and round_half_up(sum(parts)) == round_half_up(cell.value)
 
 
 def opgave_hint(tab: OverviewTab) -> Problem | None:

@@ -25,6 +25,7 @@ from tests.overview_books import (
     P2,
     PEILDATUM,
     UTRECHT_FIGURES,
+    UTRECHT_HEADERS,
     UTRECHT_PERCENT,
     UTRECHT_TAB,
     haaglanden_rows,
@@ -294,10 +295,10 @@ def test_a_wrong_percentage_and_total_are_reported(tmp_path: Path) -> None:
     assert messages(data) == [
         "'Haaglanden 30 maart 2022'!F2: gerealiseerd per 21 maart 2022 50% in de sheet, "
         "Taakbot rekent 63%",
-        "'Haaglanden 30 maart 2022'!E11: nog te huisvesten per 21 maart 2022 600 in de sheet, "
-        "Taakbot rekent 609",
         "'Haaglanden 30 maart 2022'!E11: totaal te realiseren 600 in de sheet, Taakbot rekent "
         "609 (som van 9 gemeenten)",
+        "'Haaglanden 30 maart 2022'!E11: nog te huisvesten per 21 maart 2022 600 in de sheet, "
+        "Taakbot rekent 609",
     ]
 
 
@@ -429,3 +430,27 @@ def test_taakbot_check_and_controle_show_every_reading(
     data = load(LocalSource(path).fetch(), "x", provincie="Utrecht")
     text = handle(Ctx(data, PEILDATUM, 1, Role(PROVINCE, EVERYTHING, "staf")), "/controle").text
     assert "<b>Kolommen</b>" in text and line in text
+
+
+@pytest.mark.parametrize(("stated", "reported"), [(3, False), (4, False), (5, True)])
+def test_a_total_prognose_may_be_the_sum_of_the_rows(
+    tmp_path: Path, stated: int, reported: bool
+) -> None:
+    """1 housed in 132 days → 1.39 each; three rows show 1 (sum 3), the total's own is 4.18."""
+    header = ["Gemeente", "Taakstelling 2022-2", "Stand op 1 juli 2022", UTRECHT_HEADERS[7],
+              "Prognose gerealiseerd op 1 januari 2023"]  # fmt: skip
+    rows = [header] + [[n, 10, 0, 1, 1] for n in ("Baarn", "Bunnik", "Eemnes")]
+    rows.append(["Totaal", 30, 0, 3, stated])
+    data = read(tmp_path, {"Overzicht": rows}, "Utrecht")
+    assert bool(data.problems) == reported
+
+
+def test_an_unknown_name_beside_a_gemeenten_tab_is_reported(tmp_path: Path) -> None:
+    gemeenten = [["gemeente", "provincie"]] + [[n, "Utrecht"] for n in UTRECHT_FIGURES]
+    rows = _break(utrecht_rows(), "Leusden", 0, "Leusdn")
+    data = read(tmp_path, {"gemeenten": gemeenten, UTRECHT_TAB: rows})
+    assert messages(data) == [
+        "'Huisvestingsvoortgang 2022‐2'!A13: onbekende gemeente \"Leusdn\" (niet in tabblad "
+        "gemeenten); bedoelt u Leusden?"
+    ]
+    assert data.records["Leusden"].snapshots == []

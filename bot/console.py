@@ -21,8 +21,13 @@ def plain(text: str) -> str:
 def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
     out = out or sys.stdout  # looked up per call, so redirection (and capsys) works
     print(plain(reply.text), file=out)
-    for i, row in enumerate(reply.keyboard, 1):
-        print(f"  [{i}] " + " | ".join(b.text for b in row), file=out)
+    number = 0  # one number per button, as `chat` reads a typed number
+    for row in reply.keyboard:
+        labels = []
+        for b in row:
+            number += 1
+            labels.append(f"[{number}] {b.text}")
+        print("  " + "   ".join(labels), file=out)
     if reply.image is not None:
         folder = image_dir or Path.cwd()
         path = folder / reply.image_name

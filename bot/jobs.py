@@ -82,6 +82,8 @@ class Pushes:
 
     def _allowed(self, planner: Planner, subs: list[Subscription]) -> list[Subscription]:
         """Only subscriptions the subscriber's role still covers some of (roles change)."""
+        if planner.role_of is None:  # a bare planner: apply the access rule all the same
+            planner = self._planner(planner.data, planner.stale)
         return [sub for sub in subs if planner.members(sub)]
 
     # -- jobs ------------------------------------------------------------------------------

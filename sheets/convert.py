@@ -22,12 +22,10 @@ from engine.model import (
 from engine.periods import Period
 from engine.policies import POLICIES, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User
-from sheets import overview, selfcheck
+from sheets.combine import layout_readings, read_overviews
 from sheets.damage import Structure
-from sheets.facts import Facts, Note
-from sheets.kolommen import TAB as KOLOMMEN
-from sheets.kolommen import read_overrides, unused
-from sheets.layout import INFO_TAB, TABS, find_tab, is_sample, normalise, read_table
+from sheets.facts import Note
+from sheets.layout import TABS, is_sample, normalise, read_table
 from sheets.names import NameIndex
 from sheets.overview import ColumnReading
 from sheets.rows import Row, nl_date, parse_rows, problem_order
@@ -38,10 +36,6 @@ ROLES = ("provincie", "coordinator", "gemeente")
 LATE_CONTRACTS = timedelta(days=31)
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
 OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
-NO_PROVINCE = (
-    "geen provincie bekend voor de gemeenten uit de overzichtstabbladen: zet TAAKBOT_PROVINCIE "
-    "(bijvoorbeeld TAAKBOT_PROVINCIE=Utrecht) of een tabblad beleid met provincie en kader"
-)
 
 
 @dataclass(slots=True)
@@ -321,81 +315,6 @@ def _user_of(row: Row) -> tuple:
     return tuple(row[k] for k in ("naam", "rol", "scope"))
 
 
-def _provincie(loader: _Loader, setting: str | None) -> str | None:
-    """For municipalities without a `gemeenten` tab: the setting, else the one `beleid` names."""
-    if setting:
-        return setting.strip()
-    named = {normalise(r["provincie"]): r["provincie"] for r in loader.rows["beleid"]}
-    if len(named) == 1:
-        return next(iter(named.values()))
-    if len(named) > 1:
-        loader.problems.append(
-            Problem(
-                "fout",
-                "beleid",
-                f"tabblad beleid noemt {len(named)} provincies "
-                f"({', '.join(sorted(named.values()))}); zet TAAKBOT_PROVINCIE",
-            )  # fmt: skip
-        )
-    return None
-
-
-def _overviews(loader: _Loader, raw: dict[str, list[list[Any]]], provincie: str | None) -> tuple:
-    """Read the overview tabs into the records; returns (tabs, readings, notes)."""
-    overrides = read_overrides(raw, loader.problems)
-    skip = {t for tab in (*TABS, KOLOMMEN) for t in find_tab(raw, tab.name, tab.aliases)}
-    skip |= set(find_tab(raw, INFO_TAB))
-    found = overview.find(raw, skip, overrides)
-    loader.problems += unused(overrides)
-    if not found:
-        return [], [], {}
-    known = bool(loader.records)
-    replaced = {"gemeenten", "taakstelling", "realisatie", "ladder"}  # the overview holds these
-    loader.problems[:] = [
-        p for p in loader.problems if not (p.ref in replaced and p.message.endswith("ontbreekt"))
-    ]
-    if not known:
-        provincie = _provincie(loader, provincie)
-        if provincie is None:
-            loader.problems.append(Problem("fout", "provincie", NO_PROVINCE))
-    regions = {normalise(r.municipality.regio) for r in loader.records.values()}
-    tabs = [
-        overview.read(title, raw[title], number, header, readings, loader.problems, regions)
-        for title, number, header, readings in found
-    ]
-    facts = Facts(loader.records, loader.problems, known, provincie or "")
-    for tab in tabs:
-        if known or provincie:
-            facts.add(tab)
-        loader.problems += selfcheck.check(tab)
-        if (hint := selfcheck.opgave_hint(tab)) is not None:
-            loader.problems.append(hint)
-    loader.snap_refs.update(facts.finish())
-    loader.index = NameIndex(r.municipality for r in loader.records.values())
-    readings = [c for tab in tabs for c in tab.columns]
-    return tabs, readings, facts.notes
-
-
-def _layout_readings(loader: _Loader, raw: dict[str, list[list[Any]]]) -> list[ColumnReading]:
-    """How the headers of the one-tab-per-fact tabs were read."""
-    from sheets.headers import Reading
-    from sheets.layout import column_letter, sheet_ref
-    from sheets.values import is_blank, text
-
-    out = []
-    for table in loader.tables.values():
-        if table is None:
-            continue
-        by_index = {i: key for key, i in table.columns.items()}
-        for index, cell in enumerate(raw[table.title][table.header_row - 1]):
-            if is_blank(cell):
-                continue
-            key = by_index.get(index)
-            ref = sheet_ref(table.title, f"{column_letter(index)}{table.header_row}")
-            out.append(ColumnReading(ref, text(cell) or "", Reading(None), key or ""))
-    return out
-
-
 def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = None) -> SheetData:
     """The entry point: raw tabs (header row first) of one workbook → a checked DataSet.
 
@@ -407,7 +326,7 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
     loader.taakstelling()
     loader.realisatie()
     loader.ladder()
-    tabs, readings, notes = _overviews(loader, raw, provincie)
+    tabs, readings, notes = read_overviews(loader, raw, provincie)
     loader.falling()
     return SheetData(
         records=loader.records,
@@ -417,7 +336,7 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
         problems=sorted(loader.problems, key=problem_order),
         source=source,
         sample=is_sample(raw),
-        readings=_layout_readings(loader, raw) + readings,
+        readings=layout_readings(loader.tables, raw) + readings,
         notes=notes,
         structure=Structure.of(
             loader.tables, tabs, raw, {k: len(v) for k, v in loader.rows.items()}

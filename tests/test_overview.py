@@ -13,7 +13,8 @@ import pytest
 
 from engine.periods import Period
 from engine.treden import Trede
-from sheets.convert import NO_PROVINCE, load
+from sheets.combine import NO_PROVINCE
+from sheets.convert import load
 from sheets.local import LocalSource
 from sheets.names import NameIndex
 from sheets.readings import header_readings, staff_notes

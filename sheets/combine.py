@@ -1,0 +1,96 @@
+"""A workbook's overview tabs read beside its one-tab-per-fact tabs (sheets.convert): find them,
+read their rows, put their facts in the records, check their sums, say how every header was read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.state import Problem
+from sheets import overview, selfcheck
+from sheets.facts import Facts
+from sheets.headers import Reading
+from sheets.kolommen import TAB as KOLOMMEN
+from sheets.kolommen import read_overrides, unused
+from sheets.layout import INFO_TAB, TABS, Table, column_letter, find_tab, normalise, sheet_ref
+from sheets.names import NameIndex
+from sheets.overview import ColumnReading
+from sheets.values import is_blank, text
+
+RawWorkbook = dict[str, list[list[Any]]]
+NO_PROVINCE = (
+    "geen provincie bekend voor de gemeenten uit de overzichtstabbladen: zet TAAKBOT_PROVINCIE "
+    "(bijvoorbeeld TAAKBOT_PROVINCIE=Utrecht) of een tabblad beleid met provincie en kader"
+)
+
+
+def _provincie(loader: Any, setting: str | None) -> str | None:
+    """For municipalities without a `gemeenten` tab: the setting, else the one `beleid` names."""
+    if setting:
+        return setting.strip()
+    named = {normalise(r["provincie"]): r["provincie"] for r in loader.rows["beleid"]}
+    if len(named) == 1:
+        return next(iter(named.values()))
+    if len(named) > 1:
+        loader.problems.append(
+            Problem(
+                "fout",
+                "beleid",
+                f"tabblad beleid noemt {len(named)} provincies "
+                f"({', '.join(sorted(named.values()))}); zet TAAKBOT_PROVINCIE",
+            )  # fmt: skip
+        )
+    return None
+
+
+def read_overviews(loader: Any, raw: RawWorkbook, provincie: str | None) -> tuple:
+    """Read the overview tabs into `loader.records` (sheets.convert's loader, its layout tabs
+    read); returns (the OverviewTabs, their ColumnReadings, the staff-only notes)."""
+    overrides = read_overrides(raw, loader.problems)
+    skip = {t for tab in (*TABS, KOLOMMEN) for t in find_tab(raw, tab.name, tab.aliases)}
+    skip |= set(find_tab(raw, INFO_TAB))
+    found = overview.find(raw, skip, overrides)
+    loader.problems += unused(overrides)
+    if not found:
+        return [], [], {}
+    known = bool(loader.records)
+    replaced = {"gemeenten", "taakstelling", "realisatie", "ladder"}  # the overview holds these
+    loader.problems[:] = [
+        p for p in loader.problems if not (p.ref in replaced and p.message.endswith("ontbreekt"))
+    ]
+    if not known:
+        provincie = _provincie(loader, provincie)
+        if provincie is None:
+            loader.problems.append(Problem("fout", "provincie", NO_PROVINCE))
+    regions = {normalise(r.municipality.regio) for r in loader.records.values()}
+    tabs = [
+        overview.read(title, raw[title], number, header, readings, loader.problems, regions)
+        for title, number, header, readings in found
+    ]
+    facts = Facts(loader.records, loader.problems, known, provincie or "")
+    for tab in tabs:
+        if known or provincie:
+            facts.add(tab)
+        loader.problems += selfcheck.check(tab)
+        if (hint := selfcheck.opgave_hint(tab)) is not None:
+            loader.problems.append(hint)
+    loader.snap_refs.update(facts.finish())
+    loader.index = NameIndex(r.municipality for r in loader.records.values())
+    readings = [c for tab in tabs for c in tab.columns]
+    return tabs, readings, facts.notes
+
+
+def layout_readings(tables: dict[str, Table | None], raw: RawWorkbook) -> list[ColumnReading]:
+    """How the headers of the one-tab-per-fact tabs were read."""
+    out = []
+    for table in tables.values():
+        if table is None:
+            continue
+        by_index = {i: key for key, i in table.columns.items()}
+        for index, cell in enumerate(raw[table.title][table.header_row - 1]):
+            if is_blank(cell):
+                continue
+            key = by_index.get(index)
+            ref = sheet_ref(table.title, f"{column_letter(index)}{table.header_row}")
+            out.append(ColumnReading(ref, text(cell) or "", Reading(None), key or ""))
+    return out

@@ -94,6 +94,17 @@ def sheets():
             5,
             "TAAKBOT_DB",
         ),
+        (
+            "telegram unreachable",
+            ["run"],
+            {
+                "TAAKBOT_TELEGRAM_TOKEN": "123456:ABCDEFGHIJ",
+                "TAAKBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+                "TAAKBOT_DB": "{tmp}/t.sqlite",
+            },
+            8,
+            "Telegram is onbereikbaar",
+        ),
         ("bad setting", ["check"], {"TAAKBOT_REMINDER_DAYS": ",,,"}, 2, "TAAKBOT_REMINDER_DAYS"),
     ],
     ids=lambda v: v if isinstance(v, str) and " " in v else None,

@@ -47,6 +47,7 @@ POST_SEND = "post_send"  # bot_data hook: async (context, chat_id, reply) after 
 GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group receives
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 MENUS_TASK = "menus_task"
+LANG_READ = "lang_read"  # user_data: the stored /taal choice was looked up
 
 
 def build_application(
@@ -140,16 +141,18 @@ def _store(context: ContextTypes.DEFAULT_TYPE) -> Any:
 
 async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """/taal choice (memory, then the store: it survives a restart), else the client's."""
-    user = update.effective_user
-    chosen = context.user_data.get("lang") if context.user_data is not None else None
+    user, memory = update.effective_user, context.user_data
+    chosen = memory.get("lang") if memory is not None else None
     store = _store(context)
-    if chosen is None and user is not None and store is not None:
+    ask_store = memory is not None and not memory.get(LANG_READ)  # once per user and process
+    if chosen is None and user is not None and store is not None and ask_store:
         try:
             chosen = await asyncio.to_thread(store.language, user.id)
         except Exception:
             log.warning("Taalkeuze niet gelezen", exc_info=True)
-        if chosen and context.user_data is not None:
-            context.user_data["lang"] = chosen
+        memory[LANG_READ] = True
+        if chosen:
+            memory["lang"] = chosen
     return chosen or pick_language(user.language_code if user else None)
 
 

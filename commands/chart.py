@@ -143,6 +143,8 @@ def caption(ctx: Ctx, f: Figures) -> str:
         parts.append(
             _("Prognose {d}: {n}.").format(d=ctx.fmt.date(f.period.end), n=num(f.prognosis))
         )
+    if f.extra:
+        parts.append(_("Met de extra opgave: {n}.").format(n=num(f.opgave + f.extra)))
     lines.append(" ".join(parts))
     if f.members > 1:
         lines.append(ctx.e(coverage(ctx, f)) + ".")
@@ -171,11 +173,10 @@ def build_figure(ctx: Ctx, f: Figures):
     start, end, mid = f.period.start, f.period.end, f.period.midpoint
     top = max(f.opgave + f.extra, f.prognosis or 0, max(v for _d, v in f.points)) * 1.12 or 1
 
-    def label_at(y: float, text: str, colour: str) -> None:  # direct labels beside the lines
-        ax.annotate(
-            text, (date2num(end), y), xytext=(10, 0), textcoords="offset points",
-            va="center", fontsize=15, color=colour, annotation_clip=False,
-        )  # fmt: skip
+    labels: list[tuple[float, str, str]] = []  # direct labels beside the lines' right ends
+
+    def label_at(y: float, text: str, colour: str) -> None:
+        labels.append((y, text, colour))
 
     ax.plot([start, end], [0, f.opgave], color=BLACK, linestyle=":", linewidth=2,
             label=_("schema: rechte lijn naar de opgave"))  # fmt: skip
@@ -201,6 +202,14 @@ def build_figure(ctx: Ctx, f: Figures):
         label_at(f.prognosis, _("prognose {n}").format(n=num(f.prognosis)), BLUE)
     ax.set_xlim(start, end)
     ax.set_ylim(0, top)
+    gap, last = top * 0.05, None  # labels close together move apart, in their order
+    for y, text, colour in sorted(labels):
+        at = y if last is None else max(y, last + gap)
+        ax.annotate(
+            "  " + text, (date2num(end), at), xycoords="data",
+            va="center", fontsize=15, color=colour, annotation_clip=False,
+        )  # fmt: skip
+        last = at
     ax.xaxis.set_major_locator(MonthLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: ctx.fmt.short_date(num2date(x))))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: num(int(y))))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets.headers import CHECKS
+
 OPTIONAL = frozenset({"bron", "toelichting", "omschrijving", "naam", "saldo_bron", "aliassen"})
 SHRINK = 0.5  # fewer than half the municipality rows still readable: the key column is damaged
 
@@ -44,17 +46,25 @@ class Structure:
             tabs[name] = {
                 key: str(header[index]).strip()
                 for key, index in table.columns.items()
-                if key not in OPTIONAL
+                if key not in OPTIONAL and _filled(table.rows, index)
             }
             rows[name] = (parsed or {}).get(name, len(table.rows))
         for tab in overviews:
-            facts: dict[str, str] = {}
-            for column in tab.columns:
-                if column.reading.fact is not None:
-                    facts.setdefault(column.reading.fact, column.header)
+            facts: dict[str, str] = {"gemeente": "gemeente"}
+            headers = {c.ref.rsplit("!", 1)[1].rstrip("0123456789"): c.header for c in tab.columns}
+            for row in tab.rows:
+                for cell in row.cells:
+                    letters = cell.ref.rsplit("!", 1)[1].rstrip("0123456789")
+                    if cell.reading.fact not in CHECKS:  # a sum it checks is no data lost
+                        facts.setdefault(cell.reading.fact, headers.get(letters, letters))
             tabs[tab.title] = facts
             rows[tab.title] = sum(r.kind == "gemeente" for r in tab.rows)
         return cls(tabs, rows, frozenset(raw), layout.get("gebruikers") is not None)
+
+
+def _filled(rows: list[tuple[int, list[Any]]], index: int) -> bool:
+    """A column that holds something: losing an empty optional column is no damage."""
+    return any(index < len(cells) and cells[index] not in (None, "") for _, cells in rows)
 
 
 def damage(old: Structure | None, new: Structure | None) -> list[str]:

@@ -156,6 +156,8 @@ def test_damage_is_refused_then_the_repair_is_read(
                           "Realisatie 2022‐2 tot 17 november 2022"),  # the monthly update
         lambda t: {**t, "Voortgang oktober 2022": utrecht_rows()},  # a tab added
         lambda t: _header(t, "Opmerkingen, bijzonderheden, relevante zaken", "Notitie"),
+        lambda t: _header(t, "Prognose gerealiseerd op 1 januari 2023", "Prognose (oud)"),
+        lambda t: {**t, "realisatie": [r + ["bron", None] for r in REALISATIE]},
     ],
 )  # fmt: skip
 def test_ordinary_edits_are_no_damage(book: Workbook, change: Callable[[Tabs], Tabs]) -> None:
@@ -199,3 +201,13 @@ def test_the_refresh_job_tells_staff_once(book: Workbook) -> None:
     book.save(good())
     asyncio.run(refresher.run())
     assert cache.damage is None and len(told) == 1
+
+
+def test_an_empty_optional_column_may_go(book: Workbook) -> None:
+    with_empty = [r + [None] for r in REALISATIE]
+    with_empty[0][-1] = "pijplijn"
+    book.save({**good(), "realisatie": with_empty})
+    cache = cache_for(book)
+    cache.get()
+    book.save(good())
+    assert cache.refresh().ok

@@ -260,6 +260,11 @@ def failure(exc: BaseException) -> tuple[int, str]:
         return EXISTS, str(exc)
     if isinstance(exc, OSError):  # a missing or unreadable workbook, CSV folder or path
         return SOURCE, str(exc)
+    if isinstance(exc, ImportError):
+        return BUG, (
+            f"Onderdeel {exc.name or exc} ontbreekt; installeer Taakbot opnieuw met "
+            "pip install -e . (in de virtuele omgeving uit de README)."
+        )
     return BUG, (
         f"Onverwachte fout ({type(exc).__name__}); draai opnieuw met TAAKBOT_LOG_LEVEL=DEBUG "
         "en meld het log."

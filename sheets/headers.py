@@ -99,7 +99,7 @@ class Reading:
         if self.fact is None:
             return f"genegeerd ({self.why or 'niet herkend'})"
         if self.fact in KEYS:
-            return self.fact
+            return self.fact + (f" [{self.why}]" if self.why else "")
         text = DESCRIPTIONS[self.fact]
         if self.fact == "trede" and self.day:
             text += f" vastgelegd op {_nl(self.day)}"

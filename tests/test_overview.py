@@ -455,3 +455,22 @@ def test_an_unknown_name_beside_a_gemeenten_tab_is_reported(tmp_path: Path) -> N
         "gemeenten); bedoelt u Leusden?"
     ]
     assert data.records["Leusden"].snapshots == []
+
+
+def test_kolommen_can_make_any_tab_an_overview(tmp_path: Path) -> None:
+    blad = [["Gem.", "Aantal", "Taakst"], ["Leusden", 20, 24]]
+    kolommen = [
+        ["tabblad", "kolom", "betekenis", "periode", "datum"],
+        [None, "Gem.", "gemeente", None, None],
+        ["Blad1", "Aantal", "gehuisvest", None, "10-11-2022"],
+        ["Blad1", "C", "taakstelling", "2022-2", None],
+    ]
+    data = read(tmp_path, {"Blad1": blad, "kolommen": kolommen}, "Utrecht")
+    assert data.problems == []
+    assert header_readings(data) == [
+        'Blad1!A1 "Gem." → gemeente [volgens kolommen!B2]',
+        'Blad1!B1 "Aantal" → gehuisvest per 10 november 2022 (2022-II) [volgens kolommen!B3]',
+        'Blad1!C1 "Taakst" → taakstelling 2022-II [volgens kolommen!B4]',
+    ]
+    (snap,) = data.records["Leusden"].snapshots
+    assert (snap.housed, data.records["Leusden"].figures[P2].taakstelling) == (20, 24)

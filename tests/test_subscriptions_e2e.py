@@ -17,8 +17,8 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
 from engine.state import User
-from tests.fakes.clock import FakeTime
 from tests.fakes.chat_members import chat_members
+from tests.fakes.clock import FakeTime
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
 

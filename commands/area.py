@@ -105,12 +105,16 @@ def _period_title(ctx: Ctx, statuses: list[Status], rows: list[Row]) -> str:
 
 
 def trede_counts(ctx: Ctx, rows: list[Row]) -> str:
-    """'0: 3, 2: 5, onbekend: 44': an unknown trede is counted apart, never as 0."""
+    """'1 op trede 0, 5 op trede 3A en 43 met een onbekende trede': unknown is never 0."""
     counts = Counter(r.trede for r in rows)
-    known = [f"{k}: {v}" for k, v in sorted(counts.items()) if k != "?"]
+    parts = [
+        ctx._("{n} op trede {code}").format(n=v, code=k)
+        for k, v in sorted(counts.items())
+        if k != "?"
+    ]
     if counts["?"]:
-        known.append(ctx._("onbekend: {n}").format(n=counts["?"]))
-    return ", ".join(known)
+        parts.append(ctx._("{n} met een onbekende trede").format(n=counts["?"]))
+    return format_list(parts, locale=ctx.fmt.locale) if parts else ""
 
 
 def totals_line(ctx: Ctx, statuses: list[Status]) -> str | None:
@@ -180,7 +184,7 @@ def provincie(ctx: Ctx, args: str) -> Reply:
             table(ctx, region_rows, _("regio"), _("gem")),
             legend(ctx, _("gem")) + " " + _("Totalen alleen over gemeenten met cijfers."),
             totals_line(ctx, statuses) or None,
-            _("Gemeenten per trede: {counts}").format(counts=per_trede),
+            _("Gemeenten per trede: {counts}.").format(counts=per_trede),
             footer(ctx, peil),
         ]
         if part

@@ -57,7 +57,7 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
         )
     if o.opgave is None:
         lines.append(
-            _("Opgave: onbekend: {why}.").format(why=e(f.reason(o.unknown)))
+            _("Opgave onbekend: {why}.").format(why=e(f.reason(o.unknown)))
             + settle_text(ctx, o.settle)
         )
     else:

@@ -195,7 +195,7 @@ def closed_lines(ctx: Ctx, closed: Closed | None) -> list[str]:
     ]
     if closed.opgave.opgave is None:
         out.append(
-            _("Opgave: onbekend: {why}.").format(why=ctx.e(f.reason(closed.opgave.unknown)))
+            _("Opgave onbekend: {why}.").format(why=ctx.e(f.reason(closed.opgave.unknown)))
         )
     elif isinstance(closed.result, EndResult):
         out.append(

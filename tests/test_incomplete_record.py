@@ -381,7 +381,7 @@ def test_standing_before_excludes_the_day_itself(sample) -> None:
     ("command", "day", "present", "absent"),
     [
         ("/regio Haaglanden", D(2022, 7, 1), ["2022-I, afgesloten", "367/417"], []),
-        ("/provincie Zuid-Holland", D(2022, 3, 21), ["onbekend: 43"], ["0: 44"]),
+        ("/provincie Zuid-Holland", D(2022, 3, 21), ["43 met een onbekende trede"], ["44 op trede 0"]),
         ("/stand Den Haag", D(2022, 10, 1), ["Trede nu: <b>2</b> of <b>3A</b>", "vraag 2 is open"],
          ["Trede blijft 2"]),
         ("/stand Houten", D(2022, 11, 10), ["niet op de ladder"], ["taakstelling gerealiseerd"]),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.periods import Period
+from sheets.rows import nl_date
 from sheets.values import MONTHS
 
 # fact key → (words that name it, what it needs, Dutch description). First match wins.
@@ -102,25 +103,19 @@ class Reading:
             return self.fact + (f" [{self.why}]" if self.why else "")
         text = DESCRIPTIONS[self.fact]
         if self.fact == "trede" and self.day:
-            text += f" vastgelegd op {_nl(self.day)}"
+            text += f" vastgelegd op {nl_date(self.day)}"
             if self.period:
                 text += f" (beoordeling {self.period})"
         elif self.fact == "saldo" and self.day:
-            text += f" per {_nl(self.day)} = saldo begin {Period.containing(self.day)}"
+            text += f" per {nl_date(self.day)} = saldo begin {Period.containing(self.day)}"
             text += " (voorsprong +)" if self.sign < 0 else " (achterstand +)"
         elif self.day:
-            text += f" per {_nl(self.day)}"
+            text += f" per {nl_date(self.day)}"
             if self.period:
                 text += f" ({self.period})"
         elif self.period:
             text += f" {self.period}"
         return text + (f" [{self.why}]" if self.why else "")
-
-
-def _nl(day: date) -> str:
-    from sheets.rows import nl_date
-
-    return nl_date(day)
 
 
 def _dates(text: str) -> tuple[list[date], tuple[date, date] | None, str]:
@@ -216,7 +211,7 @@ def read_header(header: object, default_day: date | None = None) -> Reading:
         start_of = Period.containing(day)
         if day != start_of.start:  # a closing stand typed on 30 June is the stand per 1 July
             if (start_of.end - day).days > 7:
-                return Reading(None, why=f"saldo per {_nl(day)} is geen begin van een periode")
+                return Reading(None, why=f"saldo per {nl_date(day)} is geen begin van een periode")
             day = start_of.end
         return Reading(fact, None, day, sign=sign)
     if needs == "day":

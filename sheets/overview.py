@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from engine.state import Problem
-from sheets.headers import CHECKS, KEYS, Reading, date_in_title, plain, read_header
+from sheets.headers import KEYS, Reading, date_in_title, plain, read_header
 from sheets.kolommen import Override
 from sheets.layout import column_letter, normalise, sheet_ref
 from sheets.values import (
@@ -34,7 +34,7 @@ from sheets.values import (
 )
 
 HEADER_SCAN = 10  # the header row is one of the first rows (a title may sit above it)
-_TOTAL = re.compile(r"^(sub|eind|generaal )?totaal\b|^totalen?\b|^som\b|^provincie\b|^totaal")
+_TOTAL = re.compile(r"^(sub|eind)?totaal|^totalen\b|^som\b|^provincie\b")
 _HEADING = re.compile(r"^(regio|woonregio|subregio|arbeidsmarktregio)\b")
 PERCENT_FACTS = frozenset({"pct", "prognose_pct", "prognose_pct_extra"})
 COUNT_FACTS = frozenset({"taakstelling", "opgave", "opgave_extra", "extra_opgave", "realisatie",
@@ -81,11 +81,6 @@ class OverviewTab:
     header_row: int
     columns: list[ColumnReading]
     rows: list[OverviewRow] = field(default_factory=list)
-
-    def facts(self) -> set[str]:
-        return {
-            c.reading.fact for c in self.columns if c.reading.fact and c.reading.fact not in KEYS
-        }
 
 
 def _readings(
@@ -259,8 +254,3 @@ def _percent_columns(
         elif reading.fact in PERCENT_FACTS and shares:
             out[index] = replace(reading, shares=True)
     return out
-
-
-def is_check(reading: Reading) -> bool:
-    """A column that repeats what Taakbot computes: checked, never used as data."""
-    return reading.fact in CHECKS

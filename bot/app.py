@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import time
 from datetime import time as dt_time
@@ -320,6 +321,20 @@ def install_retention(app: Application, store: Any, days: int) -> None:
     jq.run_once(purge, when=60.0, name=RETENTION_JOB + ":start")
 
 
+MENUS_JOB = "menus:sync"
+
+
+def install_menu_sync(app: Application) -> None:
+    """Daily at 04:10: menus again, for users added to or moved in the `gebruikers` tab."""
+
+    async def sync(context: Any = None) -> None:
+        await set_menus(app)
+
+    for job in app.job_queue.get_jobs_by_name(MENUS_JOB):
+        job.schedule_removal()
+    app.job_queue.run_daily(sync, time=dt_time(4, 10), name=MENUS_JOB)
+
+
 # -- running ---------------------------------------------------------------------------------
 async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> None:
     """Start the bot (polling or webhook, plus /healthz), run until `stop` is set, shut down."""
@@ -377,12 +392,21 @@ def run(settings: Settings) -> int:
     from bot.store import Store
 
     settings.check_for_run()
+    if not os.path.isabs(settings["TAAKBOT_DB"]):
+        log.warning(
+            "TAAKBOT_DB=%s ligt in de werkmap %s; veel hosts wissen die bij een herstart "
+            "(dubbele of gemiste herinneringen, abonnementen kwijt). Zet TAAKBOT_DB op een "
+            "blijvend volume, zie README 'In productie'.",
+            settings["TAAKBOT_DB"],
+            os.getcwd(),
+        )
     store = Store(settings["TAAKBOT_DB"])  # local and quick: refuse a bad location first
     services = Services.from_settings(settings, load=False)  # the refresh job reads the sheet
     app = build_application(settings, services)
     install_refresh(app, services.cache)
     install_jobs(app, settings, services, store=store)
     install_retention(app, store, settings["TAAKBOT_RETENTION_DAYS"])
+    install_menu_sync(app)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -189,3 +189,15 @@ def test_ctrl_c_in_chat() -> None:
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and err.strip() == "Onderbroken."
+
+
+def test_database_in_the_working_directory_is_warned_about(tmp_path, monkeypatch, caplog) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "TAAKBOT_TELEGRAM_TOKEN": "123456:ABCDEFGHIJ",
+        "TAAKBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # stops right after the check
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 8
+    assert "blijvend volume" in caplog.text and "TAAKBOT_DB=taakbot.sqlite" in caplog.text

@@ -61,21 +61,28 @@ def cmd_chat(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from engine.audit import audit
+    from commands.admin import finding_label
+    from engine.audit import CONTRADICTIONS, audit
+    from sheets.readings import header_readings
 
     _, services = _services(args)
     data = services.cache.get()
     errors = [p for p in data.problems if p.severity == "fout"]
     for p in data.problems:
         print(f"{p.severity}: {p}")
-    findings = audit(data)
+    findings = audit(data, day=args.today or services.today())
     for f in findings:
-        print(f"tegenstrijdig: {f}")
+        print(f"{finding_label(f)}: {f}")
+    for line in header_readings(data):  # how each column was read (sheets.readings)
+        print(f"kolom: {line}")
+    contradictions = sum(f.kind in CONTRADICTIONS for f in findings)
+    kaders = sum(f.kind == "kader" for f in findings)
     print(
-        f"{len(errors)} fouten, {len(data.problems) - len(errors)} waarschuwingen, "
-        f"{len(findings)} tegenstrijdigheden ({data.source})"
+        f"{len(errors) + kaders} fouten, {len(data.problems) - len(errors)} waarschuwingen, "
+        f"{contradictions} tegenstrijdigheden, {len(findings) - contradictions - kaders} "
+        f"ontbrekende of onbekende gegevens ({data.source})"
     )
-    return 1 if errors else 0
+    return 1 if errors or kaders else 0
 
 
 def _dump(rows: list[dict], columns, fmt: str) -> None:
@@ -200,7 +207,9 @@ def parser() -> argparse.ArgumentParser:
         if name == "ask":
             sp.add_argument("text", help='bijvoorbeeld "/stand Leusden"')
         sp.set_defaults(func=func)
-    with_source(sub.add_parser("check", help="de sheet controleren")).set_defaults(func=cmd_check)
+    sp = with_source(sub.add_parser("check", help="de sheet controleren"))
+    sp.add_argument("--today", type=_iso, help="datum JJJJ-MM-DD voor ontbrekende besluiten")
+    sp.set_defaults(func=cmd_check)
     sp = with_source(sub.add_parser("export", help="status per gemeente op een datum"))
     sp.add_argument("--date", type=_iso, required=True)
     sp.add_argument("--format", choices=["json", "csv"], default="json")

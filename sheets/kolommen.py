@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.periods import Period
 from engine.state import Problem
-from sheets.headers import FACT_KEYS, KEYS, MEANINGS, Reading, plain, read_header
+from sheets.headers import FACT_KEYS, FACTS, KEYS, MEANINGS, Reading, plain, read_header
 from sheets.layout import Column, Tab, read_table
 from sheets.rows import parse_rows
 
@@ -28,6 +28,9 @@ TAB = Tab("kolommen", (
     Column("periode", "period", aliases=("halfjaar",)),
     Column("datum", "date", aliases=("peildatum",)),
 ), aliases=("kolommen", "columns"), expected=False, help="hoe een kolom gelezen wordt")  # fmt: skip
+
+
+NEEDS = {key: needs for key, _, needs, _ in FACTS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,12 @@ class Override:
             own = replace(own, day=self.day)
             if own.period is None or not own.period.covers_peildatum(self.day):
                 own = replace(own, period=Period.of_peildatum(self.day))
+        needs = NEEDS.get(self.fact, "")
+        if (needs == "period" and own.period is None) or (
+            needs in ("day", "when") and not own.day
+        ):
+            what = "periode" if needs == "period" else "datum"
+            return Reading(None, why=f"{self.ref} geeft geen {what}; vul die in")
         return replace(own, why=f"volgens {self.ref}")
 
 

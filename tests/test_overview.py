@@ -474,3 +474,13 @@ def test_kolommen_can_make_any_tab_an_overview(tmp_path: Path) -> None:
     ]
     (snap,) = data.records["Leusden"].snapshots
     assert (snap.housed, data.records["Leusden"].figures[P2].taakstelling) == (20, 24)
+
+
+def test_a_kolommen_row_without_the_date_a_count_needs_says_so(tmp_path: Path) -> None:
+    blad = [["Gemeente", "Aantal", "Taakstelling 2022-2"], ["Leusden", 20, 24]]
+    kolommen = [["kolom", "betekenis"], ["Aantal", "gehuisvest"]]
+    data = read(tmp_path, {"Blad1": blad, "kolommen": kolommen}, "Utrecht")
+    assert header_readings(data)[1] == (
+        'Blad1!B1 "Aantal" → genegeerd (kolommen!A2 geeft geen datum; vul die in)'
+    )
+    assert data.records["Leusden"].snapshots == []

@@ -19,7 +19,7 @@ from babel.dates import format_datetime
 from commands.common import Target, button, members_of, resolve
 from commands.context import Ctx
 from commands.reply import Button, Reply
-from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS, Role
+from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS, Role, role_for
 from engine.reasons import N_
 from sheets.names import normalise
 
@@ -184,7 +184,9 @@ def approvers_for(ctx: Ctx, kind: str, name: str) -> list[int]:
     members = list(members_of(ctx, kind, name))
     ids = {int(a) for a in ctx.extras.get("admins", ())}
     for user in ctx.data.users:
-        role = Role(user.rol, user.scope or "*", user.naam)
+        role = role_for(user.telegram_id, ctx.data)  # the access rule: no scope, no approver
+        if role is None:
+            continue
         if role.kind in (PROVINCE, COORDINATOR) and role.covers_area(ctx.data, members):
             ids.add(user.telegram_id)
     ids.discard(ctx.user_id)

@@ -16,7 +16,7 @@ from datetime import date
 
 from engine.periods import Period
 from sheets.rows import nl_date
-from sheets.values import MONTHS
+from sheets.values import MONTHS, CellError, day
 
 # fact key → (words that name it, what it needs, Dutch description). First match wins.
 #   needs: 'period' (a half-year; a date gives its period), 'day' (a peildatum),
@@ -169,6 +169,21 @@ def date_in_title(title: str) -> date | None:
     return span[1] if span else (found[-1] if found else None)
 
 
+def as_typed(header: object) -> object:
+    """A header the spreadsheet turned into a date, back as typed: `2022-2` became 1 February
+    2022 (a date cell, or its serial number from Google); any other date reads as its date
+    (`2022-1`, 1 January, means the same for a taakstelling or a stand)."""
+    if isinstance(header, bool) or not isinstance(header, int | float | date):
+        return header
+    try:
+        typed = day(header)
+    except CellError:
+        return header
+    if typed is None:
+        return header
+    return f"{typed.year}-2" if (typed.month, typed.day) == (2, 1) else nl_date(typed)
+
+
 def key_of(header: object) -> str | None:
     """'gemeente' or 'regio' when the header names the key column of an overview."""
     text = plain(header).strip(" .:")
@@ -178,6 +193,7 @@ def key_of(header: object) -> str | None:
 def read_header(header: object, default_day: date | None = None) -> Reading:
     """The fact a header names, with its period and date; `default_day` (from the tab's title or
     its realisatie column) dates a count whose header names none."""
+    header = as_typed(header)
     if (key := key_of(header)) is not None:
         return Reading(key)
     text = plain(header)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from engine.state import Problem
-from sheets.headers import KEYS, Reading, date_in_title, plain, read_header
+from sheets.headers import KEYS, Reading, as_typed, date_in_title, plain, read_header
 from sheets.kolommen import Override
 from sheets.layout import column_letter, normalise, sheet_ref
 from sheets.values import (
@@ -144,7 +144,7 @@ def _with_group_labels(above: list[Any], cells: list[Any]) -> list[Any]:
         if label is None or (not is_blank(cell) and read_header(cell).fact is not None):
             out.append(cell)
         else:
-            out.append(label if is_blank(cell) else f"{label} {text(cell)}")
+            out.append(label if is_blank(cell) else f"{label} {text(as_typed(cell))}")
     return out
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine.periods import Period
 from sheets.aliases import canonical
-from sheets.headers import date_in_title, read_header
+from sheets.headers import as_typed, date_in_title, read_header
 from sheets.values import CellError, check_error, percent
 from tests.overview_books import HAAGLANDEN_HEADERS, UTRECHT_HEADERS
 
@@ -166,3 +166,18 @@ def test_formula_errors_are_bad_cells(cell: str) -> None:
 )  # fmt: skip
 def test_percentages(cell: object, shares: bool, points: float) -> None:
     assert percent(cell, shares) == pytest.approx(points)
+
+
+@pytest.mark.parametrize(
+    ("header", "period"),
+    [
+        (44593, II),  # "2022-2" typed, a Google serial of 1 February 2022
+        (D(2022, 2, 1), II),  # the same as an .xlsx date cell
+        (44743, II),  # 1 July 2022
+        ("2022-1", I),
+    ],
+)
+def test_a_header_the_sheet_turned_into_a_date(header: object, period: Period) -> None:
+    """Under a merged label ('Taakstelling' over '2022-2') the cell alone names no fact."""
+    assert read_header(header).fact is None
+    assert read_header(f"Taakstelling {as_typed(header)}").period == period

@@ -108,7 +108,15 @@ def start(
             raise ValueError("een webhook zonder geheim wordt niet gestart")
         handlers.append((path, _Webhook, {"app": app, "secret": secret}))
     server = HTTPServer(Tornado(handlers), max_body_size=MAX_BODY, xheaders=True)
-    sockets = bind_sockets(port, address=listen)
+    try:
+        sockets = bind_sockets(port, address=listen)
+    except OSError as exc:
+        from bot.settings import SettingError
+
+        raise SettingError(
+            f"Poort {port} op {listen} is niet beschikbaar ({exc.strerror}); kies een andere "
+            "TAAKBOT_WEBHOOK_PORT of TAAKBOT_HEALTH_PORT, of een ander TAAKBOT_WEBHOOK_LISTEN."
+        ) from None
     server.add_sockets(sockets)
     bound = sockets[0].getsockname()[1]
     log.info("HTTP-server luistert op %s:%s (%s)", listen, bound, path or HEALTH_PATH)

@@ -206,3 +206,23 @@ async def test_polling_mode_serves_health_only(tmp_path: Path, monkeypatch, caps
             await asyncio.wait_for(task, 10)
     monkeypatch.setenv("TAAKBOT_HEALTH_PORT", str(port))  # the bot is gone: unhealthy
     assert await asyncio.to_thread(main, ["health"]) == 1
+
+
+async def test_port_in_use_is_a_setting_error(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        async with FakeTelegramServer() as server:
+            settings = Settings(
+                {
+                    "TAAKBOT_TELEGRAM_TOKEN": server.token,
+                    "TAAKBOT_TELEGRAM_API_URL": server.base_url,
+                    "TAAKBOT_HEALTH_PORT": str(port),
+                }
+            )
+            app = build_application(
+                settings, Services(cache=FakeCache(dataset()), admins=frozenset())
+            )
+            with pytest.raises(SettingError, match=f"Poort {port}"):
+                await serve(app, settings, asyncio.Event())

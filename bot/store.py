@@ -509,6 +509,6 @@ def _explain(path: str, exc: sqlite3.DatabaseError) -> str:
 def _identity(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except OSError:  # gone, or its volume is: either way the file we opened is not there
         return None
     return st.st_dev, st.st_ino

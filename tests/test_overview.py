@@ -484,3 +484,18 @@ def test_a_kolommen_row_without_the_date_a_count_needs_says_so(tmp_path: Path) -
         'Blad1!B1 "Aantal" → genegeerd (kolommen!A2 geeft geen datum; vul die in)'
     )
     assert data.records["Leusden"].snapshots == []
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [(("provincie", "*"), True), (("gemeente", "Leusden"), False)]
+)
+def test_opmerkingen_are_shown_to_staff_only(utrecht, role: tuple[str, str], shown: bool) -> None:
+    from commands.context import Ctx
+    from commands.roles import Role
+    from commands.router import handle
+
+    text = handle(Ctx(utrecht, PEILDATUM, 1, Role(*role, "x")), "/stand Leusden").text
+    assert "Leusden" in text
+    assert (
+        "Opmerking in de sheet ('Huisvestingsvoortgang 2022‐2'!O13): PvA ontvangen" in text
+    ) is shown

@@ -72,10 +72,13 @@ def damage(old: Structure | None, new: Structure | None) -> list[str]:
     if old is None or new is None:
         return []
     out: list[str] = []
+    added = [t for t in new.tabs if t not in old.tabs]
     for tab, facts in old.tabs.items():
         if tab not in new.tabs:
             if tab == "gebruikers":
                 continue  # said below, with its consequence
+            if any(_renamed(old, tab, new, other) for other in added):
+                continue
             shown = f"tabblad {tab}"
             gone = tab not in new.titles and not any(t.casefold() == tab for t in new.titles)
             out.append(f"{shown} ontbreekt" if gone else f"{shown} wordt niet meer gelezen "
@@ -93,6 +96,14 @@ def damage(old: Structure | None, new: Structure | None) -> list[str]:
     if old.users and not new.users:
         out.append("tabblad gebruikers ontbreekt of is onleesbaar: niemand zou nog toegang hebben")
     return out
+
+
+def _renamed(old: Structure, tab: str, new: Structure, other: str) -> bool:
+    """A tab renamed ('… 2022‐2' → '… november'): a new tab with all its facts and rows."""
+    return (
+        set(old.tabs[tab]) <= set(new.tabs[other])
+        and new.rows.get(other, 0) >= old.rows.get(tab, 0) * SHRINK
+    )
 
 
 def message(items: list[str]) -> str:

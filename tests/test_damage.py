@@ -155,6 +155,7 @@ def test_damage_is_refused_then_the_repair_is_read(
         lambda t: _header(t, "Realisatie 2022‐2 tot 10 november 2022",
                           "Realisatie 2022‐2 tot 17 november 2022"),  # the monthly update
         lambda t: {**t, "Voortgang oktober 2022": utrecht_rows()},  # a tab added
+        lambda t: {"Voortgang november": t[UTRECHT_TAB], **_without(UTRECHT_TAB)(t)},  # renamed
         lambda t: _header(t, "Opmerkingen, bijzonderheden, relevante zaken", "Notitie"),
         lambda t: _header(t, "Prognose gerealiseerd op 1 januari 2023", "Prognose (oud)"),
         lambda t: {**t, "realisatie": [r + ["bron", None] for r in REALISATIE]},

@@ -12,10 +12,6 @@ from html import escape
 from typing import Any
 
 from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeChat,
-    BotCommandScopeDefault,
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -33,21 +29,21 @@ from telegram.ext import (
 )
 
 import commands.privacy  # noqa: F401  registers /privacy and /vergeet
+from bot import menus
 from bot.pacing import PacedLimiter, Pacer
 from bot.services import Services
 from bot.settings import Settings
-from commands.i18n import LANGUAGES, gettext_for, pick_language
+from commands.i18n import gettext_for, pick_language
 from commands.privacy import Forgotten
 from commands.reply import CAPTION_LIMIT, Reply
-from commands.roles import MUNICIPAL, role_for, viewer
-from commands.router import COMMANDS, handle, handle_callback, lookup, parse
+from commands.roles import viewer
+from commands.router import handle, handle_callback, lookup, parse
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
 POST_SEND = "post_send"  # bot_data hook: async (context, chat_id, reply) after a reply is sent
 GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group receives
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
-MENUS_TASK = "menus_task"
 LANG_READ = "lang_read"  # user_data: the stored /taal choice was looked up
 
 
@@ -81,57 +77,9 @@ def build_application(
     return app
 
 
-# -- command menus ---------------------------------------------------------------------------
-def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
-    """The commands a role may use (None: no role yet), as Telegram shows them."""
-    _ = gettext_for(lang)
-    out = []
-    for c in COMMANDS:
-        if group and c.name == "vergeet":
-            continue
-        if not c.roles or (kind is not None and kind in c.roles):
-            out.append(BotCommand(c.name, _(c.help)[:256]))
-    return out
-
-
-async def set_menus(app: Application, users: bool = True) -> int:
-    """Per-role menus through command scopes, in Dutch (default) and English; calls made.
-
-    Everyone gets the role-free commands, groups the commands any role may use there, and each
-    user in the `gebruikers` tab (and TAAKBOT_ADMINS) the menu of their role in their chat.
-    """
-    services: Services = app.bot_data[SERVICES]
-    menus: list[tuple[Any, str | None, list[BotCommand]]] = []
-    for lang in LANGUAGES:
-        code = None if lang == "nl" else lang
-        menus.append((BotCommandScopeDefault(), code, menu(None, lang)))
-        menus.append((BotCommandScopeAllGroupChats(), code, menu(MUNICIPAL, lang, group=True)))
-    if users:
-        data = await asyncio.to_thread(services.cache.get)
-        for user_id in sorted({u.telegram_id for u in data.users} | set(services.admins)):
-            role = role_for(user_id, data, services.admins)
-            for lang in LANGUAGES if role is not None else ():
-                code = None if lang == "nl" else lang
-                menus.append((BotCommandScopeChat(user_id), code, menu(role.kind, lang)))
-    for scope, code, entries in menus:
-        try:
-            await app.bot.set_my_commands(entries, scope=scope, language_code=code)
-        except BadRequest as exc:  # e.g. a user who never started the bot: "chat not found"
-            log.info("Menu voor %s niet gezet: %s", getattr(scope, "chat_id", scope.type), exc)
-    return len(menus)
-
-
 async def post_init(app: Application) -> None:
     """The general menus now; each user's role menu in the background (the sheet may load)."""
-    await set_menus(app, users=False)
-    task = asyncio.get_running_loop().create_task(set_menus(app), name="menus")
-    app.bot_data[MENUS_TASK] = task  # kept: cancelled at shutdown if the sheet never loads
-    task.add_done_callback(_log_failure)
-
-
-def _log_failure(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("Commandomenu's niet gezet", exc_info=task.exception())
+    await menus.start(app, app.bot_data[SERVICES])
 
 
 # -- updates ---------------------------------------------------------------------------------
@@ -321,20 +269,6 @@ def install_retention(app: Application, store: Any, days: int) -> None:
     jq.run_once(purge, when=60.0, name=RETENTION_JOB + ":start")
 
 
-MENUS_JOB = "menus:sync"
-
-
-def install_menu_sync(app: Application) -> None:
-    """Daily at 04:10: menus again, for users added to or moved in the `gebruikers` tab."""
-
-    async def sync(context: Any = None) -> None:
-        await set_menus(app)
-
-    for job in app.job_queue.get_jobs_by_name(MENUS_JOB):
-        job.schedule_removal()
-    app.job_queue.run_daily(sync, time=dt_time(4, 10), name=MENUS_JOB)
-
-
 # -- running ---------------------------------------------------------------------------------
 async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> None:
     """Start the bot (polling or webhook, plus /healthz), run until `stop` is set, shut down."""
@@ -378,8 +312,7 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> No
                 await app.post_stop(app)
         if http is not None:
             await http.stop()
-        if (menus := app.bot_data.get(MENUS_TASK)) is not None:
-            menus.cancel()
+        menus.stop(app)
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
@@ -406,7 +339,7 @@ def run(settings: Settings) -> int:
     install_refresh(app, services.cache)
     install_jobs(app, settings, services, store=store)
     install_retention(app, store, settings["TAAKBOT_RETENTION_DAYS"])
-    install_menu_sync(app)
+    menus.install_sync(app, services)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -1,0 +1,95 @@
+"""Command menus per role through Telegram's command scopes, in Dutch (default) and English.
+
+Everyone gets the role-free commands, groups the commands any role may use there, and each user
+in the `gebruikers` tab (and TAAKBOT_ADMINS) the menu of their role in their own chat. The
+general menus are set at start-up; the per-user ones in the background (the sheet may still be
+loading) and again daily, for users added to or moved in the tab.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import time
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
+from telegram.error import BadRequest
+from telegram.ext import Application
+
+from commands.i18n import LANGUAGES, gettext_for
+from commands.roles import MUNICIPAL, role_for
+from commands.router import COMMANDS
+
+log = logging.getLogger(__name__)
+TASK = "menus_task"  # bot_data: the background run, cancelled at shutdown
+JOB = "menus:sync"
+NOT_IN_GROUPS = frozenset({"vergeet"})
+
+
+def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
+    """The commands a role may use (None: no role yet), as Telegram shows them."""
+    _ = gettext_for(lang)
+    out = []
+    for c in COMMANDS:
+        if group and c.name in NOT_IN_GROUPS:
+            continue
+        if not c.roles or (kind is not None and kind in c.roles):
+            out.append(BotCommand(c.name, _(c.help)[:256]))
+    return out
+
+
+async def set_menus(app: Application, services: Any, users: bool = True) -> int:
+    """Set the menus; the number of (scope, language) menus sent."""
+    menus: list[tuple[Any, str | None, list[BotCommand]]] = []
+    for lang in LANGUAGES:
+        code = None if lang == "nl" else lang
+        menus.append((BotCommandScopeDefault(), code, menu(None, lang)))
+        menus.append((BotCommandScopeAllGroupChats(), code, menu(MUNICIPAL, lang, group=True)))
+    if users:
+        data = await asyncio.to_thread(services.cache.get)
+        for user_id in sorted({u.telegram_id for u in data.users} | set(services.admins)):
+            role = role_for(user_id, data, services.admins)
+            for lang in LANGUAGES if role is not None else ():
+                code = None if lang == "nl" else lang
+                menus.append((BotCommandScopeChat(user_id), code, menu(role.kind, lang)))
+    for scope, code, entries in menus:
+        try:
+            await app.bot.set_my_commands(entries, scope=scope, language_code=code)
+        except BadRequest as exc:  # e.g. a user who never started the bot: "chat not found"
+            log.info("Menu voor %s niet gezet: %s", getattr(scope, "chat_id", scope.type), exc)
+    return len(menus)
+
+
+async def start(app: Application, services: Any) -> None:
+    """The general menus now; each user's role menu in the background."""
+    await set_menus(app, services, users=False)
+    task = asyncio.get_running_loop().create_task(set_menus(app, services), name="menus")
+    app.bot_data[TASK] = task
+    task.add_done_callback(_log_failure)
+
+
+def stop(app: Application) -> None:
+    if (task := app.bot_data.get(TASK)) is not None:
+        task.cancel()
+
+
+def install_sync(app: Application, services: Any) -> None:
+    """Daily at 04:10 (TAAKBOT_TIMEZONE): the menus again."""
+
+    async def sync(context: Any = None) -> None:
+        await set_menus(app, services)
+
+    for job in app.job_queue.get_jobs_by_name(JOB):
+        job.schedule_removal()
+    app.job_queue.run_daily(sync, time=time(4, 10), name=JOB)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("Commandomenu's niet gezet", exc_info=task.exception())

@@ -397,3 +397,9 @@ def test_commands_answer_from_the_replay(sample, command, day, present, absent) 
     text = handle(Ctx(sample, day, 7, Role("provincie", "*"), "nl"), command).text
     assert all(p in text for p in present), text
     assert not any(a in text for a in absent), text
+
+
+def test_utrecht_mid_checks_are_no_missing_decisions(sample) -> None:
+    found = audit(sample, only="Amersfoort", day=D(2022, 11, 10))
+    assert not [f for f in found if f.kind == "ontbreekt" and "1 oktober 2022" in str(f.message)]
+    assert standing(sample, sample.records["Amersfoort"], D(2022, 11, 10)).trede == Trede("2")

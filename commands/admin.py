@@ -25,12 +25,19 @@ def finding_label(f: Finding) -> str:
     return _LABELS.get(f.kind, "tegenstrijdig")
 
 
+def _covered(ctx: Ctx, f: Finding) -> bool:
+    """A finding about a municipality, or a province's missing kader, within the user's scope."""
+    if f.gemeente in ctx.data.records:
+        return ctx.role.covers(ctx.data, f.gemeente)
+    return ctx.role.covers_area(ctx.data, ctx.data.provinces().get(f.gemeente, []))
+
+
 def controle(ctx: Ctx, args: str) -> Reply:
     _, e = ctx._, ctx.e
     problems = ctx.data.problems
     errors = [p for p in problems if p.severity == "fout"]
     warnings = [p for p in problems if p.severity != "fout"]
-    findings = audit(ctx.data, day=ctx.today)
+    findings = [f for f in audit(ctx.data, day=ctx.today) if _covered(ctx, f)]
     contradictions = [f for f in findings if f.kind in CONTRADICTIONS]
     gaps = [f for f in findings if f.kind in ("ontbreekt", "onbekend")]
     errors = errors + [f for f in findings if f.kind == "kader"]

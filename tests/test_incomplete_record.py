@@ -403,3 +403,18 @@ def test_utrecht_mid_checks_are_no_missing_decisions(sample) -> None:
     found = audit(sample, only="Amersfoort", day=D(2022, 11, 10))
     assert not [f for f in found if f.kind == "ontbreekt" and "1 oktober 2022" in str(f.message)]
     assert standing(sample, sample.records["Amersfoort"], D(2022, 11, 10)).trede == Trede("2")
+
+
+def test_controle_shows_only_the_users_province(sample) -> None:
+    from commands.context import Ctx
+    from commands.roles import Role
+    from commands.router import handle
+
+    utrecht = handle(
+        Ctx(sample, D(2022, 11, 10), 7, Role("provincie", "Utrecht"), "nl"), "/controle"
+    )
+    assert "Gravenhage" not in utrecht.text and "Delft" not in utrecht.text
+    zh = handle(
+        Ctx(sample, D(2022, 11, 10), 7, Role("provincie", "Zuid-Holland"), "nl"), "/controle"
+    )
+    assert "'s-Gravenhage" in zh.text

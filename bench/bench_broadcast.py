@@ -1,32 +1,48 @@
-"""Benchmark the paced broadcaster against the fake Bot API with Telegram's limits enforced.
+"""A broadcast and other users' replies at the same time, through the real bot and the fake Bot API.
 
-Sends one HTML message to N chats (5 % of them groups) through the real python-telegram-bot
-`Bot`, with the fake answering 429 wherever Telegram's flood limits would (30/s overall, 1/s per
-chat, 20/min per group). Prints elapsed time, messages per second, 429s received (target 0) and
-messages lost or duplicated (must be 0). `--naive` shows the one-big-gather baseline.
+The fake answers 429 wherever Telegram's flood limits would (30/s overall, 1/s per chat, 20/min
+per group). The bot is the real Application (bot/app.py) serving the SYNTHETIC country workbook
+(bench/workbook.py); while it broadcasts to N chats (5 % groups, every tenth chat three messages),
+other users send `/stand` (each user every few seconds) and we time push → reply at the fake.
 
-    python bench/bench_broadcast.py [--chats 1000] [--rate 25] [--naive]
+Variants, one after the other in this run:
+* ptb:         PTB's AIORateLimiter (30/s, max_retries=0, its default) and one `gather` per chat;
+* ptb-retry:   the same with max_retries=3;
+* ours:        bot/pacing.py's one Pacer behind the bot and the Broadcaster (replies first).
+
+    python bench/bench_broadcast.py [--chats 1000] [--variants ptb ptb-retry ours]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from telegram import Bot  # noqa: E402
-from telegram.constants import ParseMode  # noqa: E402
-from telegram.error import TelegramError  # noqa: E402
+from telegram.ext import AIORateLimiter  # noqa: E402
 
-from bot.broadcast import Broadcaster, Outgoing, Pacer  # noqa: E402
+from bench.workbook import ADMIN, MemorySource, country, name  # noqa: E402
+from bot.app import build_application  # noqa: E402
+from bot.broadcast import Broadcaster, Outgoing  # noqa: E402
+from bot.jobs import sender  # noqa: E402
+from bot.pacing import PacedLimiter  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from sheets.cache import SheetCache  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
+
+TEXT = "⏰ <b>Herinnering</b>: huurcontracten over 2024-I insturen tot <b>4 juli</b>."
+USERS = [ADMIN] + list(range(900_001, 900_060))  # askers, none of them a broadcast recipient
 
 
 def chat_ids(n: int) -> list[int]:
@@ -34,52 +50,170 @@ def chat_ids(n: int) -> list[int]:
     return [-(100_000 + i) if i % 20 == 0 else 10_000 + i for i in range(n)]
 
 
-async def run(chats: int, rate: float, naive: bool) -> int:
+def items(n: int) -> list[Outgoing]:
+    return [Outgoing(c, [TEXT] * (3 if i % 10 == 0 else 1)) for i, c in enumerate(chat_ids(n))]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+async def run_variant(variant: str, chats: int, services: Services, every: float) -> dict:
     async with FakeTelegramServer() as server:
-        server.validate_html = True
         server.enforce_limits()
-        ids = chat_ids(chats)
-        text = "⏰ <b>Herinnering</b>: huurcontracten over 2024-I insturen tot <b>4 juli</b>."
-        async with Bot(
-            server.token, base_url=server.base_url, base_file_url=server.base_file_url
-        ) as bot:
+        settings = Settings(
+            {"TAAKBOT_TELEGRAM_TOKEN": server.token, "TAAKBOT_TELEGRAM_API_URL": server.base_url}
+        )
+        app = build_application(settings, services)
+        if variant.startswith("ptb"):  # the same bot with PTB's limiter instead of ours
+            retries = 3 if variant == "ptb-retry" else 0
+            app.bot._rate_limiter = AIORateLimiter(max_retries=retries)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        asked: list[tuple[int, float]] = []
+        stop = asyncio.Event()
 
-            async def send(chat_id: int, body: str) -> None:
-                await bot.send_message(chat_id, body, parse_mode=ParseMode.HTML)
+        async def askers() -> None:
+            i = 0
+            while not stop.is_set():
+                user = USERS[i % len(USERS)]
+                asked.append((user, time.monotonic()))
+                server.push_message(user, f"/stand {name(8)}", user_id=user)
+                i += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), every)
 
-            started = time.perf_counter()
-            if naive:
-                results = await asyncio.gather(
-                    *(send(c, text) for c in ids), return_exceptions=True
-                )
-                failed = sum(isinstance(r, TelegramError) for r in results)
-                retries = 0
-            else:
-                broadcaster = Broadcaster(send, Pacer(overall_per_sec=rate))
-                summary = await broadcaster.run(Outgoing(c, [text]) for c in ids)
-                failed, retries = len(summary.failed) + len(summary.blocked), summary.retries_429
-            elapsed = time.perf_counter() - started
-        delivered = Counter(m.chat_id for m in server.sent_messages())
-        lost = sum(1 for c in ids if delivered[c] == 0)
-        duplicated = sum(n - 1 for n in delivered.values() if n > 1)
-        mode = "naive gather" if naive else f"paced, {rate:g}/s"
-        print(f"broadcast to {chats} chats ({mode}, {sum(c < 0 for c in ids)} groups)")
-        print(f"  elapsed           {elapsed:8.1f} s")
-        print(f"  messages/second   {len(server.sent_messages()) / elapsed:8.1f}")
-        print(f"  429s received     {server.count_429:8d}   (target 0; retried: {retries})")
-        print(f"  failed            {failed:8d}")
-        print(f"  lost              {lost:8d}   (must be 0)")
-        print(f"  duplicated        {duplicated:8d}   (must be 0)")
-        return 0 if (naive or (lost == 0 and duplicated == 0)) else 1
+        plan = items(chats)
+        send = sender(app.bot)
+        asking = asyncio.create_task(askers() if every > 0 else asyncio.sleep(0))
+        started = time.monotonic()
+        lost_by_us = 0
+        if variant == "ours":
+            limiter = app.bot.rate_limiter
+            assert isinstance(limiter, PacedLimiter)
+            summary = await Broadcaster(send, limiter.pacer).run(plan)
+            lost_by_us = len(summary.failed) + len(summary.uncertain)
+        else:
+
+            async def one_chat(item: Outgoing) -> None:
+                for chunk in item.chunks:
+                    await app.bot.send_message(item.chat_id, chunk)
+
+            results = await asyncio.gather(*(one_chat(i) for i in plan), return_exceptions=True)
+            lost_by_us = sum(isinstance(r, Exception) for r in results)
+        elapsed = time.monotonic() - started
+        stop.set()
+        await asking
+        await asyncio.sleep(1.0)  # the last replies
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    sent = server.sent_messages()
+    expected = Counter({i.chat_id: len(i.chunks) for i in plan})
+    got = Counter(m.chat_id for m in sent if m.chat_id in expected)
+    lost = sum(max(0, n - got[c]) for c, n in expected.items())
+    duplicated = sum(max(0, got[c] - n) for c, n in expected.items())
+    latencies = []
+    for user, at in asked:
+        replies = [m.time for m in server.sent_messages(user) if m.time >= at]
+        if replies:
+            latencies.append(min(replies) - at)
+    return {
+        "variant": variant,
+        "messages": sum(expected.values()),
+        "elapsed": elapsed,
+        "rate": sum(got.values()) / elapsed,
+        "all_rate": sum(1 for m in sent if m.time - started <= elapsed) / elapsed,
+        "429": server.count_429,
+        "lost": lost,
+        "duplicated": duplicated,
+        "failed": lost_by_us,
+        "replies": len(latencies),
+        "unanswered": len(asked) - len(latencies),
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "max": max(latencies, default=0) * 1000,
+    }
+
+
+async def idle_replies(services: Services, count: int) -> tuple[float, float, float]:
+    """Baseline in the same run: /stand latency with no broadcast at all (p50, p99, replies/s)."""
+    async with FakeTelegramServer() as server:
+        server.enforce_limits()
+        settings = Settings(
+            {"TAAKBOT_TELEGRAM_TOKEN": server.token, "TAAKBOT_TELEGRAM_API_URL": server.base_url}
+        )
+        app = build_application(settings, services)
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        latencies = []
+        for i in range(-3, count):  # three to warm up (thread pool, name index)
+            user = USERS[i % len(USERS)]
+            at = time.monotonic()
+            before = len(server.sent_messages(user))
+            server.push_message(user, f"/stand {name(8)}", user_id=user)
+            sent = await server.wait_for_messages(before + 1, chat_id=user)
+            if i >= 0:
+                latencies.append(sent[before].time - at)
+            await asyncio.sleep(0.1)  # 10 asks a second: under Telegram's 30/s
+        burst_users = list(range(800_000, 800_000 + 60))
+        t0 = time.monotonic()
+        for user in burst_users:  # 60 different users at once: how many replies a second?
+            server.push_message(user, "/help", user_id=user)
+        await server.wait_until(
+            lambda: all(server.sent_messages(u) for u in burst_users), timeout=30
+        )
+        burst = len(burst_users) / (time.monotonic() - t0)
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    return percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, burst
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    logging.disable(logging.CRITICAL)  # the baseline logs a traceback for every lost 429
+    book = country(1)
+    cache = SheetCache(MemorySource(book))
+    cache.get()
+    services = Services(cache=cache, admins=frozenset(USERS), fixed_today=date(2024, 6, 24))
+    p50, p99, burst = await idle_replies(services, 40)
+    print(
+        f"SYNTHETIC country workbook; {args.chats} chats, {sum(c < 0 for c in chat_ids(args.chats))} groups"
+    )
+    print(
+        f"/stand with no broadcast: p50 {p50:.0f} ms, p99 {p99:.0f} ms; burst of 60 users: {burst:.1f} replies/s"
+    )
+    print(
+        f"{'variant':<10} {'msgs':>5} {'time s':>7} {'msg/s':>6} {'all/s':>6} {'429':>5} {'lost':>5} "
+        f"{'dup':>4} {'replies':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    bad = 0
+    for variant in args.variants:
+        r = await run_variant(variant, args.chats, services, args.every)
+        print(
+            f"{r['variant']:<10} {r['messages']:>5} {r['elapsed']:>7.1f} {r['rate']:>6.1f} "
+            f"{r['all_rate']:>6.1f} "
+            f"{r['429']:>5} {r['lost']:>5} {r['duplicated']:>4} "
+            f"{r['replies']:>4}/{r['replies'] + r['unanswered']:<3}"
+            f"{r['p50']:>6.0f} {r['p99']:>7.0f} {r['max']:>7.0f}"
+        )
+        if variant == "ours" and (r["lost"] or r["duplicated"]):
+            bad = 1
+    return bad
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=1000)
-    parser.add_argument("--rate", type=float, default=25.0, help="overall messages per second")
-    parser.add_argument("--naive", action="store_true", help="one big gather, no pacing")
-    args = parser.parse_args()
-    return asyncio.run(run(args.chats, args.rate, args.naive))
+    parser.add_argument("--every", type=float, default=0.25, help="seconds between /stand asks")
+    parser.add_argument(
+        "--variants", nargs="+", default=["ptb", "ptb-retry", "ours"],
+        choices=["ptb", "ptb-retry", "ours"],
+    )  # fmt: skip
+    return asyncio.run(main_async(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -1,55 +1,121 @@
-"""Reply time per command from a warm cache: median and p99 over a few hundred commands."""
+"""Reply time per command on the country-sized workbook, idle and while the sheet is refreshed.
+
+The same per-request path as the bot's message handler: on the event loop, `asyncio.to_thread`
+of `services.ctx(...)` + `commands.router.handle(...)`. The workbook is bench/workbook.py's
+SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale 4` for four times that). "During a
+refresh" runs the bot's refresh (read + convert in a worker thread) back to back the whole time.
+
+    python bench/bench_commands.py [--scale 1] [--rounds 15]
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import statistics
+import sys
+import threading
 import time
 from datetime import date
+from pathlib import Path
 
-from commands.context import Ctx
-from commands.roles import Role
-from commands.router import handle
-from sheets.convert import load
-from sheets.local import default_source
-from sheets.names import NameIndex
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.workbook import ADMIN, MemorySource, country, name  # noqa: E402
+from bot.services import Services  # noqa: E402
+from commands.router import handle  # noqa: E402
+from sheets.cache import SheetCache  # noqa: E402
 
 COMMANDS = [
-    "/stand Den Haag",
-    "/stand Leusdn",
-    "/regio Haaglanden",
+    f"/stand {name(8)}",
+    f"/prognose {name(8)}",
+    f"/ladder {name(8)}",
+    f"/deadlines {name(8)}",
+    "/regio Regio Zui 01",
     "/provincie Zuid-Holland",
-    "/prognose Haaglanden",
-    "/ladder Den Haag",
-    "/deadlines Delft",
     "/controle",
+    f"/grafiek {name(8)}",
 ]
-ROUNDS = 40
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def ask(services: Services, text: str) -> float:
+    """One request the way bot/app.py's on_message answers it; seconds until the reply."""
+    start = time.perf_counter()
+    await asyncio.to_thread(lambda: handle(services.ctx(ADMIN, "nl", chat_id=ADMIN), text))
+    return time.perf_counter() - start
+
+
+async def rounds(services: Services, n: int) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = {c: [] for c in COMMANDS}
+    for _ in range(n):
+        for command in COMMANDS:
+            timings[command].append(await ask(services, command))
+            await asyncio.sleep(0.005)  # a user types; the refresh thread gets the GIL too
+    return timings
+
+
+def report(label: str, timings: dict[str, list[float]]) -> list[float]:
+    every = [t for ts in timings.values() for t in ts]
+    print(f"-- {label}: p50 {percentile(every, 0.5) * 1000:.1f} ms, "
+          f"p99 {percentile(every, 0.99) * 1000:.1f} ms over {len(every)} replies")  # fmt: skip
+    for command, ts in timings.items():
+        print(
+            f"   {command:<28} median {statistics.median(ts) * 1000:7.1f} ms  "
+            f"max {max(ts) * 1000:7.1f} ms"
+        )
+    return every
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    book = country(args.scale)
+    cache = SheetCache(MemorySource(book))
+    t0 = time.perf_counter()
+    cache.get()
+    load = time.perf_counter() - t0
+    services = Services(cache=cache, admins=frozenset({ADMIN}), fixed_today=date(2025, 3, 21))
+    print(
+        f"SYNTHETIC country workbook ×{args.scale}: {len(cache.current().records)} municipalities; "
+        f"first load {load:.2f} s"
+    )
+    await rounds(services, 1)  # warm-up (imports, name index)
+    idle = report("idle", await rounds(services, args.rounds))
+
+    stop = threading.Event()
+    refreshes: list[float] = []
+
+    def refresher() -> None:
+        while not stop.is_set():
+            t = time.perf_counter()
+            cache.refresh()
+            refreshes.append(time.perf_counter() - t)
+
+    thread = threading.Thread(target=refresher, daemon=True)
+    thread.start()
+    busy = report("while the sheet is refreshed", await rounds(services, args.rounds))
+    stop.set()
+    thread.join()
+    print(
+        f"refreshes meanwhile: {len(refreshes)}, median {statistics.median(refreshes):.2f} s "
+        f"(read + convert in a worker thread)"
+    )
+    print(
+        f"side by side: p99 idle {percentile(idle, 0.99) * 1000:.0f} ms, "
+        f"during refresh {percentile(busy, 0.99) * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
-    source = default_source()
-    data = load(source.fetch(), source.describe())
-    names = NameIndex(data)
-    role, day = Role("provincie"), date(2022, 3, 21)
-    timings: dict[str, list[float]] = {c: [] for c in COMMANDS + ["/grafiek Delft"]}
-    for i in range(ROUNDS):
-        for command in timings:
-            if command.startswith("/grafiek") and i >= 10:
-                continue  # charts are slower; ten are enough for a median
-            start = time.perf_counter()
-            handle(Ctx(data, day, 1, role, "nl", names), command)
-            timings[command].append(time.perf_counter() - start)
-    every = sorted(t for ts in timings.values() for t in ts)
-    for command, ts in timings.items():
-        print(
-            f"{command:<26} median {statistics.median(ts) * 1000:7.2f} ms  "
-            f"max {max(ts) * 1000:7.2f} ms  (n={len(ts)})"
-        )
-    p99 = every[int(len(every) * 0.99) - 1]
-    print(
-        f"all {len(every)} replies: median {statistics.median(every) * 1000:.2f} ms, "
-        f"p99 {p99 * 1000:.2f} ms"
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=15)
+    asyncio.run(main_async(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -1,23 +1,29 @@
-"""Benchmark GoogleSheetSource against the fake Sheets API with a country-sized workbook.
+"""The full sheet refresh (fetch + validate + diff) against the fake Sheets API, two readers side by side.
 
-All figures served are SYNTHETIC (seeded random numbers shaped like the coordinators' sheet:
-350 municipalities, 10 half-year periods, 6 monthly realisatie rows each); they only give the
-payload a realistic size. The fake runs in a separate process so that tracemalloc measures our
-side alone. Prints requests per refresh, fetch time (median of N) and peak Python memory.
+* naive: what a first gspread bot does: ``open_by_key``, ``worksheets()``, then one read per tab
+  (formatted strings, like ``get_all_values``), keep the raw workbook beside the DataSet, diff raw rows and
+  municipalities on every refresh (Taakbot before issue 13);
+* ours: ``GoogleSheetSource`` (one ``values:batchGet``) into ``SheetCache``: no raw workbook kept,
+  the change summary computed only when /ververs shows it (timed separately here).
 
-    python bench/bench_gsheet.py [--municipalities 350] [--periods 10] [--repeat 5]
+The workbook is bench/workbook.py's SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale
+4` is four times that). The fake runs in its own process and every reader in a fresh process, so
+time, Python heap (tracemalloc) and resident memory (VmRSS) are each reader's alone.
+
+    python bench/bench_gsheet.py [--scale 1 4] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import functools
 import multiprocessing
-import random
 import statistics
 import sys
 import time
 import tracemalloc
+from collections import Counter
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -26,164 +32,219 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sheets.gsheet import GoogleSheetSource  # noqa: E402
-from tests.fakes.sheets_api import FakeSheetsServer  # noqa: E402
-
 SHEET_ID = "1BenchBenchBenchBenchBenchBenchBenchBench0"
-PROVINCES = [
-    "Groningen",
-    "Fryslân",
-    "Drenthe",
-    "Overijssel",
-    "Flevoland",
-    "Gelderland",
-    "Utrecht",
-    "Noord-Holland",
-    "Zuid-Holland",
-    "Zeeland",
-    "Noord-Brabant",
-    "Limburg",
-]
 
 
-def periods(count: int, first_year: int = 2019) -> list[tuple[str, int, int]]:
-    """Return (label, year, first month) for ``count`` half-years."""
-    out = []
-    for i in range(count):
-        year, half = first_year + i // 2, i % 2
-        out.append((f"{year}-{'I' * (half + 1)}", year, 1 + 6 * half))
-    return out
+def rss_mb(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
-def synthetic_workbook(municipalities: int, n_periods: int, seed: int = 2024) -> dict[str, Any]:
-    """Build a SYNTHETIC workbook with the coordinators' tabs; numbers mean nothing."""
-    rng = random.Random(seed)
-    names = [f"Gemeente {i:03d} (synthetisch)" for i in range(1, municipalities + 1)]
-    spans = periods(n_periods)
-    gemeenten = [["naam", "cbs-code", "provincie", "regio", "inwoners"]]
-    taakstelling = [["gemeente", "periode", "taakstelling", "achterstand", "extra opgave"]]
-    realisatie = [["gemeente", "periode", "peildatum", "gehuisvest", "koppelingen", "bron"]]
-    ladder = [["gemeente", "trede", "sinds", "opmerking"]]
-    for i, name in enumerate(names):
-        gemeenten.append(
-            [
-                name,
-                1000 + i,
-                PROVINCES[i % len(PROVINCES)],
-                f"Regio {i // 9:02d}",
-                rng.randint(900, 900_000),
-            ]
-        )
-        ladder.append([name, rng.choice(["0", "1", "2", "3A", "3B", "4"]), "1-7-2022", ""])
-        for label, year, month in spans:
-            task = rng.randint(1, 500)
-            taakstelling.append([name, label, task, rng.randint(-20, 80), round(task * 0.48)])
-            housed = 0
-            for m in range(6):
-                housed += rng.randint(0, max(1, task // 5))
-                realisatie.append(
-                    [
-                        name,
-                        label,
-                        f"1-{month + m}-{year}",
-                        housed,
-                        rng.randint(0, task),
-                        "COA TVS (synthetisch)",
-                    ]
-                )
-    return {
-        "gemeenten": gemeenten,
-        "taakstelling": taakstelling,
-        "realisatie": realisatie,
-        "ladder": ladder,
-        "beleid": [["periode", "regel", "drempel"]]
-        + [[label, "100%", 1.0] for label, _, _ in spans],
-        "deadlines": [["wat", "wanneer"]]
-        + [[f"controle {i}", f"1-{1 + i % 12}-2023"] for i in range(40)],
-        "gebruikers": [["telegram-id", "naam", "rol"]]
-        + [[10_000 + i, f"Coördinator {i}", "coordinator"] for i in range(50)],
-    }
+# -- the fake, in its own process -------------------------------------------------------------
+def _serve(conn: Connection, scale: int) -> None:
+    from bench.workbook import country
+    from tests.fakes.sheets_api import FakeSheetsServer
 
-
-def _serve(conn: Connection, municipalities: int, n_periods: int) -> None:
-    """Child process: serve the workbook until told to stop; answer counter queries."""
-    book = synthetic_workbook(municipalities, n_periods)
-    with FakeSheetsServer.in_thread(workbooks={SHEET_ID: book}) as srv:
+    with FakeSheetsServer.in_thread(workbooks={SHEET_ID: country(scale)}) as srv:
         conn.send(srv.url)
-        while (command := conn.recv()) != "stop":
-            if command == "counts":
-                conn.send(dict(srv.counts))
+        while conn.recv() != "stop":
+            conn.send(sum(srv.counts.values()))
+
+
+# -- the naive reader (before issue 13) -------------------------------------------------------
+class NaiveReader:
+    """gspread's convenience calls, one request per tab; the old cache's raw-row diff."""
+
+    def __init__(self, url: str) -> None:
+        import gspread
+        from google.auth.credentials import AnonymousCredentials
+
+        from sheets.gsheet import _SheetsHTTPClient
+
+        self.client = gspread.Client(
+            AnonymousCredentials(),
+            http_client=functools.partial(_SheetsHTTPClient, api_root=url),
+        )
+        self.raw: dict[str, Any] = {}
+        self.data: Any = None
+
+    def refresh(self) -> tuple[float, float, float]:
+        from sheets.convert import load
+
+        t0 = time.perf_counter()
+        sheet = self.client.open_by_key(SHEET_ID)
+        raw = {  # one request per tab, formatted values (the fake serves batchGet only)
+            ws.title: sheet.values_batch_get([f"'{ws.title}'"])["valueRanges"][0].get("values", [])
+            for ws in sheet.worksheets()
+        }
+        t1 = time.perf_counter()
+        data = load(raw, "naive")
+        t2 = time.perf_counter()
+        if self.data is not None:
+            _old_diff(self.raw, raw, self.data, data)
+        t3 = time.perf_counter()
+        self.raw, self.data = raw, data  # the raw workbook stays beside the DataSet
+        return t1 - t0, t2 - t1, t3 - t2
+
+
+def _old_diff(old_raw: Any, new_raw: Any, old: Any, new: Any) -> Any:
+    """sheets/cache.py's diff before issue 13: raw rows as multisets, then every municipality."""
+
+    def row_key(row: list[Any]) -> tuple[str, ...]:
+        cells = [None if c in ("", None) else str(c) for c in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        return tuple(c or "" for c in cells)
+
+    def fingerprint(data: Any, name: str) -> Any:
+        record = data.records.get(name) if data else None
+        if record is None:
+            return None
+        return (
+            record.municipality,
+            sorted(((p, replace(f, source="")) for p, f in record.figures.items()), key=repr),
+            [replace(s, source="") for s in record.snapshots],
+            [replace(d, source="") for d in record.decisions],
+        )
+
+    changes = {}
+    for tab in sorted(set(old_raw) | set(new_raw)):
+        before = Counter(k for r in old_raw.get(tab, [])[1:] if (k := row_key(r)))
+        after = Counter(k for r in new_raw.get(tab, [])[1:] if (k := row_key(r)))
+        changes[tab] = (sum((after - before).values()), sum((before - after).values()))
+    names = set(new.records) | set(old.records)
+    return changes, [n for n in names if fingerprint(old, n) != fingerprint(new, n)]
+
+
+# -- ours --------------------------------------------------------------------------------------
+class OurReader:
+    def __init__(self, url: str) -> None:
+        from sheets.cache import SheetCache
+        from sheets.gsheet import GoogleSheetSource
+
+        self.source = GoogleSheetSource(SHEET_ID, api_url=url)
+        self.cache = SheetCache(self.source)
+        self.loads: list[float] = []
+
+    def refresh(self) -> tuple[float, float, float]:
+        from sheets import convert
+
+        timings: dict[str, float] = {}
+        fetch, load = self.source.fetch, convert.load
+
+        def timed_fetch() -> Any:
+            t = time.perf_counter()
+            raw = fetch()
+            timings["fetch"] = time.perf_counter() - t
+            return raw
+
+        def timed_load(raw: Any, name: str) -> Any:
+            t = time.perf_counter()
+            data = load(raw, name)
+            timings["load"] = time.perf_counter() - t
+            return data
+
+        self.source.fetch, self.cache._loader = timed_fetch, timed_load  # type: ignore[method-assign]
+        result = self.cache.refresh()
+        assert result.ok, result.error
+        t = time.perf_counter()
+        _ = result.changed  # only /ververs asks; timed to compare like with like
+        return timings["fetch"], timings["load"], time.perf_counter() - t
+
+
+def _measure(conn: Connection, kind: str, url: str, repeat: int) -> None:
+    """Child process: one reader, a cold refresh, `repeat` warm ones, then memory."""
+    from bench import bench_gsheet as me  # the same module, imported in the child
+
+    reader = me.NaiveReader(url) if kind == "naive" else me.OurReader(url)
+    conn.send("ready")
+    conn.recv()
+    cold = reader.refresh()
+    warm = []
+    for _ in range(repeat):
+        conn.send("count")
+        before = conn.recv()
+        warm.append(reader.refresh())
+        conn.send("count")
+        requests = conn.recv() - before
+    tracemalloc.start()
+    reader.refresh()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    conn.send(
+        {
+            "cold": sum(cold),
+            "fetch": statistics.median(w[0] for w in warm),
+            "validate": statistics.median(w[1] for w in warm),
+            "diff": statistics.median(w[2] for w in warm),
+            "requests": requests,
+            "heap_peak": peak / 2**20,
+            "rss": rss_mb(),
+            "rss_peak": rss_mb("VmHWM"),
+        }
+    )
+
+
+def run_reader(kind: str, url: str, repeat: int, server: Connection) -> dict[str, float]:
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_measure, args=(child, kind, url, repeat), daemon=True)
+    proc.start()
+    assert parent.recv() == "ready"
+    parent.send("go")
+    while True:
+        if not parent.poll(600):
+            proc.kill()
+            raise RuntimeError(f"{kind}: no answer from the reader process")
+        try:
+            message = parent.recv()
+        except EOFError:
+            raise RuntimeError(f"{kind}: the reader process died (see its traceback)") from None
+        if message == "count":
+            server.send("count")
+            parent.send(server.recv())
+            continue
+        proc.join(timeout=30)
+        return message
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--municipalities", type=int, default=350)
-    parser.add_argument("--periods", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    from bench.workbook import country, rows
 
-    parent, child = multiprocessing.get_context("spawn").Pipe()
-    proc = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(child, args.municipalities, args.periods), daemon=True
+    ctx = multiprocessing.get_context("spawn")
+    print("full refresh = fetch + validate (DataSet) + change summary; SYNTHETIC workbook")
+    header = (
+        f"{'scale':>5} {'reader':<6} {'rows':>7} {'req':>4} {'cold s':>7} {'fetch s':>8} "
+        f"{'valid. s':>8} {'diff s':>7} {'total s':>8} {'heap MB':>8} {'RSS MB':>7} {'peak MB':>8}"
     )
-    proc.start()
-    try:
+    print(header)
+    for scale in args.scale:
+        parent, child = ctx.Pipe()
+        server = ctx.Process(target=_serve, args=(child, scale), daemon=True)
+        server.start()
         url = parent.recv()
-
-        def counts() -> dict[str, int]:
-            parent.send("counts")
-            return parent.recv()
-
-        source = GoogleSheetSource(SHEET_ID, api_url=url)
-        t0 = time.perf_counter()
-        book = source.fetch()
-        cold = time.perf_counter() - t0
-        first = counts()
-        warm_times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            source.fetch()
-            warm_times.append(time.perf_counter() - t0)
-        after = counts()
-
-        tracemalloc.start()
-        source.fetch()
-        _, warm_peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        tracemalloc.start()
-        GoogleSheetSource(SHEET_ID, api_url=url).fetch()
-        _, cold_peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    finally:
-        parent.send("stop")
-        proc.join(timeout=10)
-
-    cells = sum(len(row) for rows in book.values() for row in rows)
-    payload = len(json.dumps(book, ensure_ascii=False).encode())
-    per_refresh = (
-        after.get("batchGet", 0)
-        - first.get("batchGet", 0)
-        + after.get("metadata", 0)
-        - first.get("metadata", 0)
-    ) / args.repeat
-    print(f"workbook (SYNTHETIC): {args.municipalities} municipalities x {args.periods} periods")
-    for tab, rows in book.items():
-        print(f"  {tab:<13} {len(rows):>7} rows")
-    print(f"  cells {cells:,}; values as JSON ~{payload / 1e6:.1f} MB")
+        n = rows(country(scale))
+        try:
+            for kind in ("naive", "ours"):
+                r = run_reader(kind, url, args.repeat, parent)
+                total = r["fetch"] + r["validate"] + r["diff"]
+                print(
+                    f"{scale:>4}× {kind:<6} {n:>7} {r['requests']:>4} {r['cold']:>7.2f} "
+                    f"{r['fetch']:>8.2f} {r['validate']:>8.2f} {r['diff']:>7.2f} {total:>8.2f} "
+                    f"{r['heap_peak']:>8.0f} {r['rss']:>7.0f} {r['rss_peak']:>8.0f}"
+                )
+        finally:
+            parent.send("stop")
+            server.join(timeout=10)
     print(
-        f"requests, first refresh: {first.get('metadata', 0)} metadata + "
-        f"{first.get('batchGet', 0)} batchGet"
-    )
-    print(f"requests per later refresh: {per_refresh:g}")
-    print(f"fetch time, first refresh: {cold * 1000:.0f} ms")
-    print(
-        f"fetch time, later refresh (median of {args.repeat}): "
-        f"{statistics.median(warm_times) * 1000:.0f} ms "
-        f"(min {min(warm_times) * 1000:.0f}, max {max(warm_times) * 1000:.0f})"
-    )
-    print(
-        f"peak traced memory: later refresh {warm_peak / 1e6:.1f} MB, "
-        f"first refresh with a new source {cold_peak / 1e6:.1f} MB"
+        "ours: the diff runs only for /ververs; the background refresh is fetch + validate. "
+        "RSS after the refreshes, peak = VmHWM, both of the reader's process."
     )
 
 

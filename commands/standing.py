@@ -194,9 +194,7 @@ def closed_lines(ctx: Ctx, closed: Closed | None) -> list[str]:
         + "</b>"
     ]
     if closed.opgave.opgave is None:
-        out.append(
-            _("Opgave onbekend: {why}.").format(why=ctx.e(f.reason(closed.opgave.unknown)))
-        )
+        out.append(_("Opgave onbekend: {why}.").format(why=ctx.e(f.reason(closed.opgave.unknown))))
     elif isinstance(closed.result, EndResult):
         out.append(
             _("Opgave {o} · gehuisvest {n} ({pct})").format(
@@ -206,7 +204,8 @@ def closed_lines(ctx: Ctx, closed: Closed | None) -> list[str]:
             )
         )
     if closed.result is not None:
-        out += result_lines(ctx, closed.result, checkpoint_title(ctx, closed.result))
+        title = checkpoint_title(ctx, closed.result)
+        out += result_lines(ctx, closed.result, title, closed.treden)
     return out
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from engine.ledger import closing_stand
 from engine.model import MunicipalityRecord
+from engine.policies import known_kaders
 from engine.reasons import N_, Reason, reason
 from engine.replay import Missing, check_decision, standing
 from engine.state import DataSet
@@ -50,8 +51,6 @@ def audit(data: DataSet, only: str | None = None, day: date | None = None) -> li
 
 
 def _kaders(data: DataSet) -> list[Finding]:
-    from engine.policies import known_kaders
-
     return [
         Finding(
             "kader",

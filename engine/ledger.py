@@ -87,7 +87,7 @@ def _resolve(rec: MunicipalityRecord, period: Period, previous: Opgave | None) -
     unknown = None
     if value is None:
         unknown = (
-            reason(N_("geen taakstelling en geen opgave voor {period}"), period=period.label)
+            _no_figures(period)
             if fig.taakstelling is None
             else reason(
                 N_("saldo bij de start van {period} onbekend: leeg en geen eindstand {prev}"),
@@ -127,6 +127,10 @@ def unknown_opgave(period: Period) -> Opgave:
         "",
         None,
         0,
-        reason(N_("geen taakstelling en geen opgave voor {period}"), period=period.label),
+        _no_figures(period),
         "taakstelling",
     )
+
+
+def _no_figures(period: Period) -> Reason:
+    return reason(N_("geen taakstelling en geen opgave voor {period}"), period=period.label)

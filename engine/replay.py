@@ -17,7 +17,7 @@ from engine.assessment import (
     end_of_period_assessment,
     mid_period_check,
 )
-from engine.ledger import closing_stand, figures_per, with_late_contracts
+from engine.ledger import figures_per, with_late_contracts
 from engine.model import LadderDecision, MunicipalityRecord
 from engine.periods import Period, checkpoint_kind, checkpoint_period
 from engine.reasons import N_, Reason, reason
@@ -295,12 +295,4 @@ def check_decision(data: DataSet, rec: MunicipalityRecord, decision: LadderDecis
     )
     return Verdict(
         decision, step.result, before, contradicts=not same, follows=same, rules=step.trede
-    )
-
-
-def closed_result(data: DataSet, rec: MunicipalityRecord, period: Period, day: date):
-    """The pending end-of-period assessment of `period` (the half-year that just closed)."""
-    before = standing_before(data, rec, period.end)
-    return assess_checkpoint(data, rec, period.end, before.trede, known_on=day), closing_stand(
-        rec, period
     )

@@ -9,7 +9,7 @@ from engine import prognosis as prog
 from engine.arithmetic import remaining
 from engine.assessment import EndResult, MidResult, Schedule, schedule
 from engine.calendar import upcoming
-from engine.ledger import Opgave, figures_per
+from engine.ledger import Opgave, closing_stand
 from engine.model import Deadline, LadderDecision, MunicipalityRecord, Snapshot
 from engine.periods import Period
 from engine.policies import PeriodRule, Policy
@@ -19,9 +19,8 @@ from engine.replay import (
     Result,
     Standing,
     Verdict,
-    assess_checkpoint,
     check_decision,
-    closed_result,
+    judge,
     last_checkpoint,
     standing,
     standing_before,
@@ -38,6 +37,7 @@ class Closed:
     opgave: Opgave
     final: Snapshot | None  # the closing stand
     result: Result | None  # the pending end-of-period assessment
+    treden: tuple[Trede, ...] = ()  # the steps it leaves possible
 
     @property
     def realised(self) -> int | None:
@@ -154,7 +154,7 @@ def _checkpoint(data: DataSet, st: Status) -> None:
         st.checkpoint = st.verdict.result
     else:
         before = standing_before(data, st.rec, cp)
-        st.checkpoint = assess_checkpoint(data, st.rec, cp, before.trede, known_on=st.day)
+        st.checkpoint = judge(data, st.rec, cp, before.treden, known_on=st.day).result
 
 
 def _closed(data: DataSet, st: Status) -> Closed | None:
@@ -164,11 +164,11 @@ def _closed(data: DataSet, st: Status) -> Closed | None:
         return None
     if any(st.period.start <= d.date <= st.day for d in rec.decisions):
         return None  # the assessment is recorded: the new period stands on its own
-    if st.checkpoint is not None and st.checkpoint.period == prev:
-        result, final = st.checkpoint, figures_per(rec, prev, prev.end)
-    else:
-        result, final = closed_result(data, rec, prev, st.day)
-    return Closed(prev, data.opgave(rec.name, prev), final, result)
+    before = standing_before(data, rec, prev.end)
+    step = judge(data, rec, prev.end, before.treden, known_on=st.day)
+    return Closed(
+        prev, data.opgave(rec.name, prev), closing_stand(rec, prev), step.result, step.treden
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,7 @@ class Broadcaster:
         summary = Summary()
         started = self.pacer.clock()
         queue: asyncio.Queue[Outgoing] = asyncio.Queue()
-        for item in _one_per_chat(items):
+        for item in self._longest_first(_one_per_chat(items)):
             queue.put_nowait(item)
         count = min(self.workers, queue.qsize())
         await asyncio.gather(
@@ -115,6 +115,16 @@ class Broadcaster:
         )
         summary.elapsed = self.pacer.clock() - started
         return summary
+
+    def _longest_first(self, items: list[Outgoing]) -> list[Outgoing]:
+        """Chats that take longest (several messages, a second or more apart) start first, so
+        the broadcast does not end waiting on one chat's last message."""
+
+        def span(item: Outgoing) -> float:
+            gap = self.pacer.group_interval if is_group(item.chat_id) else self.pacer.chat_interval
+            return (len(item.chunks) - 1) * gap
+
+        return sorted(items, key=span, reverse=True)  # stable: otherwise in the given order
 
     async def _worker(
         self,

@@ -1,7 +1,8 @@
 """Shared fixtures: no test may reach the internet; loopback servers are fine.
 
-Speed: nothing sleeps for real (clocks and sleeps are injected; see tests/fakes/clock.py), and the
-bundled sample workbook is parsed from disk once per run instead of once per test.
+Speed: nothing sleeps for real (clocks and sleeps are injected; see tests/fakes/clock.py), the
+bundled sample workbook is parsed from disk once per run instead of once per test, and httpx
+clients share one TLS context instead of loading the CA bundle for each.
 """
 
 from __future__ import annotations
@@ -40,3 +41,23 @@ def _read_sample_once() -> None:
 
 
 _read_sample_once()
+
+
+def _one_ssl_context() -> None:
+    """Every httpx client (two per PTB Application) loads the CA bundle anew: 25 ms each. The
+    tests only speak plain HTTP over loopback, so one shared context per set of options does."""
+    import httpx._transports.default as transport
+
+    real = transport.create_ssl_context
+    memo: dict[Any, Any] = {}
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        key = (verify if isinstance(verify, bool | str) else id(verify), repr(cert), trust_env)
+        if key not in memo:
+            memo[key] = real(verify=verify, cert=cert, trust_env=trust_env)
+        return memo[key]
+
+    transport.create_ssl_context = create_ssl_context
+
+
+_one_ssl_context()

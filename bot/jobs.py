@@ -195,6 +195,7 @@ class Pushes:
                 "verstuurd.",
                 counts[UNCERTAIN],
             ).format(n=counts[UNCERTAIN])
+            report += " " + _("Toch opnieuw versturen: /herinnering opnieuw {id}").format(id=bid)
         if counts[PENDING]:  # still being sent, or a crashed send: a later tick finishes it
             return summary
         moved = await asyncio.to_thread(

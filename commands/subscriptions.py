@@ -24,6 +24,7 @@ from engine.reasons import N_
 KINDS = ("gemeente", "regio", "provincie")
 ALL_WORDS = ("alles", "alle", "all", "everything")
 _CONFIRM = re.compile(r"^(ok|nee)\s+(\d+)$", re.I)
+_RESEND = re.compile(r"^opnieuw\s+(\d+)$", re.I)  # the uncertain sends of a broadcast, on purpose
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,8 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
     if match := _CONFIRM.match(args.strip()):
         return _decide(ctx, store, match.group(1).lower() == "ok", int(match.group(2)))
+    if match := _RESEND.match(args.strip()):
+        return _resend(ctx, store, int(match.group(1)))
     soort, _sep, scope_text = args.strip().partition(" ")
     sheet_kinds = {d.kind.casefold(): d.kind for d in ctx.data.deadlines}
     kind = SOORTEN.get(soort.casefold()) or sheet_kinds.get(soort.casefold())
@@ -240,6 +243,26 @@ def _decide(ctx: Ctx, store: Any, ok: bool, bid: int) -> Reply:
         ctx.ngettext(
             "Bezig met versturen naar {n} gesprek; de uitkomst volgt hier.",
             "Bezig met versturen naar {n} gesprekken; de uitkomst volgt hier.",
+            n,
+        ).format(n=n),
+        action=BroadcastRequest(bid),
+    )
+
+
+def _resend(ctx: Ctx, store: Any, bid: int) -> Reply:
+    """Send the timed-out ('uncertain') messages of a finished broadcast again: the requester
+    accepts that some chats may get it twice rather than not at all."""
+    _ = ctx._
+    b = store.broadcast(bid)
+    if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
+        return Reply(_("Deze knop werkt niet meer."))
+    n = store.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
+    if not n or not store.move_broadcast(bid, "done", "confirmed"):
+        return Reply(_("Er is niets onzekers om opnieuw te versturen."))
+    return Reply(
+        ctx.ngettext(
+            "Bezig met opnieuw versturen naar {n} gesprek; de uitkomst volgt hier.",
+            "Bezig met opnieuw versturen naar {n} gesprekken; de uitkomst volgt hier.",
             n,
         ).format(n=n),
         action=BroadcastRequest(bid),

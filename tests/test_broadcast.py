@@ -297,3 +297,46 @@ def test_the_ledger_keeps_uncertain_sends_until_someone_resends_them(tmp_path: P
     store.settle([key], SENT)
     assert store.release_uncertain("manual:toets") == 0
     store.close()
+
+
+async def test_uncertain_sends_are_reported_and_resent_only_on_purpose(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from bot.store import Broadcast
+    from commands.router import handle
+    from commands.subscriptions import BroadcastRequest
+    from tests.test_reminders import ADMIN, TZ, FakeTime, Recorder, dataset, make_pushes
+
+    t = FakeTime(datetime(2024, 6, 24, 10, 0, tzinfo=TZ))
+    rec = Recorder(t)
+    pushes = make_pushes(tmp_path / "u.sqlite", t, rec, dataset())
+    real_send, dropped = pushes.broadcaster.send, []
+
+    async def send(chat_id: int, text: str) -> None:
+        await real_send(chat_id, text)
+        if chat_id == 2 and not dropped:  # delivered, but the answer never came back
+            dropped.append(chat_id)
+            raise timed_out(httpx.ReadTimeout("read"))
+
+    pushes.broadcaster.send = send
+    store = pushes.store
+    bid = store.create_broadcast(
+        Broadcast(0, ADMIN, ADMIN, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04", "Let op",
+                  (1, 2, 3))
+    )  # fmt: skip
+    assert store.move_broadcast(bid, "preview", "confirmed")
+    await pushes.run_broadcast(bid)
+    report = rec.sent[-1][2]
+    assert "2 afgeleverd" in report and "1 bericht is onzeker" in report
+    assert f"/herinnering opnieuw {bid}" in report
+    await pushes.hourly()  # the hourly round leaves it alone
+    assert [c for _, c, _ in rec.sent].count(2) == 1
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    reply = handle(ctx, f"/herinnering opnieuw {bid}")
+    assert isinstance(reply.action, BroadcastRequest) and "1 gesprek" in reply.text
+    await pushes.run_broadcast(reply.action.broadcast_id)
+    assert [c for _, c, _ in rec.sent].count(2) == 2  # sent again, because someone chose to
+    assert "3 afgeleverd" in rec.sent[-1][2]
+    again = handle(ctx, f"/herinnering opnieuw {bid}")
+    assert again.action is None and "niets onzekers" in again.text
+    store.close()

@@ -9,6 +9,7 @@ reported as *uncertain*, for a person to resend on purpose.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -103,100 +104,131 @@ class Broadcaster:
 
         `claim(item)` is asked just before a chat's turn (not for all chats up front), so a
         ledger row stays 'pending' only for seconds even in a broadcast that takes an hour.
+
+        Earliest deadline first: chat i's first message is due at i / rate, a chat's next
+        message one chat interval after its previous one. Up to `workers` sends are under way
+        at once, and none of them waits for a chat that is not due while others are.
         """
         summary = Summary()
         started = self.pacer.clock()
-        queue: asyncio.Queue[Outgoing] = asyncio.Queue()
-        for item in self._longest_first(_one_per_chat(items)):
-            queue.put_nowait(item)
-        count = min(self.workers, queue.qsize())
-        await asyncio.gather(
-            *(self._worker(queue, summary, on_result, claim) for _ in range(count))
-        )
+        step = self.pacer.broadcast_interval
+        due: list[tuple[float, int, int, Outgoing]] = [
+            (started + i * step, i, 0, item) for i, item in enumerate(_one_per_chat(items))
+        ]  # (due, order, chunk index, item): a heap, already in order
+        slots = asyncio.Semaphore(self.workers)
+        running: set[asyncio.Task[None]] = set()
+        while due or running:
+            if not due:
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            await slots.acquire()
+            if not due:  # the last one finished while we waited for a slot
+                slots.release()
+                continue
+            _, order, index, item = heapq.heappop(due)
+            task = asyncio.create_task(
+                self._turn(item, order, index, due, summary, on_result, claim, slots)
+            )
+            running.add(task)
+            task.add_done_callback(running.discard)
         summary.elapsed = self.pacer.clock() - started
         return summary
 
-    def _longest_first(self, items: list[Outgoing]) -> list[Outgoing]:
-        """Chats that take longest (several messages, a second or more apart) start first, so
-        the broadcast does not end waiting on one chat's last message."""
-
-        def span(item: Outgoing) -> float:
-            gap = self.pacer.group_interval if is_group(item.chat_id) else self.pacer.chat_interval
-            return (len(item.chunks) - 1) * gap
-
-        return sorted(items, key=span, reverse=True)  # stable: otherwise in the given order
-
-    async def _worker(
+    async def _turn(
         self,
-        queue: asyncio.Queue[Outgoing],
+        item: Outgoing,
+        order: int,
+        index: int,
+        due: list[tuple[float, int, int, Outgoing]],
         summary: Summary,
         on_result: OnResult | None,
         claim: Claim | None,
+        slots: asyncio.Semaphore,
     ) -> None:
-        while not queue.empty():
-            item = queue.get_nowait()
-            if claim is not None:
+        """Send chunk `index` of one chat; queue its next chunk, or settle the chat."""
+        try:
+            if index == 0 and claim is not None:
                 claimed = claim(item)
                 if inspect.isawaitable(claimed):
                     claimed = await claimed
                 if not claimed:
                     summary.skipped += 1
-                    continue
+                    return
             try:
-                status, error = await self._deliver(item, summary)
+                outcome = await self._deliver_chunk(item, item.chunks[index], summary)
             except Exception as exc:  # a bug for one chat must not stop the others
                 log.exception("Onverwachte fout bij verzenden naar %s", item.chat_id)
-                status, error = FAILED, repr(exc)
-            if status == SENT:
-                summary.sent.append(item.chat_id)
-            elif status == BLOCKED:
-                summary.blocked.append(item.chat_id)
-            elif status == UNCERTAIN:
-                summary.uncertain[item.chat_id] = error or ""
-            else:
-                summary.failed[item.chat_id] = error or ""
-            if on_result is not None:
-                try:
-                    result = on_result(item, status, error)
-                    if inspect.isawaitable(result):
-                        await result
-                except Exception:
-                    log.exception("Kon de uitkomst voor %s niet vastleggen", item.chat_id)
+                outcome = FAILED, repr(exc)
+            if outcome is None and index + 1 < len(item.chunks):
+                gap = (
+                    self.pacer.group_interval
+                    if is_group(item.chat_id)
+                    else self.pacer.chat_interval
+                )
+                heapq.heappush(due, (self.pacer.clock() + gap, order, index + 1, item))
+                return
+            await self._settle(item, outcome or (SENT, None), summary, on_result)
+        finally:
+            slots.release()
 
-    async def _deliver(self, item: Outgoing, summary: Summary) -> tuple[str, str | None]:
-        chat = item.chat_id
-        for chunk in item.chunks:
-            attempt = 0
-            while True:
-                pause = 0.0
-                async with self.pacer.slot(chat):
-                    try:
-                        await self.send(chat, chunk)
-                        break
-                    except RetryAfter as exc:
-                        summary.retries_429 += 1
-                        self.pacer.pause(retry_seconds(exc), chat)
-                        error = str(exc)
-                    except ChatMigrated as exc:
-                        if self.on_migrate is not None:
-                            self.on_migrate(chat, exc.new_chat_id)
-                        chat = item.chat_id = exc.new_chat_id
-                        continue
-                    except Forbidden as exc:  # blocked, kicked, deactivated
-                        return BLOCKED, str(exc)
-                    except BadRequest as exc:  # our text or the chat id is wrong: retry won't help
-                        return FAILED, str(exc)
-                    except NetworkError as exc:  # includes TimedOut and 5xx answers
-                        if maybe_delivered(exc):  # resending could deliver it twice
-                            return UNCERTAIN, f"{type(exc).__name__}: {exc}"
-                        error = str(exc)
-                        pause = min(30.0, self.backoff * 2**attempt)
-                if pause:
-                    await self.pacer.sleep(pause)
-                attempt += 1
-                if attempt > self.max_retries:
-                    return FAILED, error
-        return SENT, None
+    async def _settle(
+        self,
+        item: Outgoing,
+        outcome: tuple[str, str | None],
+        summary: Summary,
+        on_result: OnResult | None,
+    ) -> None:
+        status, error = outcome
+        if status == SENT:
+            summary.sent.append(item.chat_id)
+        elif status == BLOCKED:
+            summary.blocked.append(item.chat_id)
+        elif status == UNCERTAIN:
+            summary.uncertain[item.chat_id] = error or ""
+        else:
+            summary.failed[item.chat_id] = error or ""
+        if on_result is not None:
+            try:
+                result = on_result(item, status, error)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception("Kon de uitkomst voor %s niet vastleggen", item.chat_id)
+
+    async def _deliver_chunk(
+        self, item: Outgoing, chunk: str, summary: Summary
+    ) -> tuple[str, str | None] | None:
+        """Send one chunk, retrying what may be retried; None when it went, else the outcome."""
+        attempt = 0
+        while True:
+            chat, pause = item.chat_id, 0.0
+            async with self.pacer.slot(chat):
+                try:
+                    await self.send(chat, chunk)
+                    return None
+                except RetryAfter as exc:
+                    summary.retries_429 += 1
+                    self.pacer.pause(retry_seconds(exc), chat)
+                    error = str(exc)
+                except ChatMigrated as exc:
+                    if self.on_migrate is not None:
+                        self.on_migrate(chat, exc.new_chat_id)
+                    item.chat_id = exc.new_chat_id
+                    continue
+                except Forbidden as exc:  # blocked, kicked, deactivated
+                    return BLOCKED, str(exc)
+                except BadRequest as exc:  # our text or the chat id is wrong: retry won't help
+                    return FAILED, str(exc)
+                except NetworkError as exc:  # includes TimedOut and 5xx answers
+                    if maybe_delivered(exc):  # resending could deliver it twice
+                        return UNCERTAIN, f"{type(exc).__name__}: {exc}"
+                    error = str(exc)
+                    pause = min(30.0, self.backoff * 2**attempt)
+            if pause:
+                await self.pacer.sleep(pause)
+            attempt += 1
+            if attempt > self.max_retries:
+                return FAILED, error
 
 
 def _one_per_chat(items: Iterable[Outgoing]) -> list[Outgoing]:

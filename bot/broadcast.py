@@ -105,55 +105,66 @@ class Broadcaster:
         `claim(item)` is asked just before a chat's turn (not for all chats up front), so a
         ledger row stays 'pending' only for seconds even in a broadcast that takes an hour.
 
-        Earliest deadline first: chat i's first message is due at i / rate, a chat's next
-        message one chat interval after its previous one. Up to `workers` sends are under way
+        Earliest deadline first on one schedule: chat i's first message is due at i / rate, its
+        next ones a chat interval apart (the Pacer holds each to the real interval), so a
+        chat's later messages never starve behind fresh chats when sending runs late. Up to `workers` sends are under way
         at once, and none of them waits for a chat that is not due while others are.
         """
         summary = Summary()
         started = self.pacer.clock()
         step = self.pacer.broadcast_interval
         due: list[tuple[float, int, int, Outgoing]] = [
-            (started + i * step, i, 0, item) for i, item in enumerate(_one_per_chat(items))
+            (started + i * step, i, 0, item)
+            for i, item in enumerate(self._longest_first(_one_per_chat(items)))
         ]  # (due, order, chunk index, item): a heap, already in order
-        slots = asyncio.Semaphore(self.workers)
+        slots = asyncio.Semaphore(self.workers)  # sends under way at once
         running: set[asyncio.Task[None]] = set()
         while due or running:
             if not due:
                 await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 continue
-            await slots.acquire()
-            if not due:  # the last one finished while we waited for a slot
-                slots.release()
-                continue
-            _, order, index, item = heapq.heappop(due)
-            task = asyncio.create_task(
-                self._turn(item, order, index, due, summary, on_result, claim, slots)
-            )
-            running.add(task)
-            task.add_done_callback(running.discard)
-        summary.elapsed = self.pacer.clock() - started
-        return summary
-
-    async def _turn(
-        self,
-        item: Outgoing,
-        order: int,
-        index: int,
-        due: list[tuple[float, int, int, Outgoing]],
-        summary: Summary,
-        on_result: OnResult | None,
-        claim: Claim | None,
-        slots: asyncio.Semaphore,
-    ) -> None:
-        """Send chunk `index` of one chat; queue its next chunk, or settle the chat."""
-        try:
+            when, order, index, item = heapq.heappop(due)
             if index == 0 and claim is not None:
                 claimed = claim(item)
                 if inspect.isawaitable(claimed):
                     claimed = await claimed
                 if not claimed:
                     summary.skipped += 1
-                    return
+                    continue
+            await slots.acquire()
+            # Places are taken here, one at a time in deadline order; sending runs concurrently.
+            await self.pacer.acquire(item.chat_id)
+            task = asyncio.create_task(
+                self._turn(item, when, order, index, due, summary, on_result, slots)
+            )
+            running.add(task)
+            task.add_done_callback(running.discard)
+        summary.elapsed = self.pacer.clock() - started
+        return summary
+
+    def _longest_first(self, items: list[Outgoing]) -> list[Outgoing]:
+        """Chats whose messages span longest (several, a second or more apart) start first, so
+        the broadcast does not end waiting out one group's last interval."""
+
+        def span(item: Outgoing) -> float:
+            gap = self.pacer.group_interval if is_group(item.chat_id) else self.pacer.chat_interval
+            return (len(item.chunks) - 1) * gap
+
+        return sorted(items, key=span, reverse=True)  # stable: otherwise in the given order
+
+    async def _turn(
+        self,
+        item: Outgoing,
+        when: float,
+        order: int,
+        index: int,
+        due: list[tuple[float, int, int, Outgoing]],
+        summary: Summary,
+        on_result: OnResult | None,
+        slots: asyncio.Semaphore,
+    ) -> None:
+        """Send chunk `index` of one chat (its place is held); queue the next, or settle."""
+        try:
             try:
                 outcome = await self._deliver_chunk(item, item.chunks[index], summary)
             except Exception as exc:  # a bug for one chat must not stop the others
@@ -165,7 +176,7 @@ class Broadcaster:
                     if is_group(item.chat_id)
                     else self.pacer.chat_interval
                 )
-                heapq.heappush(due, (self.pacer.clock() + gap, order, index + 1, item))
+                heapq.heappush(due, (when + gap, order, index + 1, item))
                 return
             await self._settle(item, outcome or (SENT, None), summary, on_result)
         finally:
@@ -198,32 +209,39 @@ class Broadcaster:
     async def _deliver_chunk(
         self, item: Outgoing, chunk: str, summary: Summary
     ) -> tuple[str, str | None] | None:
-        """Send one chunk, retrying what may be retried; None when it went, else the outcome."""
-        attempt = 0
+        """Send one chunk, its first place already held; retry what may be retried.
+
+        None when it went, else the chat's outcome.
+        """
+        attempt, held = 0, True
         while True:
             chat, pause = item.chat_id, 0.0
-            async with self.pacer.slot(chat):
-                try:
-                    await self.send(chat, chunk)
-                    return None
-                except RetryAfter as exc:
-                    summary.retries_429 += 1
-                    self.pacer.pause(retry_seconds(exc), chat)
-                    error = str(exc)
-                except ChatMigrated as exc:
-                    if self.on_migrate is not None:
-                        self.on_migrate(chat, exc.new_chat_id)
-                    item.chat_id = exc.new_chat_id
-                    continue
-                except Forbidden as exc:  # blocked, kicked, deactivated
-                    return BLOCKED, str(exc)
-                except BadRequest as exc:  # our text or the chat id is wrong: retry won't help
-                    return FAILED, str(exc)
-                except NetworkError as exc:  # includes TimedOut and 5xx answers
-                    if maybe_delivered(exc):  # resending could deliver it twice
-                        return UNCERTAIN, f"{type(exc).__name__}: {exc}"
-                    error = str(exc)
-                    pause = min(30.0, self.backoff * 2**attempt)
+            if not held:
+                await self.pacer.acquire(chat)
+            held = False
+            try:
+                await self.send(chat, chunk)
+                return None
+            except RetryAfter as exc:
+                summary.retries_429 += 1
+                self.pacer.pause(retry_seconds(exc), chat)
+                error = str(exc)
+            except ChatMigrated as exc:
+                if self.on_migrate is not None:
+                    self.on_migrate(chat, exc.new_chat_id)
+                item.chat_id = exc.new_chat_id
+                continue
+            except Forbidden as exc:  # blocked, kicked, deactivated
+                return BLOCKED, str(exc)
+            except BadRequest as exc:  # our text or the chat id is wrong: retry won't help
+                return FAILED, str(exc)
+            except NetworkError as exc:  # includes TimedOut and 5xx answers
+                if maybe_delivered(exc):  # resending could deliver it twice
+                    return UNCERTAIN, f"{type(exc).__name__}: {exc}"
+                error = str(exc)
+                pause = min(30.0, self.backoff * 2**attempt)
+            finally:
+                self.pacer.release(chat)
             if pause:
                 await self.pacer.sleep(pause)
             attempt += 1

@@ -154,7 +154,10 @@ class Pacer:
             self.replies += 1
         else:
             self.broadcasts += 1
-            self._next_broadcast = max(now, self._next_broadcast) + self.broadcast_interval
+            # Stay on the grid: a grant a little late (event-loop lag) is not lost for good;
+            # after an idle spell at most one extra slot is due at once.
+            step = self.broadcast_interval
+            self._next_broadcast = max(self._next_broadcast + step, now - step)
         return now
 
     def release(self, chat_id: int) -> None:

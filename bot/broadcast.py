@@ -1,7 +1,8 @@
 """Send many messages to many chats within Telegram's flood limits, one chat's failure at a time.
 
-Workers take one chat each and send its chunks in order; every send first takes a place from the
-bot's one `Pacer` (bot/pacing.py), which keeps broadcasts below the replies' share. A send that
+Each chat's chunks go in order, chats interleaved earliest deadline first; every send first takes
+a place from the bot's one `Pacer` (bot/pacing.py), which keeps broadcasts below the replies'
+share. A send that
 timed out after the request went out may have been delivered: it is not resent blindly but
 reported as *uncertain*, for a person to resend on purpose.
 """
@@ -107,8 +108,9 @@ class Broadcaster:
 
         Earliest deadline first on one schedule: chat i's first message is due at i / rate, its
         next ones a chat interval apart (the Pacer holds each to the real interval), so a
-        chat's later messages never starve behind fresh chats when sending runs late. Up to `workers` sends are under way
-        at once, and none of them waits for a chat that is not due while others are.
+        chat's later messages never starve behind fresh chats when sending runs late. Places
+        are taken one at a time in that order, a chat that is not ready yet steps aside, and up
+        to `workers` sends are under way at once.
         """
         summary = Summary()
         started = self.pacer.clock()
@@ -124,6 +126,11 @@ class Broadcaster:
                 await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 continue
             when, order, index, item = heapq.heappop(due)
+            wait = self.pacer.chat_ready_in(item.chat_id)
+            if wait > 0.05 and due and due[0][0] < self.pacer.clock() + wait:
+                # This chat is not ready yet (its last message went late): others first.
+                heapq.heappush(due, (self.pacer.clock() + wait, order, index, item))
+                continue
             if index == 0 and claim is not None:
                 claimed = claim(item)
                 if inspect.isawaitable(claimed):

@@ -139,6 +139,19 @@ class Pacer:
                 waits.append(last + gap - now)
         return max(waits)
 
+    def chat_ready_in(self, chat_id: int) -> float:
+        """Seconds until `chat_id` itself may take a broadcast message (overall pace aside)."""
+        now = self.clock()
+        waits = [0.0, self._chat_paused.get(chat_id, 0.0) - now]
+        if self._chat_busy.get(chat_id):
+            waits.append(0.01)
+        if (last := self._chat_last.get(chat_id)) is not None:
+            gap = self.group_interval if is_group(chat_id) else self.chat_interval
+            waits.append(last + gap - now)
+        if is_group(chat_id) and (group := self._groups.get(chat_id)) is not None:
+            waits.append(group.wait(now, self.group_cap))
+        return max(waits)
+
     async def acquire(self, chat_id: int, *, reply: bool = False) -> float:
         """Wait for a place to send one message to `chat_id`; return the time granted.
 

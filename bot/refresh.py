@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import html
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -76,8 +77,20 @@ def _give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def install_refresh(app: Application, cache: SheetCache) -> Refresher:
-    """Schedule the refresh jobs (replacing older ones): at once, then every `tick`."""
+SWITCH_INTERVAL = 0.001  # seconds; CPython's default is 0.005
+
+
+def install_refresh(
+    app: Application, cache: SheetCache, *, switch_interval: float | None = SWITCH_INTERVAL
+) -> Refresher:
+    """Schedule the refresh jobs (replacing older ones): at once, then every `tick`.
+
+    The conversion holds the GIL in a worker thread; with a 1 ms switch interval instead of
+    5 ms, replies computed meanwhile wait less for it (bench_commands: /grafiek during a
+    refresh 2.4 s → 0.75 s median, the refresh itself 1.6 → 2.0 s in the background).
+    """
+    if switch_interval is not None:
+        sys.setswitchinterval(switch_interval)
     refresher = Refresher(cache, lambda text: _tell_staff(app, cache, text))
     jq = app.job_queue
     if jq is None:

@@ -69,7 +69,7 @@ async def running() -> AsyncIterator[Running]:
         )
         ft = FakeTime()
         app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
-        install_refresh(app, cache)
+        install_refresh(app, cache, switch_interval=None)  # no process-wide change in tests
         await app.initialize()
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1)

@@ -236,7 +236,10 @@ def test_weekly_overview_shows_changes_since_last_week() -> None:
     assert first.keys == (Key("weekly", "*", "2024-03-04", 1),)
     data.records["Delft"].decisions.append(LadderDecision("Delft", date(2024, 4, 1), Trede("1")))
     later = Planner(data, date(2024, 4, 8)).weekly(subs, date(2024, 4, 8), first.figures)
-    assert "40 van 120 gehuisvest (33%) (+10 sinds vorige week) · trede 1 (was onbekend)" in later.text
+    assert (
+        "40 van 120 gehuisvest (33%) (+10 sinds vorige week) · trede 1 (was onbekend)"
+        in later.text
+    )
     assert "Rijswijk</b>: 40 van 50 gehuisvest (80%) (geen verandering)" in later.text
 
 
@@ -329,7 +332,7 @@ async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
     days = [(d, chat) for d, chat, text in rec.sent if "Herinnering" in text]
     assert len(days) == len(set(days)), "at most one reminder per chat per day"
     weekly = [(d, chat) for d, chat, text in rec.sent if "Weekoverzicht" in text]
-    assert weekly == [(date(2024, 3, 30), 1), (date(2024, 3, 30), 3)]  # missed Monday 25th
+    assert sorted(weekly) == [(date(2024, 3, 30), 1), (date(2024, 3, 30), 3)]  # missed 25th
     rows = pushes.store.ledger("auto:")
     assert all(status == SENT for _, status, _ in rows)
     assert len({k for k, _, _ in rows}) == len(rows)
@@ -381,8 +384,12 @@ async def test_weekly_push_once_per_week_with_catch_up(tmp_path: Path) -> None:
     assert [(d, c) for d, c, _ in rec.sent] == [(date(2024, 3, 4), 1)]
     t.now = datetime(2024, 3, 12, 7, 0, tzinfo=TZ)  # down on Monday 11 March, back Tuesday
     await pushes.catch_up()
-    assert [(d, c) for d, c, _ in rec.sent][1:] == [(date(2024, 3, 12), 1), (date(2024, 3, 12), 5)]
-    assert "geen verandering" in rec.sent[1][2]
+    assert sorted((d, c) for d, c, _ in rec.sent[1:]) == [
+        (date(2024, 3, 12), 1),
+        (date(2024, 3, 12), 5),
+    ]
+    to_chat_1 = [text for d, c, text in rec.sent[1:] if c == 1]
+    assert "geen verandering" in to_chat_1[0]
     pushes.store.close()
 
 

@@ -19,6 +19,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, JobQueue
 
+from bot.access import book_for
 from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
 from bot.pacing import PacedLimiter
@@ -28,7 +29,7 @@ from bot.settings import Settings
 from bot.store import BLOCKED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
 from commands.i18n import gettext_for, ngettext_for
 from commands.reply import split_message
-from commands.roles import role_for
+from commands.roles import role_with_grants
 from commands.subscriptions import BroadcastRequest
 from engine.state import DataSet
 
@@ -78,7 +79,13 @@ class Pushes:
     def _planner(self, data: DataSet, stale: float | None) -> Planner:
         """A planner that renders every chat only what its subscriber may see there."""
         admins = self.services.admins
-        return Planner(data, self.today(), stale, role_of=lambda uid: role_for(uid, data, admins))
+        access = self.services.extras.get("access")
+        return Planner(
+            data,
+            self.today(),
+            stale,
+            role_of=lambda uid: role_with_grants(uid, data, admins, access),
+        )
 
     def _allowed(self, planner: Planner, subs: list[Subscription]) -> list[Subscription]:
         """Only subscriptions the subscriber's role still covers some of (roles change)."""
@@ -295,7 +302,7 @@ def install_jobs(
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
     broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.migrate_chat)
     pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
-    services.extras.update(store=store, weekly=weekly, reminder_days=leads)
+    services.extras.update(store=store, access=book_for(store), weekly=weekly, reminder_days=leads)
     app.bot_data[PUSHES] = pushes
     app.bot_data[POST_SEND] = pushes.post_send
     jq = app.job_queue

@@ -59,14 +59,7 @@ def link_for(ctx: Ctx, kind: str, name: str) -> str:
 # -- storage ---------------------------------------------------------------------------------
 def book(ctx: Ctx) -> Any:
     """The access book of the Telegram front end (None in the console)."""
-    if "access" in ctx.extras:
-        return ctx.extras["access"]
-    store = ctx.extras.get("store")
-    if store is None:
-        return None
-    from bot.access import book_for  # the store lives in the front end
-
-    return book_for(store)
+    return ctx.extras.get("access")  # set by the front end beside its store
 
 
 def granted_role(ctx: Ctx) -> Role | None:

@@ -10,6 +10,7 @@ the role is marked `group`: staff-only notes never go where unlisted members rea
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from engine.reasons import N_
 from engine.state import DataSet
@@ -109,3 +110,17 @@ def viewer(role: Role | None, chat_id: int | None) -> Role | None:
     if role is not None and chat_id is not None and chat_id < 0:
         return role.in_group()
     return role
+
+
+def role_with_grants(
+    user_id: int, data: DataSet, admins: frozenset[int] = frozenset(), access: Any = None
+) -> Role | None:
+    """The sheet's role, else one given through an approved link request (the sheet wins).
+
+    `access` is the front end's access book (anything with `granted(user_id)`), or None.
+    """
+    role = role_for(user_id, data, admins)
+    if role is not None or access is None:
+        return role
+    grant = access.granted(user_id)
+    return Role(grant.kind, grant.scope, grant.user_name) if grant else None

@@ -17,7 +17,7 @@ from babel.lists import format_list
 from commands.common import Target, resolve
 from commands.context import Ctx
 from commands.reply import Button, Reply
-from commands.roles import PROVINCE, role_for
+from commands.roles import PROVINCE, role_with_grants
 from commands.router import Command, register
 from engine.reasons import N_
 
@@ -54,9 +54,9 @@ def _not_group_admin(ctx: Ctx) -> Reply | None:
 
 
 def _role_of(ctx: Ctx):
-    """A subscriber's current role, from the sheet and TAAKBOT_ADMINS."""
-    admins = ctx.extras.get("admins", frozenset())
-    return lambda user_id: role_for(user_id, ctx.data, admins)
+    """A subscriber's current role: the sheet, TAAKBOT_ADMINS, or access given through a link."""
+    admins, access = ctx.extras.get("admins", frozenset()), ctx.extras.get("access")
+    return lambda user_id: role_with_grants(user_id, ctx.data, admins, access)
 
 
 def schedule_text(ctx: Ctx) -> str:

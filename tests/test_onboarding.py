@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.access import AccessBook
+from bot.access import AccessBook, book_for
 from bot.app import build_application
 from bot.services import Services
 from bot.settings import Settings
@@ -112,7 +112,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         cache.get()
         store = Store(str(tmp_path / "taakbot.sqlite"))
         services = Services(cache=cache, admins=frozenset({ADMIN}), fixed_today=date(2022, 11, 10))
-        services.extras["store"] = store
+        services.extras.update(store=store, access=book_for(store))
         app = build_application(settings, services)
         await app.initialize()
         await app.post_init(app)

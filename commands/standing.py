@@ -73,6 +73,7 @@ def standing_lines(ctx: Ctx, sd: Standing) -> list[str]:
             _("Trede nu: {options}; {why}.").format(
                 options=options_text(ctx, sd.treden), why=e(f.reason(sd.unknown))
             )
+            + settle_text(ctx, sd.settle)
         )
     elif sd.trede is None:
         out.append(

@@ -250,16 +250,18 @@ def _why_unknown(cp: date, step: Step) -> tuple[Reason, str]:
             reason(N_("trede na {day} onbekend: {why}"), day=cp, why=missing.why),
             missing.settle,
         )
-    question = next((r.open_question for r in results if getattr(r, "open_question", None)), None)
-    if question is not None and after:
+    opened = next((r for r in results if getattr(r, "open_question", None)), None)
+    if opened is not None and after:
         return (
             reason(
-                N_("trede {options} na {day}, want {why}"),
-                options=" / ".join(t.code for t in after),
+                N_(
+                    "dat hangt af van de koppelingen op {mid}, vraag 2 van de eindbeoordeling "
+                    "van {day}"
+                ),
+                mid=opened.period.midpoint,
                 day=cp,
-                why=question,
             ),
-            "",
+            reason(N_("realisatie, koppelingen per {mid}"), mid=opened.period.midpoint).render(),
         )
     return reason(N_("trede na {day} onbekend: de trede ervoor staat niet vast"), day=cp), ""
 

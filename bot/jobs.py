@@ -23,11 +23,11 @@ from bot.access import book_for
 from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
 from bot.pacing import PacedLimiter
-from bot.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import BLOCKED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
 from commands.i18n import gettext_for, ngettext_for
+from commands.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
 from commands.reply import split_message
 from commands.roles import role_with_grants
 from commands.subscriptions import BroadcastRequest

@@ -13,9 +13,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from commands.records import Broadcast, Key, Subscription
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
 # A send that timed out after the request went out: Telegram may have delivered it. Settled
@@ -98,45 +99,6 @@ FORGET: tuple[tuple[str, str], ...] = (
 
 class StoreError(RuntimeError):
     """The database cannot be used: the message is one Dutch line that says what to fix."""
-
-
-class Key(NamedTuple):
-    """One ledger row's identity: what, for which scope, for which due date, to which chat."""
-
-    kind: str
-    scope: str
-    due: str
-    chat_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    chat_id: int
-    kind: str
-    scope: str
-    user_id: int
-    lang: str = "nl"
-    created_at: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Broadcast:
-    """A manual reminder: previewed, then confirmed (or cancelled), then done."""
-
-    id: int
-    chat_id: int
-    user_id: int
-    lang: str
-    soort: str
-    scope: str
-    due: str
-    text: str
-    recipients: tuple[int, ...]
-    status: str = "preview"
-    texts: dict[int, str] = field(default_factory=dict)  # per recipient; `text` otherwise
-
-    def text_for(self, chat_id: int) -> str:
-        return self.texts.get(chat_id, self.text)
 
 
 class Store:

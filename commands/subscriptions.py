@@ -16,6 +16,7 @@ from babel.lists import format_list
 
 from commands.common import Target, resolve
 from commands.context import Ctx
+from commands.records import Broadcast
 from commands.reply import Button, Reply
 from commands.roles import PROVINCE, role_with_grants
 from commands.router import Command, register
@@ -155,8 +156,7 @@ def mijn(ctx: Ctx, args: str) -> Reply:
 
 def herinnering(ctx: Ctx, args: str) -> Reply:
     """Preview a manual reminder with its number of recipients; nothing is sent yet."""
-    from bot.reminders import SOORTEN, Planner  # the planner lives with the jobs
-    from bot.store import Broadcast
+    from commands.reminders import SOORTEN, Planner  # only /herinnering needs the planner
 
     store = _store(ctx)
     if store is None:

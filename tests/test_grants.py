@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.reminders import Planner
 from bot.store import Subscription
+from commands.reminders import Planner
 from commands.roles import Role, role_for, role_with_grants
 from sheets.convert import load
 from sheets.local import default_source

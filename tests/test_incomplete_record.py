@@ -355,7 +355,7 @@ def test_province_check_as_the_annex_gives_it(case) -> None:
 
 def test_reminders_use_the_coulance_bar() -> None:
     """1 April 2021 under corona: 150 housed of minimum 209 is on schedule (bar 146.3)."""
-    from bot.reminders import Planner
+    from commands.reminders import Planner
 
     p = Period(2021, 1)
     data = _one(

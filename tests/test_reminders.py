@@ -11,9 +11,9 @@ import pytest
 
 from bot.broadcast import Broadcaster, Pacer
 from bot.jobs import Pushes
-from bot.reminders import Planner, lead_for, weekly_slot
 from bot.services import Services
 from bot.store import SENT, Broadcast, Key, Store, Subscription
+from commands.reminders import Planner, lead_for, weekly_slot
 from engine.model import (
     Deadline,
     LadderDecision,

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.store import Key, Subscription
 from commands.common import footer, members_of
 from commands.context import Ctx
+from commands.records import Key, Subscription
 from commands.roles import Role, viewer
 from commands.standing import short_trede
 from engine.arithmetic import remaining

@@ -1,0 +1,49 @@
+"""What the front end keeps about chats: subscriptions, ledger keys and manual reminders.
+
+Plain records, so that the reminder planner (commands.reminders) and the store (bot.store) share
+them without commands/ importing the front end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Key(NamedTuple):
+    """One ledger row's identity: what, for which scope, for which due date, to which chat."""
+
+    kind: str
+    scope: str
+    due: str
+    chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    chat_id: int
+    kind: str
+    scope: str
+    user_id: int
+    lang: str = "nl"
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """A manual reminder: previewed, then confirmed (or cancelled), then done."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    lang: str
+    soort: str
+    scope: str
+    due: str
+    text: str
+    recipients: tuple[int, ...]
+    status: str = "preview"
+    texts: dict[int, str] = field(default_factory=dict)  # per recipient; `text` otherwise
+
+    def text_for(self, chat_id: int) -> str:
+        return self.texts.get(chat_id, self.text)

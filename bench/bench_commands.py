@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.workbook import ADMIN, MemorySource, country, name  # noqa: E402
+from bot.refresh import SWITCH_INTERVAL, settle_heap  # noqa: E402
 from bot.services import Services  # noqa: E402
 from commands.router import handle  # noqa: E402
 from sheets.cache import SheetCache  # noqa: E402
@@ -88,6 +89,32 @@ async def main_async(args: argparse.Namespace) -> None:
     idle_t = await rounds(services, args.rounds)
     idle = report("idle", idle_t)
 
+    quick = [c for c in COMMANDS if not c.startswith(("/controle", "/grafiek"))]
+    variants = (
+        (0.005, False, "as before: 5 ms GIL switch interval, no heap freeze"),
+        (SWITCH_INTERVAL, True, "the bot's refresh job: 1 ms switch interval, heap frozen"),
+    )
+    for interval, settle, label in variants:
+        sys.setswitchinterval(interval)
+        busy_t, refreshes = await during_refreshes(services, cache, args.rounds, settle)
+        busy = report(f"while the sheet is refreshed, {label}", busy_t)
+        print(
+            f"   refreshes meanwhile: {len(refreshes)}, median "
+            f"{statistics.median(refreshes):.2f} s (read + convert in a worker thread)"
+        )
+        idle_q = [t for c in quick for t in idle_t[c]]
+        busy_q = [t for c in quick for t in busy_t[c]]
+        print(
+            f"   side by side, p99 idle → during refresh: all commands "
+            f"{percentile(idle, 0.99) * 1000:.0f} → {percentile(busy, 0.99) * 1000:.0f} ms; "
+            f"without /controle and /grafiek {percentile(idle_q, 0.99) * 1000:.0f} → "
+            f"{percentile(busy_q, 0.99) * 1000:.0f} ms"
+        )
+
+
+async def during_refreshes(
+    services: Services, cache: SheetCache, n: int, settle: bool
+) -> tuple[dict[str, list[float]], list[float]]:
     stop = threading.Event()
     refreshes: list[float] = []
 
@@ -95,30 +122,17 @@ async def main_async(args: argparse.Namespace) -> None:
         while not stop.is_set():
             t = time.perf_counter()
             cache.refresh()
+            if settle:
+                settle_heap()  # what the bot's refresh job does after each refresh
             refreshes.append(time.perf_counter() - t)
 
     thread = threading.Thread(target=refresher, daemon=True)
     thread.start()
-    busy_t = await rounds(services, args.rounds)
-    busy = report("while the sheet is refreshed", busy_t)
-    stop.set()
-    thread.join()
-    print(
-        f"refreshes meanwhile: {len(refreshes)}, median {statistics.median(refreshes):.2f} s "
-        f"(read + convert in a worker thread)"
-    )
-    print(
-        f"side by side, all commands: p99 idle {percentile(idle, 0.99) * 1000:.0f} ms, "
-        f"during refresh {percentile(busy, 0.99) * 1000:.0f} ms"
-    )
-    quick = [c for c in COMMANDS if not c.startswith(("/controle", "/grafiek"))]
-    idle_q = [t for c in quick for t in idle_t[c]]
-    busy_q = [t for c in quick for t in busy_t[c]]
-    print(
-        f"side by side, without /controle and /grafiek: p99 idle "
-        f"{percentile(idle_q, 0.99) * 1000:.0f} ms, during refresh "
-        f"{percentile(busy_q, 0.99) * 1000:.0f} ms"
-    )
+    try:
+        return await rounds(services, n), refreshes
+    finally:
+        stop.set()
+        thread.join()
 
 
 def main() -> None:

@@ -54,6 +54,7 @@ class Running:
     server: FakeTelegramServer
     sheet: SlowSheet
     cache: SheetCache
+    app: Any
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ async def running() -> AsyncIterator[Running]:
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            yield Running(server, sheet, cache)
+            yield Running(server, sheet, cache, app)
         finally:
             sheet.gate.set()  # let a read still waiting finish
             await app.updater.stop()
@@ -137,3 +138,31 @@ async def test_the_job_reads_only_when_the_data_is_due() -> None:
     clock.advance(300)
     assert (await refresher.run()).ok and sheet.reads == 2
     assert REFRESH == "sheet:refresh"
+
+
+async def test_replies_and_a_broadcast_share_one_limiter_without_429(running: Running) -> None:
+    """The bot's own limiter and the broadcaster count in the same Pacer: Telegram's limits
+    (enforced by the fake on the same virtual clock) are never exceeded, nothing is lost."""
+    from bot.broadcast import Broadcaster, Outgoing
+    from bot.jobs import sender
+
+    server, app = running.server, running.app
+    running.sheet.gate.set()
+    await loaded(running.cache)
+    limiter = app.bot.rate_limiter
+    server.clock = limiter.pacer.clock  # the fake judges by the pacer's virtual clock
+    server.enforce_limits()
+    chats = [*range(20_000, 20_080), -30_001, -30_002]
+    broadcast = asyncio.create_task(
+        Broadcaster(sender(app.bot), limiter.pacer).run(
+            [Outgoing(c, ["een", "twee"] if c % 7 == 0 else ["een"]) for c in chats]
+        )
+    )
+    answers = [await ask(server, "/help", user=u) for u in (ADMIN, OTHER)]
+    summary = await broadcast
+    assert all("Taakbot" in a for a in answers)
+    assert sorted(summary.sent) == sorted(chats) and not summary.failed
+    assert server.count_429 == 0
+    sent = [m.chat_id for m in server.sent_messages() if m.chat_id in chats]
+    assert len(sent) == sum(2 if c % 7 == 0 else 1 for c in chats)  # none lost, none twice
+    assert (limiter.pacer.replies, limiter.pacer.broadcasts) == (2, len(sent))  # each counted once

@@ -18,7 +18,7 @@ from sheets.cache import SheetCache
 from sheets.names import NameIndex
 from sheets.sources import open_source
 
-LOADING = "loading"  # Ctx.extras flag: the first read of the sheet has not finished
+LOADING = "loading"  # Ctx.extras: True, or the error, until the sheet is first read
 _NOTHING_YET = DataSet(source="")
 
 
@@ -97,7 +97,7 @@ class Services:
             refresh=refresh or self.cache.request_refresh,
             extras={
                 **self.extras,
-                **({LOADING: True} if loading else {}),
+                **({LOADING: self.cache.last_error or True} if loading else {}),
                 "admins": self.admins,
                 **(extras or {}),
                 "chat_id": user_id if chat_id is None else chat_id,

@@ -179,7 +179,13 @@ def help_reply(ctx: Ctx) -> Reply:
 
 def loading_reply(ctx: Ctx) -> Reply:
     """Before the first read of the sheet has finished (just after start-up)."""
-    return Reply(ctx._("De gegevens worden geladen; probeer het over een paar seconden opnieuw."))
+    text = ctx._("De gegevens worden geladen; probeer het over een paar seconden opnieuw.")
+    error = ctx.extras.get(LOADING)
+    if isinstance(error, str) and ctx.role is not None:  # the bot's admins see why
+        text += "\n" + ctx._("Lezen lukte nog niet: {error}. Ik probeer het opnieuw.").format(
+            error=ctx.e(error)
+        )
+    return Reply(text)
 
 
 def handle(ctx: Ctx, text: str) -> Reply:

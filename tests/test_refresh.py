@@ -166,3 +166,22 @@ async def test_replies_and_a_broadcast_share_one_limiter_without_429(running: Ru
     sent = [m.chat_id for m in server.sent_messages() if m.chat_id in chats]
     assert len(sent) == sum(2 if c % 7 == 0 else 1 for c in chats)  # none lost, none twice
     assert (limiter.pacer.replies, limiter.pacer.broadcasts) == (2, len(sent))  # each counted once
+
+
+async def test_before_the_first_read_admins_see_why_it_fails() -> None:
+    from commands.router import handle
+
+    class Broken:
+        def describe(self) -> str:
+            return "kapotte sheet"
+
+        def fetch(self) -> dict[str, list[list[Any]]]:
+            raise OSError("niet gedeeld met het service-account")
+
+    cache = SheetCache(Broken(), retry=30, clock=FakeTime())
+    services = Services(cache=cache, admins=frozenset({ADMIN}), fixed_today=date(2022, 3, 21))
+    assert not (await Refresher(cache).run()).ok
+    admin = handle(services.ctx(ADMIN), "/stand Delft").text
+    stranger = handle(services.ctx(OTHER), "/stand Delft").text
+    assert "gegevens worden geladen" in admin and "niet gedeeld" in admin
+    assert "gegevens worden geladen" in stranger and "niet gedeeld" not in stranger

@@ -214,7 +214,10 @@ def test_callback_data_fits_in_64_bytes(name) -> None:
 
 def test_municipality_without_figures_says_so(data) -> None:
     text = plain(ask(data, "/stand Alphen a/d Rijn").text)
-    assert "Alphen aan den Rijn" in text and "Opgave onbekend: geen taakstelling en geen opgave voor 2022-I" in text
+    assert (
+        "Alphen aan den Rijn" in text
+        and "Opgave onbekend: geen taakstelling en geen opgave voor 2022-I" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -269,7 +272,9 @@ def test_export_columns_and_types(data) -> None:
     rows = {r["gemeente"]: r for r in export_rows(data, MARCH_21)}
     dh = rows["'s-Gravenhage"]
     assert (dh["opgave"], dh["realisatie"], dh["minimum"], dh["prognose"]) == (417, 129, 209, 296)
-    assert dh["prognose_pct_opgave"] == 71 and dh["trede"] == "2" and dh["op_schema"] is None  # judged on 1 April
+    assert (
+        dh["prognose_pct_opgave"] == 71 and dh["trede"] == "2" and dh["op_schema"] is None
+    )  # judged on 1 April
     assert rows["Leusden"]["periode"] == "2022-I"
 
 

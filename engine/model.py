@@ -90,5 +90,8 @@ class MunicipalityRecord:
 
     def trede_on(self, day: date) -> LadderDecision | None:
         """The recorded decision in force on `day` (the last one dated on or before it)."""
-        found = [d for d in self.decisions if d.date <= day]
-        return found[-1] if found else None  # decisions are sorted by date; last recorded wins
+        best: LadderDecision | None = None
+        for d in self.decisions:  # the latest date wins; on one date, the last row recorded
+            if d.date <= day and (best is None or d.date >= best.date):
+                best = d
+        return best

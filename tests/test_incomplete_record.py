@@ -418,3 +418,11 @@ def test_controle_shows_only_the_users_province(sample) -> None:
         Ctx(sample, D(2022, 11, 10), 7, Role("provincie", "Zuid-Holland"), "nl"), "/controle"
     )
     assert "'s-Gravenhage" in zh.text
+
+
+def test_decision_in_force_does_not_depend_on_row_order(sample) -> None:
+    rec = sample.records[DH]
+    shuffled = replace(rec, decisions=list(reversed(rec.decisions)))
+    assert shuffled.trede_on(D(2021, 11, 1)).date == D(2021, 10, 1)
+    same_day = [d for d in rec.decisions if d.date == D(2021, 7, 1)]
+    assert rec.trede_on(D(2021, 7, 1)) is same_day[-1]  # the October letter's row, recorded last

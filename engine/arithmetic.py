@@ -15,16 +15,6 @@ def saldo_end(opgave_: int, realised: int) -> int:
     return opgave_ - realised
 
 
-def roll_forward(saldo_start: int, taakstelling: int, realised: int) -> int:
-    """Next period's saldo_start in the achterstand-positive convention."""
-    return saldo_start + taakstelling - realised
-
-
-def roll_forward_stand(stand: int, taakstelling: int, placed: int) -> int:
-    """The 'stand 1 januari' convention (negative = behind; Leusden plan 2022): −1 + 23 − 43."""
-    return stand + placed - taakstelling
-
-
 def minimum_mid(opgave_: int) -> int:
     """Half the opgave, rounded up (PZH beleidskader 2020: 417 → 209)."""
     return math.ceil(opgave_ / 2) if opgave_ > 0 else 0

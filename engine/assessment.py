@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from engine.arithmetic import minimum_mid, remaining
+from engine.arithmetic import minimum_mid, remaining, saldo_end
 from engine.periods import Period
 from engine.policies.base import PeriodRule, Policy
 from engine.reasons import (
@@ -277,7 +277,7 @@ def end_of_period_assessment(
         tolerated=small,
         excusable=tuple(excuses),
         koppelingen_voldoende=koppelingen_ok,
-        saldo_end=data.opgave - data.realised,
+        saldo_end=saldo_end(data.opgave, data.realised),
         trede_voor=trede_voor,
         trede_na=trede_na,
         rule=rule,

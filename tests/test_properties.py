@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.arithmetic import minimum_mid, opgave, roll_forward, roll_forward_stand, saldo_end
+from engine.arithmetic import minimum_mid, opgave, saldo_end
 from engine.assessment import EndInput, MidInput, end_of_period_assessment, mid_period_check
+from engine.ledger import opgaven
+from engine.model import Municipality, MunicipalityRecord, PeriodFigures, Snapshot
 from engine.periods import Period
 from engine.policies import POLICIES
 from engine.reasons import percentage
@@ -20,12 +22,21 @@ policies = st.sampled_from(sorted(POLICIES.values(), key=lambda p: p.code))
 
 
 @given(saldi, st.lists(st.tuples(counts, counts), min_size=1, max_size=12))
-def test_roll_forward_agrees_in_both_sign_conventions(start: int, years: list) -> None:
+def test_the_ledger_rolls_forward_in_both_sign_conventions(start: int, years: list) -> None:
+    """Saldo (backlog +) and stand (backlog −) agree, period after period, through the ledger."""
+    periods = [Period(2010, 1)]
+    for _ in years[1:]:
+        periods.append(periods[-1].next)
+    figures, snaps = {}, []
+    for i, (p, (taak, placed)) in enumerate(zip(periods, years, strict=True)):
+        figures[p] = PeriodFigures("X", p, taak, start if i == 0 else None)
+        snaps.append(Snapshot("X", p.end, p, placed))
+    rolled = opgaven(MunicipalityRecord(Municipality("X", "Utrecht"), figures, snaps))
     saldo, stand = start, -start
-    for taak, placed in years:
-        assert saldo_end(opgave(taak, saldo), placed) == roll_forward(saldo, taak, placed)
-        saldo, stand = roll_forward(saldo, taak, placed), roll_forward_stand(stand, taak, placed)
-        assert stand == -saldo
+    for p, (taak, placed) in zip(periods, years, strict=True):
+        assert rolled[p].saldo_start == saldo == -stand
+        assert rolled[p].opgave == opgave(taak, saldo)
+        saldo, stand = saldo_end(opgave(taak, saldo), placed), stand + placed - taak
 
 
 @given(counts, counts)

@@ -145,10 +145,15 @@ def totals_line(ctx: Ctx, statuses: list[Status]) -> str | None:
 
 
 def _verdict(ctx: Ctx, t, midpoint) -> str:
-    """Before the mid-period date the minimum is a target, not yet a verdict."""
+    """Before the mid-period date the minimum is a target; after it, the figures per that date."""
     if ctx.today < midpoint:
-        return ctx._("de helft al bereikt") if t.op_schema else ctx._("de helft nog niet bereikt")
-    return ctx._("op schema") if t.op_schema else ctx._("niet op schema")
+        return ctx._("de helft al bereikt") if t.reached else ctx._("de helft nog niet bereikt")
+    if t.op_schema is None:
+        return ctx._(
+            "de toets van {d} kan niet: niet alle gemeenten hebben cijfers per die dag"
+        ).format(d=ctx.fmt.date(midpoint))
+    verdict = ctx._("op schema") if t.op_schema else ctx._("niet op schema")
+    return ctx._("per {d} {verdict}").format(d=ctx.fmt.date(midpoint), verdict=verdict)
 
 
 def provincie(ctx: Ctx, args: str) -> Reply:

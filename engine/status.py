@@ -181,14 +181,21 @@ class Totals:
     realised: int
     koppelingen: int | None  # None when no member has a koppelingen figure
     schedule: Schedule
+    mid_realised: int | None = None  # housed per the mid-period date, when every member has it
 
     @property
     def nog_te_huisvesten(self) -> int:
         return remaining(self.opgave, self.realised)
 
     @property
-    def op_schema(self) -> bool:
+    def reached(self) -> bool:
+        """The half reached with the latest figures (a target, before the mid-period date)."""
         return self.schedule.on_schedule(self.realised)
+
+    @property
+    def op_schema(self) -> bool | None:
+        """Judged on the figures per the mid-period date only, never on later ones."""
+        return None if self.mid_realised is None else self.schedule.on_schedule(self.mid_realised)
 
     @property
     def pct_opgave(self) -> Percentage | None:
@@ -202,6 +209,8 @@ def totals(statuses: list[Status]) -> Totals | None:
         return None
     kopp = [s.snapshot.koppelingen for s in known if s.snapshot.koppelingen is not None]
     opgave = sum(s.opgave.opgave for s in known)
+    mids = [s.mid for s in known]
+    judged = all(isinstance(m, MidResult) for m in mids)
     return Totals(
         members=len(statuses),
         with_figures=len(known),
@@ -209,4 +218,5 @@ def totals(statuses: list[Status]) -> Totals | None:
         realised=sum(s.realised for s in known),
         koppelingen=sum(kopp) if kopp else None,
         schedule=schedule(opgave, known[0].rule),
+        mid_realised=sum(m.realised for m in mids) if judged else None,
     )

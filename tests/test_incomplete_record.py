@@ -349,6 +349,7 @@ def test_province_check_as_the_annex_gives_it(case) -> None:
     data = _one([fig], [snap])
     t = totals([status_on(data, "Testdorp", day)])
     assert t.schedule.minimum == e["minimum"] and t.pct_opgave.rounded == e["pct_of_opgave"]
+    assert t.op_schema is (i["realisatie"] >= e["minimum"])  # judged on the figures per the date
     if "nog_te_huisvesten" in e:
         assert t.nog_te_huisvesten == e["nog_te_huisvesten"]
 
@@ -426,3 +427,12 @@ def test_decision_in_force_does_not_depend_on_row_order(sample) -> None:
     assert shuffled.trede_on(D(2021, 11, 1)).date == D(2021, 10, 1)
     same_day = [d for d in rec.decisions if d.date == D(2021, 7, 1)]
     assert rec.trede_on(D(2021, 7, 1)) is same_day[-1]  # the October letter's row, recorded last
+
+
+def test_area_check_is_not_judged_on_a_later_figure() -> None:
+    p2 = Period(2022, 2)
+    data = _one(
+        [PeriodFigures("Testdorp", p2, 100, 0)], [Snapshot("Testdorp", D(2022, 11, 10), p2, 60)]
+    )
+    t = totals([status_on(data, "Testdorp", D(2022, 11, 10))])
+    assert t.reached and t.op_schema is None  # 60 ≥ 50 on 10 November, but nothing per 1 October

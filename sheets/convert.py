@@ -7,7 +7,7 @@ means the row does not count; a 'waarschuwing' means it counts but deserves a lo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -58,6 +58,8 @@ class _Loader:
         self.records: dict[str, MunicipalityRecord] = {}
         self.index = NameIndex([])
         self.snap_refs: dict[int, str] = {}
+        self.found: dict[tuple[str, ...], dict[Any, str]] = {}  # kinds → typed name → name
+        self.periods: dict[Any, Period] = {}  # peildatum → its period (Period.of_peildatum)
 
     def problem(self, severity: str, row: Row, key: str, message: str) -> None:
         self.problems.append(Problem(severity, row.ref(key), message))
@@ -67,6 +69,11 @@ class _Loader:
         first = seen.setdefault(key, row)
         if first is row:
             return True
+        self.repeated(first, row, what, same)
+        return False
+
+    def repeated(self, first: Row, row: Row, what: str, same: Callable) -> None:
+        """`row` repeats `first` (see `unique`)."""
         anchor = row.table.tab.columns[0].key
         if same(first) == same(row):
             self.problem(
@@ -79,12 +86,18 @@ class _Loader:
             self.problem(
                 "fout", row, anchor, f"{what} staat al in {first.ref(anchor)} met andere gegevens"
             )
-        return False
 
     def name(self, row: Row, key: str, kinds: tuple[str, ...], what: str) -> str | None:
         """The canonical name in `row[key]`, or a 'fout' suggesting the closest known one."""
-        hit = self.index.lookup(row[key], kinds)
+        typed = row[key]
+        found = self.found.get(kinds)
+        if found is None:
+            found = self.found[kinds] = {}
+        elif (name := found.get(typed)) is not None:
+            return name
+        hit = self.index.lookup(typed, kinds)
         if hit is not None:
+            found[typed] = hit[1]
             return hit[1]
         message = f'onbekende {what} "{row[key]}" (niet in tabblad gemeenten)'
         if suggestion := self.index.suggest(row[key], kinds, cutoff=SUGGEST_SCORE):
@@ -124,30 +137,40 @@ class _Loader:
         seen: dict[Any, Row] = {}
         for row in self.rows["taakstelling"]:
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
-            if name is None or not self.unique(
-                seen, (name, row["periode"]), row, f"{name} {row['periode']}", _figures_of
-            ):
+            if name is None:
                 continue
-            main = next((k for k in ("taakstelling", "opgave") if row[k] is not None), "periode")
-            if main == "periode":
+            values = row.values
+            period = values["periode"]
+            if (first := seen.setdefault((name, period), row)) is not row:
+                self.repeated(first, row, f"{name} {period}", _figures_of)
+                continue
+            if values["taakstelling"] is not None:
+                main = "taakstelling"
+            elif values["opgave"] is not None:
+                main = "opgave"
+            else:
+                main = "periode"
                 self.problem("waarschuwing", row, "periode", "geen taakstelling en geen opgave")
             saldo_ref = row.ref("saldo_start") if "saldo_start" in row.table.columns else ""
-            fig = replace(
-                _figures_of(row), gemeente=name, source=row.source(main), saldo_ref=saldo_ref
+            self.records[name].figures[period] = _figures_of(
+                row, name, row.source(main), saldo_ref
             )
-            self.records[name].figures[fig.period] = fig
 
     def realisatie(self) -> None:
         seen: dict[Any, Row] = {}
+        periods = self.periods
+        refs = self.snap_refs
         for row in self.rows["realisatie"]:
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
-            day, period = row["peildatum"], row["periode"] or Period.of_peildatum(row["peildatum"])
-            if (
-                row["periode"] is not None
-                and not period.covers_peildatum(day)
-                and not (period.end < day <= period.end + LATE_CONTRACTS)
+            values = row.values
+            day, period = values["peildatum"], values["periode"]
+            if period is None:
+                if (period := periods.get(day)) is None:
+                    period = periods[day] = Period.of_peildatum(day)
+            elif not period.covers_peildatum(day) and not (
+                period.end < day <= period.end + LATE_CONTRACTS
             ):  # contracts submitted after the period end count until the cutoff (§8)
                 self.problem(
                     "fout",
@@ -157,14 +180,22 @@ class _Loader:
                     f"({nl_date(period.start)} tot {nl_date(period.end)})",
                 )
                 continue
-            if not self.unique(
-                seen, (name, period, day), row, f"{name} per {nl_date(day)}", _snapshot_of
-            ):
+            if (first := seen.setdefault((name, period, day), row)) is not row:
+                self.repeated(first, row, f"{name} per {nl_date(day)}", _snapshot_of)
                 continue
-            snap = replace(
-                _snapshot_of(row), gemeente=name, period=period, source=row.source("gehuisvest")
+            ref = row.ref("gehuisvest")
+            bron = values["bron"]
+            snap = Snapshot(
+                name,
+                day,
+                period,
+                values["gehuisvest"],
+                values["huurcontracten"] or 0,
+                values["koppelingen"],
+                values["pijplijn"] or 0,
+                f"{ref} — {bron}" if bron else ref,  # Row.source
             )
-            self.snap_refs[id(snap)] = row.ref("gehuisvest")
+            refs[id(snap)] = ref
             self.records[name].snapshots.append(snap)
         for record in self.records.values():
             record.snapshots.sort(key=lambda s: s.peildatum)
@@ -282,19 +313,24 @@ def _gemeente_of(row: Row) -> tuple:
     return tuple(row[k] for k in ("provincie", "regio", "aliassen"))
 
 
-def _figures_of(row: Row) -> PeriodFigures:
-    """The row's figures, without the name and cell (so two spellings compare equal)."""
+def _figures_of(
+    row: Row, gemeente: str = "", source: str = "", saldo_ref: str = ""
+) -> PeriodFigures:
+    """The row's figures; without the name and cell (the default) two spellings compare equal."""
+    values = row.values
     return PeriodFigures(
-        gemeente="",
-        period=row["periode"],
-        taakstelling=row["taakstelling"],
-        saldo_start=row["saldo_start"],
-        saldo_source=row["saldo_bron"] or "",
-        extra_opgave=row["extra_opgave"] or 0,
-        omkoppelingen=row["omkoppelingen"],
-        stapelgemeente=row["stapelgemeente"],
-        verschoonbare_reden=row["verschoonbare_reden"] or "",
-        opgave_stated=row["opgave"],
+        gemeente,
+        values["periode"],
+        values["taakstelling"],
+        values["saldo_start"],
+        values["saldo_bron"] or "",
+        values["extra_opgave"] or 0,
+        values["omkoppelingen"],
+        values["stapelgemeente"],
+        values["verschoonbare_reden"] or "",
+        values["opgave"],
+        source,
+        saldo_ref,
     )
 
 

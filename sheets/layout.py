@@ -159,10 +159,15 @@ class Table:
     header_row: int  # 1-based, as the spreadsheet numbers rows
     columns: dict[str, int]  # column key → 0-based index
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # column key → `'title'!C`, the part of a cell reference every row of the column shares
+    _prefixes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def ref(self, row: int, key: str) -> str:
-        index = self.columns.get(key, 0)
-        return sheet_ref(self.title, f"{column_letter(index)}{row}")
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            prefix = sheet_ref(self.title, column_letter(self.columns.get(key, 0)))
+            self._prefixes[key] = prefix
+        return f"{prefix}{row}"
 
     def value(self, cells: list[Any], key: str) -> Any:
         index = self.columns.get(key)
@@ -201,8 +206,11 @@ def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem
         problems.append(
             Problem("waarschuwing", extra, f"tabblad {extra} telt niet mee: {title} gaat voor")
         )
-    rows = [(n, list(cells)) for n, cells in enumerate(raw[title], start=1)]
-    rows = [(n, cells) for n, cells in rows if not all(is_blank(c) for c in cells)]
+    rows = [
+        (n, cells if type(cells) is list else list(cells))
+        for n, cells in enumerate(raw[title], start=1)
+        if _filled(cells)
+    ]
     if not rows:
         problems.append(Problem("waarschuwing", title, f"tabblad {title} is leeg"))
         return None
@@ -240,6 +248,17 @@ def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem
         )
         return None
     return Table(tab, title, header_row, columns, rows[1:])
+
+
+def _filled(cells: Any) -> bool:
+    """Not every cell blank; the first filled cell decides, usually the row's first."""
+    for cell in cells:
+        if type(cell) is str:
+            if cell.strip():
+                return True
+        elif not is_blank(cell):
+            return True
+    return False
 
 
 def is_sample(raw: dict[str, list[list[Any]]]) -> bool:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from engine.state import Problem
 from sheets.layout import TABS, Table, normalise
-from sheets.values import PARSERS, CellError, check_error, is_blank
+from sheets.values import PARSERS, CellError, check_error, count, day, is_blank
 
 MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                "september", "oktober", "november", "december")  # fmt: skip
@@ -40,31 +42,117 @@ class Row:
         return f"{self.ref(key)} — {bron}" if bron else self.ref(key)
 
 
+_MISS = object()  # not read yet
+_LEEG = object()  # a blank text in a column that must be filled
+
+
+def _date_serial(raw: int, memo: dict[Any, Any]) -> Any:
+    """A serial day number as Google gives a date cell unformatted; the same dates recur."""
+    found = memo.get(raw, _MISS)
+    if found is _MISS:
+        found = memo[raw] = day(raw)
+    return found
+
+
+# The cell types a sheet hands over already typed, per column kind: a whole number that needs no
+# reading beyond a range check. Anything else takes the general path (values.PARSERS).
+_INT_FAST: dict[str, Callable[[int, dict[Any, Any]], Any]] = {
+    "count": lambda raw, memo: raw if raw >= 0 else count(raw),
+    "saldo": lambda raw, memo: raw,
+    "telegram_id": lambda raw, memo: raw,
+    "date": _date_serial,
+}
+
+
 def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
-    """Rows whose cells all read; each bad or missing cell is a 'fout' naming its cell."""
+    """Rows whose cells all read; each bad or missing cell is a 'fout' naming its cell.
+
+    The same text in a column reads the same every time (a name, a period, 'nee'), so each
+    column remembers what its texts read as: one parse per distinct text, and equal texts end
+    up as one string object in the records. Whole numbers, the way Google returns counts and
+    dates unformatted, skip the Dutch text parsing. A cell that does not read goes through
+    values.PARSERS every time, so its Problem is exactly the one that parser gives.
+    """
     if table is None:
         return []
+    plan = []
+    for column in table.tab.columns:
+        parser = PARSERS[column.kind]
+        must = column.required and not column.empty_ok
+        index = table.columns.get(column.key)
+        plan.append(
+            (column.key, -1 if index is None else index, parser, must, parser(None),
+             _INT_FAST.get(column.kind), {})
+        )  # fmt: skip
+    keys = tuple(p[0] for p in plan)
     out: list[Row] = []
+    append = out.append
     for number, cells in table.rows:
-        values: dict[str, Any] = {}
+        width = len(cells)
+        values: list[Any] = []
         ok = True
-        for column in table.tab.columns:
-            raw = table.value(cells, column.key)
-            if column.required and not column.empty_ok and is_blank(raw):
-                problems.append(
-                    Problem("fout", table.ref(number, column.key), f"{column.key} is leeg")
-                )
-                ok = False
-                continue
-            try:
-                check_error(raw)
-                values[column.key] = PARSERS[column.kind](raw)
-            except CellError as exc:
-                problems.append(Problem("fout", table.ref(number, column.key), str(exc)))
-                ok = False
+        for key, index, parser, must, absent, fast, memo in plan:
+            raw = cells[index] if 0 <= index < width else None
+            kind = type(raw)
+            if kind is str:
+                value = memo.get(raw, _MISS)
+                if value is _MISS:
+                    value = _read_text(raw, parser, must)
+                    if value is not _MISS:
+                        memo[raw] = value
+                if value is _LEEG:
+                    problems.append(Problem("fout", table.ref(number, key), f"{key} is leeg"))
+                    ok = False
+                    continue
+                if value is _MISS:  # a bad cell: the parser's own message
+                    try:
+                        check_error(raw)
+                        parser(raw)
+                    except CellError as exc:
+                        problems.append(Problem("fout", table.ref(number, key), str(exc)))
+                    ok = False
+                    continue
+            elif raw is None:
+                if must:
+                    problems.append(Problem("fout", table.ref(number, key), f"{key} is leeg"))
+                    ok = False
+                    continue
+                value = absent
+            elif kind is int and fast is not None:
+                try:
+                    value = fast(raw, memo)
+                except CellError as exc:
+                    problems.append(Problem("fout", table.ref(number, key), str(exc)))
+                    ok = False
+                    continue
+            else:
+                if must and is_blank(raw):
+                    problems.append(Problem("fout", table.ref(number, key), f"{key} is leeg"))
+                    ok = False
+                    continue
+                try:
+                    check_error(raw)
+                    value = parser(raw)
+                except CellError as exc:
+                    problems.append(Problem("fout", table.ref(number, key), str(exc)))
+                    ok = False
+                    continue
+            values.append(value)
         if ok:
-            out.append(Row(table, number, values))
+            append(Row(table, number, dict(zip(keys, values, strict=True))))
     return out
+
+
+def _read_text(raw: str, parser: Callable[[Any], Any], must: bool) -> Any:
+    """What a text cell reads as; _LEEG when blank but required, _MISS when it does not read."""
+    if must and not raw.strip():
+        return _LEEG
+    try:
+        check_error(raw)
+        value = parser(raw)
+    except CellError:
+        return _MISS
+    return sys.intern(value) if type(value) is str else value
 
 
 def problem_order(problem: Problem) -> tuple[int, int, int]:

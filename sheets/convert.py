@@ -6,6 +6,7 @@ means the row does not count; a 'waarschuwing' means it counts but deserves a lo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -139,14 +140,13 @@ class _Loader:
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
-            values = row.values
-            period = values["periode"]
+            period = row["periode"]
             if (first := seen.setdefault((name, period), row)) is not row:
                 self.repeated(first, row, f"{name} {period}", _figures_of)
                 continue
-            if values["taakstelling"] is not None:
+            if row["taakstelling"] is not None:
                 main = "taakstelling"
-            elif values["opgave"] is not None:
+            elif row["opgave"] is not None:
                 main = "opgave"
             else:
                 main = "periode"
@@ -160,12 +160,17 @@ class _Loader:
         seen: dict[Any, Row] = {}
         periods = self.periods
         refs = self.snap_refs
+        at = _positions("realisatie")
+        peildatum, periode, gehuisvest = at["peildatum"], at["periode"], at["gehuisvest"]
+        contracts, koppelingen, pijplijn, source = (
+            at["huurcontracten"], at["koppelingen"], at["pijplijn"], at["bron"]
+        )  # fmt: skip
         for row in self.rows["realisatie"]:
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
             values = row.values
-            day, period = values["peildatum"], values["periode"]
+            day, period = values[peildatum], values[periode]
             if period is None:
                 if (period := periods.get(day)) is None:
                     period = periods[day] = Period.of_peildatum(day)
@@ -184,18 +189,19 @@ class _Loader:
                 self.repeated(first, row, f"{name} per {nl_date(day)}", _snapshot_of)
                 continue
             ref = row.ref("gehuisvest")
-            bron = values["bron"]
+            bron = values[source]
             snap = Snapshot(
                 name,
                 day,
                 period,
-                values["gehuisvest"],
-                values["huurcontracten"] or 0,
-                values["koppelingen"],
-                values["pijplijn"] or 0,
+                values[gehuisvest],
+                values[contracts] or 0,
+                values[koppelingen],
+                values[pijplijn] or 0,
                 f"{ref} — {bron}" if bron else ref,  # Row.source
             )
-            refs[id(snap)] = ref
+            if bron:  # without one the source is the cell (see _falling)
+                refs[id(snap)] = ref
             self.records[name].snapshots.append(snap)
         for record in self.records.values():
             record.snapshots.sort(key=lambda s: s.peildatum)
@@ -309,6 +315,13 @@ class _Loader:
         )
 
 
+@functools.cache
+def _positions(tab: str) -> dict[str, int]:
+    """Column key → its place in a parsed Row of the layout tab `tab`."""
+    columns = next(t for t in TABS if t.name == tab).columns
+    return {column.key: i for i, column in enumerate(columns)}
+
+
 def _gemeente_of(row: Row) -> tuple:
     return tuple(row[k] for k in ("provincie", "regio", "aliassen"))
 
@@ -317,18 +330,17 @@ def _figures_of(
     row: Row, gemeente: str = "", source: str = "", saldo_ref: str = ""
 ) -> PeriodFigures:
     """The row's figures; without the name and cell (the default) two spellings compare equal."""
-    values = row.values
     return PeriodFigures(
         gemeente,
-        values["periode"],
-        values["taakstelling"],
-        values["saldo_start"],
-        values["saldo_bron"] or "",
-        values["extra_opgave"] or 0,
-        values["omkoppelingen"],
-        values["stapelgemeente"],
-        values["verschoonbare_reden"] or "",
-        values["opgave"],
+        row["periode"],
+        row["taakstelling"],
+        row["saldo_start"],
+        row["saldo_bron"] or "",
+        row["extra_opgave"] or 0,
+        row["omkoppelingen"],
+        row["stapelgemeente"],
+        row["verschoonbare_reden"] or "",
+        row["opgave"],
         source,
         saldo_ref,
     )

@@ -161,6 +161,8 @@ class Table:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     # column key → `'title'!C`, the part of a cell reference every row of the column shares
     _prefixes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # column key → its place in a parsed Row's values (the order of tab.columns)
+    positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def ref(self, row: int, key: str) -> str:
         prefix = self._prefixes.get(key)

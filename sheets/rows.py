@@ -28,17 +28,18 @@ class Row:
 
     table: Table
     number: int
-    values: dict[str, Any]
+    values: tuple[Any, ...]  # in the order of the tab's columns (Table.positions)
 
     def __getitem__(self, key: str) -> Any:
-        return self.values.get(key)
+        index = self.table.positions.get(key)
+        return None if index is None else self.values[index]
 
     def ref(self, key: str) -> str:
         return self.table.ref(self.number, key)
 
     def source(self, key: str) -> str:
         """The cell, with the row's `bron` citation when it has one."""
-        bron = self.values.get("bron")
+        bron = self["bron"]
         return f"{self.ref(key)} — {bron}" if bron else self.ref(key)
 
 
@@ -84,7 +85,7 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
             (column.key, -1 if index is None else index, parser, must, parser(None),
              _INT_FAST.get(column.kind), {})
         )  # fmt: skip
-    keys = tuple(p[0] for p in plan)
+    table.positions = {column.key: i for i, column in enumerate(table.tab.columns)}
     out: list[Row] = []
     append = out.append
     for number, cells in table.rows:
@@ -139,7 +140,7 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
                     continue
             values.append(value)
         if ok:
-            append(Row(table, number, dict(zip(keys, values, strict=True))))
+            append(Row(table, number, tuple(values)))
     return out
 
 

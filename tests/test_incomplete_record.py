@@ -436,3 +436,13 @@ def test_area_check_is_not_judged_on_a_later_figure() -> None:
     )
     t = totals([status_on(data, "Testdorp", D(2022, 11, 10))])
     assert t.reached and t.op_schema is None  # 60 ≥ 50 on 10 November, but nothing per 1 October
+
+
+def test_weekly_overview_of_3_july_shows_the_closed_half_year(sample) -> None:
+    from commands.records import Subscription
+    from commands.reminders import Planner
+
+    planner = Planner(sample, D(2022, 7, 3))
+    message = planner.weekly([Subscription(1, "regio", "Haaglanden", 1)], D(2022, 7, 4), {})
+    assert "2022-I afgesloten: 367 van 417 gehuisvest" in message.text
+    assert "geen cijfers voor 2022-II" not in message.text.split("Gravenhage")[1].split("\n")[0]

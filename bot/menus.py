@@ -2,8 +2,9 @@
 
 Everyone gets the role-free commands, groups the commands any role may use there, and each user
 in the `gebruikers` tab (and TAAKBOT_ADMINS) the menu of their role in their own chat. The
-general menus are set at start-up; the per-user ones in the background (the sheet may still be
-loading) and again daily, for users added to or moved in the tab.
+general menus are set at start-up; the per-user ones (two calls per user) by a job half a minute
+later, so they neither compete with the first replies nor wait for the sheet's first load, and
+again daily, for users added to or moved in the tab.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from commands.roles import MUNICIPAL, role_for
 from commands.router import COMMANDS
 
 log = logging.getLogger(__name__)
-TASK = "menus_task"  # bot_data: the background run, cancelled at shutdown
 JOB = "menus:sync"
+FIRST = "menus:start"  # the per-user menus after start-up
+FIRST_AFTER = 30.0  # seconds after start-up
 NOT_IN_GROUPS = frozenset({"vergeet"})
 
 
@@ -67,16 +69,24 @@ async def set_menus(app: Application, services: Any, users: bool = True) -> int:
 
 
 async def start(app: Application, services: Any) -> None:
-    """The general menus now; each user's role menu in the background."""
+    """The general menus now; each user's role menu by a job FIRST_AFTER seconds later."""
     await set_menus(app, services, users=False)
-    task = asyncio.get_running_loop().create_task(set_menus(app, services), name="menus")
-    app.bot_data[TASK] = task
-    task.add_done_callback(_log_failure)
+
+    async def first(context: Any = None) -> None:
+        try:
+            await set_menus(app, services)
+        except Exception:  # the daily run tries again; the bot itself is unaffected
+            log.warning("Commandomenu's niet gezet", exc_info=True)
+
+    stop(app)
+    app.job_queue.run_once(first, when=FIRST_AFTER, name=FIRST)
 
 
 def stop(app: Application) -> None:
-    if (task := app.bot_data.get(TASK)) is not None:
-        task.cancel()
+    """Drop the start-up run if it has not happened yet (shutdown)."""
+    if app.job_queue is not None:
+        for job in app.job_queue.get_jobs_by_name(FIRST):
+            job.schedule_removal()
 
 
 def install_sync(app: Application, services: Any) -> None:
@@ -88,8 +98,3 @@ def install_sync(app: Application, services: Any) -> None:
     for job in app.job_queue.get_jobs_by_name(JOB):
         job.schedule_removal()
     app.job_queue.run_daily(sync, time=time(4, 10), name=JOB)
-
-
-def _log_failure(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("Commandomenu's niet gezet", exc_info=task.exception())

@@ -9,7 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
+from bot import menus
 from bot.app import build_application
 from bot.jobs import CATCH_UP, Pushes, install_jobs
 from bot.pacing import Pacer
@@ -34,6 +36,7 @@ class Bot:
     server: FakeTelegramServer
     pushes: Pushes
     store: Store
+    app: Application
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         for job in app.job_queue.get_jobs_by_name(CATCH_UP):
             job.schedule_removal()
         try:
-            yield Bot(server, pushes, store)
+            yield Bot(server, pushes, store, app)
         finally:
             await app.updater.stop()
             await app.stop()
@@ -181,6 +184,10 @@ async def test_command_menus_per_role_in_dutch_and_english(bot: Bot) -> None:
         return [c["command"] for c in server.commands.get(key, [])]
 
     chat = {"type": "chat", "chat_id": ADMIN}
+    assert names({"type": "default"}) and not names(chat)  # at start-up: the general menus
+    (job,) = bot.app.job_queue.get_jobs_by_name(menus.FIRST)  # the role menus: a job, later
+    assert job.next_t is not None
+    await job.run(bot.app)  # now, rather than menus.FIRST_AFTER seconds from now
     await server.wait_until(lambda: names(chat) and names(chat, "en"))
     default = names({"type": "default"})
     assert "help" in default and "privacy" in default and "stand" not in default

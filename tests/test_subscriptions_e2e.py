@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot import menus
 from bot.app import build_application
 from bot.jobs import CATCH_UP, REMIND_TICK, WEEKLY_PUSH, Pushes, install_jobs
 from bot.pacing import Pacer
@@ -78,7 +79,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         await app.updater.start_polling(poll_interval=0, timeout=1)
         try:
             names = [j.name for j in app.job_queue.jobs()]
-            assert sorted(names) == sorted([REMIND_TICK, WEEKLY_PUSH, CATCH_UP])
+            assert sorted(names) == sorted([REMIND_TICK, WEEKLY_PUSH, CATCH_UP, menus.FIRST])
             for job in app.job_queue.get_jobs_by_name(CATCH_UP):  # the tests drive the clock
                 job.schedule_removal()
             await pushes.catch_up()  # 07:00 on an empty store: nothing to send

@@ -350,7 +350,8 @@ class FakeTelegramServer:
         return [c.params for c in self.calls if c.method.lower() == method.lower()]
 
     async def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Re-check ``predicate`` after every API call until it is truthy; return its value."""
+        """Re-check ``predicate`` when an API call arrives and when it is answered, until it is
+        truthy; return its value."""
         deadline = asyncio.get_running_loop().time() + timeout
         while not (result := predicate()):
             remaining = deadline - asyncio.get_running_loop().time()
@@ -426,6 +427,7 @@ class FakeTelegramServer:
         method = request.match_info["method"]
         params = await self._read_params(request)
         self.calls.append(Call(method, params))
+        self._wake("_activity")  # a waiter on calls_to(...) need not wait out a long poll
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")

@@ -245,7 +245,10 @@ def failure(exc: BaseException) -> tuple[int, str]:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.store import StoreError
-    from sheets.gsheet import SourceError
+
+    # A SourceError comes only from sheets.gsheet: if that was never imported (a workbook or CSV
+    # source), there is none to recognise, and importing it here would load gspread (0.2 s).
+    gsheet = sys.modules.get("sheets.gsheet")
 
     if isinstance(exc, SettingError | UsageError):
         return USAGE, f"Instelling: {exc}" if isinstance(exc, SettingError) else str(exc)
@@ -263,7 +266,7 @@ def failure(exc: BaseException) -> tuple[int, str]:
         return DATABASE, str(exc)
     if isinstance(exc, sqlite3.Error):
         return DATABASE, f"Database (TAAKBOT_DB): {exc}; controleer het bestand en de rechten."
-    if isinstance(exc, SourceError):
+    if gsheet is not None and isinstance(exc, gsheet.SourceError):
         return SHEET, str(exc)
     if isinstance(exc, FileExistsError):
         return EXISTS, str(exc)

@@ -129,13 +129,27 @@ KOLOMMEN = [
 ]
 
 
+_XLSX: dict[str, bytes] = {}  # repr of (tabs, percent) → the workbook's bytes, once per run
+
+
 def write_xlsx(
     path: Path, tabs: dict[str, list[list[Any]]], percent: dict[str, tuple] | None = None
 ) -> Path:
-    """Write tabs as a coordinator's .xlsx: %-format on percentage columns, dates as dates."""
+    """Write tabs as a coordinator's .xlsx: %-format on percentage columns, dates as dates.
+    Each distinct workbook is built once per run (openpyxl's writer is the slow part); later
+    calls with the same tabs write the same bytes."""
+    key = repr((tabs, percent))
+    if key not in _XLSX:
+        _XLSX[key] = _xlsx_bytes(tabs, percent or {})
+    path.write_bytes(_XLSX[key])
+    return path
+
+
+def _xlsx_bytes(tabs: dict[str, list[list[Any]]], percent: dict[str, tuple]) -> bytes:
+    from io import BytesIO
+
     from openpyxl import Workbook
 
-    percent = percent or {}
     book = Workbook()
     book.remove(book.active)
     for title, rows in tabs.items():
@@ -147,5 +161,6 @@ def write_xlsx(
                 cell = sheet.cell(r, c, value)
                 if c - 1 in percent.get(title, ()) and isinstance(value, float):
                     cell.number_format = "0%"
-    book.save(path)
-    return path
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -51,9 +51,10 @@ def messages(data) -> list[str]:
 # -- Utrecht, November 2022 ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def utrecht(tmp_path: Path):
-    return read(tmp_path, {UTRECHT_TAB: utrecht_rows()}, provincie="Utrecht")
+@pytest.fixture(scope="module")
+def utrecht(tmp_path_factory: pytest.TempPathFactory):
+    """Read once per module: the tests below only look at it."""
+    return read(tmp_path_factory.mktemp("utrecht"), {UTRECHT_TAB: utrecht_rows()}, "Utrecht")
 
 
 def test_utrecht_alone_gives_26_municipalities_and_no_problems(utrecht) -> None:
@@ -243,10 +244,11 @@ def test_a_formula_error_is_never_a_number(tmp_path: Path, cell: str) -> None:
 # -- Zuid-Holland, Haaglanden 30 March 2022 -----------------------------------------------------
 
 
-@pytest.fixture
-def haaglanden(tmp_path: Path):
+@pytest.fixture(scope="module")
+def haaglanden(tmp_path_factory: pytest.TempPathFactory):
+    """Read once per module: the tests below only look at it."""
     tabs = {HAAGLANDEN_TAB: haaglanden_rows(), "kolommen": KOLOMMEN}
-    return read(tmp_path, tabs, provincie="Zuid-Holland")
+    return read(tmp_path_factory.mktemp("haaglanden"), tabs, provincie="Zuid-Holland")
 
 
 ROWS = CASES["region_table"]["rows"]

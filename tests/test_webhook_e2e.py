@@ -16,6 +16,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.app import build_application, serve
 from bot.jobs import CATCH_UP, install_jobs
@@ -87,9 +89,9 @@ async def hook(tmp_path: Path) -> AsyncIterator[Hook]:
             await asyncio.wait_for(task, 10)
 
 
-def update(text: str, user: int = ADMIN) -> dict:
+def update(text: str, user: int = ADMIN, update_id: int | None = None) -> dict:
     return {
-        "update_id": 1000 + user,
+        "update_id": 1000 + user if update_id is None else update_id,
         "message": {
             "message_id": 1,
             "date": int(time.time()),
@@ -128,10 +130,23 @@ async def test_set_webhook_with_secret_path_and_loopback(hook: Hook) -> None:
     ],
 )
 async def test_forged_updates_are_refused(hook: Hook, secret, path, status) -> None:
+    seen: list[int] = []
+
+    async def spy(upd: Update, context: object) -> None:
+        seen.append(upd.update_id)
+
+    hook.app.add_handler(TypeHandler(Update, spy), group=-1)  # sees every update dispatched
     url = hook.url.replace(PATH, path)
-    assert await post(url, update("/stand Delft"), secret) == status
-    await asyncio.sleep(0.2)
-    assert hook.server.sent_messages(ADMIN) == []
+    assert await post(url, update("/stand Delft", update_id=1), secret) == status
+    # No fixed wait: a genuine update after the forged one. Updates are dispatched in the order
+    # they arrive, so once the genuine one is seen and answered, a forged one that got in would
+    # have been seen before it and its reply would be on its way.
+    assert await post(hook.url, update("/help", update_id=2), SECRET) == 200
+    await hook.server.wait_until(lambda: 2 in seen)
+    (reply,) = await hook.server.wait_for_messages(1, chat_id=ADMIN)
+    assert seen == [2]
+    assert "Delft" not in reply.text
+    assert len(hook.server.sent_messages(ADMIN)) == 1
 
 
 async def test_update_with_the_secret_is_answered(hook: Hook) -> None:

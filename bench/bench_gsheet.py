@@ -6,11 +6,14 @@
 * ours: ``GoogleSheetSource`` (one ``values:batchGet``) into ``SheetCache``: no raw workbook kept,
   the change summary computed only when /ververs shows it (timed separately here).
 
+* before: ours with `sheets/` and `engine/` as they were at git revision `--before` (default: the
+  last commit before the conversion was made fast), so the speed-up is measured in the same run.
+
 The workbook is bench/workbook.py's SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale
 4` is four times that). The fake runs in its own process and every reader in a fresh process, so
 time, Python heap (tracemalloc) and resident memory (VmRSS) are each reader's alone.
 
-    python bench/bench_gsheet.py [--scale 1 4] [--repeat 3]
+    python bench/bench_gsheet.py [--scale 1 4] [--repeat 3] [--before REV | --before none]
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import argparse
 import functools
 import multiprocessing
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections import Counter
@@ -33,6 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SHEET_ID = "1BenchBenchBenchBenchBenchBenchBenchBench0"
+BEFORE = "124f1c9"  # the last commit before parse_rows and the conversion were made fast
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -154,11 +160,19 @@ class OurReader:
         return timings["fetch"], timings["load"], time.perf_counter() - t
 
 
-def _measure(conn: Connection, kind: str, url: str, repeat: int) -> None:
-    """Child process: one reader, a cold refresh, `repeat` warm ones, then memory."""
+def _measure(conn: Connection, kind: str, url: str, repeat: int, code: str | None = None) -> None:
+    """Child process: one reader, a cold refresh, `repeat` warm ones, then memory.
+
+    `code`: a directory with an older `sheets/` and `engine/`, imported instead of this tree's."""
+    if code is not None:
+        sys.path.insert(0, code)
     from bench import bench_gsheet as me  # the same module, imported in the child
 
     reader = me.NaiveReader(url) if kind == "naive" else me.OurReader(url)
+    if code is not None:
+        import sheets
+
+        assert Path(sheets.__file__).is_relative_to(code), sheets.__file__
     conn.send("ready")
     conn.recv()
     cold = reader.refresh()
@@ -187,10 +201,12 @@ def _measure(conn: Connection, kind: str, url: str, repeat: int) -> None:
     )
 
 
-def run_reader(kind: str, url: str, repeat: int, server: Connection) -> dict[str, float]:
+def run_reader(
+    kind: str, url: str, repeat: int, server: Connection, code: str | None = None
+) -> dict[str, float]:
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_measure, args=(child, kind, url, repeat), daemon=True)
+    proc = ctx.Process(target=_measure, args=(child, kind, url, repeat, code), daemon=True)
     proc.start()
     assert parent.recv() == "ready"
     parent.send("go")
@@ -214,14 +230,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--before", default=BEFORE, help="git revision for the 'before' reader ('none': skip)"
+    )
     args = parser.parse_args()
     from bench.workbook import country, rows
+
+    with tempfile.TemporaryDirectory() as old:
+        before = None
+        if args.before != "none":
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.before, "sheets", "engine"],
+                capture_output=True,
+                check=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+            before = old
+        _run(args, before, country, rows)
+
+
+def _run(args: argparse.Namespace, before: str | None, country: Any, rows: Any) -> None:
+    readers: list[tuple[str, str, str | None]] = [("naive", "naive", None)]
+    if before is not None:
+        readers.append(("before", "ours", before))
+    readers.append(("ours", "ours", None))
 
     ctx = multiprocessing.get_context("spawn")
     print("full refresh = fetch + validate (DataSet) + change summary; SYNTHETIC workbook")
     header = (
         f"{'scale':>5} {'reader':<6} {'rows':>7} {'req':>4} {'cold s':>7} {'fetch s':>8} "
-        f"{'valid. s':>8} {'diff s':>7} {'total s':>8} {'heap MB':>8} {'RSS MB':>7} {'peak MB':>8}"
+        f"{'valid. s':>8} {'refr. s':>7} {'diff s':>7} {'total s':>8} {'heap MB':>8} {'RSS MB':>7} {'peak MB':>8}"
     )
     print(header)
     for scale in args.scale:
@@ -231,21 +269,24 @@ def main() -> None:
         url = parent.recv()
         n = rows(country(scale))
         try:
-            for kind in ("naive", "ours"):
-                r = run_reader(kind, url, args.repeat, parent)
+            for label, kind, code in readers:
+                r = run_reader(kind, url, args.repeat, parent, code)
                 total = r["fetch"] + r["validate"] + r["diff"]
                 print(
-                    f"{scale:>4}× {kind:<6} {n:>7} {r['requests']:>4} {r['cold']:>7.2f} "
-                    f"{r['fetch']:>8.2f} {r['validate']:>8.2f} {r['diff']:>7.2f} {total:>8.2f} "
+                    f"{scale:>4}× {label:<6} {n:>7} {r['requests']:>4} {r['cold']:>7.2f} "
+                    f"{r['fetch']:>8.2f} {r['validate']:>8.2f} {r['fetch'] + r['validate']:>7.2f} "
+                    f"{r['diff']:>7.2f} {total:>8.2f} "
                     f"{r['heap_peak']:>8.0f} {r['rss']:>7.0f} {r['rss_peak']:>8.0f}"
                 )
         finally:
             parent.send("stop")
             server.join(timeout=10)
     print(
-        "ours: the diff runs only for /ververs; the background refresh is fetch + validate. "
+        "ours: the diff runs only for /ververs; the background refresh (refr.) is fetch + validate. "
         "RSS after the refreshes, peak = VmHWM, both of the reader's process."
     )
+    if before is not None:
+        print(f"before: ours with sheets/ and engine/ of git revision {args.before}")
 
 
 if __name__ == "__main__":

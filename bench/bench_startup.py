@@ -5,9 +5,10 @@ from the fake Sheets API (`gsheet`) or from an .xlsx file (`xlsx`). At the momen
 spawned we send `/start` and `/stand`, and time: the first reply, what `/stand` answers before the
 data is in, and when `/stand` first answers with figures. Then the bot's own refresh job reads
 the sheet again (every TAAKBOT_REFRESH_SECONDS, at least 30 s) and we read the process's resident
-memory. Baseline in the same run: a bare python-telegram-bot bot that answers /start.
+memory. Baselines in the same run: a bare python-telegram-bot bot that answers /start, and (with
+`--before REV`) the same bot with `sheets/` and `engine/` as they were at that git revision.
 
-    python bench/bench_startup.py [--sources gsheet xlsx] [--scale 1] [--refreshes 2]
+    python bench/bench_startup.py [--sources gsheet xlsx] [--scale 1] [--refreshes 2] [--before REV]
 """
 
 from __future__ import annotations
@@ -58,12 +59,16 @@ async def first_reply(server: FakeTelegramServer, chat: int, after: int, limit: 
     return sent[after].text or ""
 
 
-async def measure(cmd: list[str], env: dict[str, str], refreshes: int, bare: bool) -> dict:
+async def measure(
+    cmd: list[str], env: dict[str, str], refreshes: int, bare: bool, cwd: str | None = None
+) -> dict:
     async with FakeTelegramServer(max_long_poll=0.5) as server:
         env = {**env, "TAAKBOT_TELEGRAM_TOKEN": server.token, "TOKEN": server.token}
         env.update(TAAKBOT_TELEGRAM_API_URL=server.base_url, URL=server.base_url)
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         result: dict = {}
         try:
             server.push_message(ADMIN, "/start", user_id=ADMIN)
@@ -118,10 +123,23 @@ async def main_async(args: argparse.Namespace) -> None:
         xlsx = Path(tmp) / "land.xlsx"
         if "xlsx" in args.sources:
             save_xlsx(book, xlsx)
-        for source in args.sources:
+        old = None
+        if args.before:  # `python -m` puts the working directory first: old sheets/ and engine/
+            old = Path(tmp) / "before"
+            old.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.before, "sheets", "engine"],
+                capture_output=True,
+                check=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        runs = [(source, None) for source in args.sources]
+        if old is not None:
+            runs = [run for source in args.sources for run in ((source, old), (source, None))]
+        for source, code in runs:
             env = {
                 **base_env,
-                "TAAKBOT_DB": str(Path(tmp) / f"{source}.sqlite"),
+                "TAAKBOT_DB": str(Path(tmp) / f"{source}{'-before' if code else ''}.sqlite"),
                 "TAAKBOT_ADMINS": str(ADMIN),
                 "TAAKBOT_TODAY": "2025-03-21",
                 "TAAKBOT_REFRESH_SECONDS": str(REFRESH_SECONDS),
@@ -131,14 +149,21 @@ async def main_async(args: argparse.Namespace) -> None:
                 env.update(TAAKBOT_SOURCE=f"gsheet:{SHEET_ID}", TAAKBOT_SHEETS_API_URL=sheets.url)
             else:
                 env.update(TAAKBOT_SOURCE=str(xlsx))
+            if code is not None:
+                env["PYTHONPATH"] = os.pathsep.join(
+                    filter(None, [str(ROOT), env.get("PYTHONPATH")])
+                )
             cmd = [sys.executable, "-m", "bot.cli", "run"]
-            r = await measure(cmd, env, args.refreshes, bare=False)
+            r = await measure(cmd, env, args.refreshes, bare=False, cwd=str(code or ROOT))
             early = "gegevens worden geladen" if "geladen" in r["early"] else r["early"][:26]
+            label = f"taakbot, {source}" + (", before" if code else "")
             print(
-                f"{'taakbot, ' + source:<22} {r['first_reply']:>11.2f} {early:<28} "
+                f"{label:<22} {r['first_reply']:>11.2f} {early:<28} "
                 f"{r['data']:>7.2f} {r['rss_loaded']:>10.0f} {r['rss']:>9.0f} {r['peak']:>6.0f}"
             )
     print(f"RSS in MB; 'after' = after {args.refreshes} refresh(es) by the bot's own job")
+    if args.before:
+        print(f"before: the same bot with sheets/ and engine/ of git revision {args.before}")
 
 
 def main() -> None:
@@ -146,6 +171,7 @@ def main() -> None:
     parser.add_argument("--sources", nargs="+", default=["gsheet", "xlsx"])
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--refreshes", type=int, default=2)
+    parser.add_argument("--before", help="git revision of sheets/ and engine/ to compare with")
     asyncio.run(main_async(parser.parse_args()))
 
 

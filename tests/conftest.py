@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import hypothesis
 import pytest
 
 from sheets import local
@@ -20,6 +21,13 @@ for _name in [n for n in os.environ if n.startswith("TAAKBOT_")]:
     del os.environ[_name]  # tests never pick up a developer's real token or sheet
 
 no_network = pytest.fixture(autouse=True)(telegram_api.no_network)
+
+# The same result every run (issue 13): Hypothesis draws its examples from a seed derived from
+# each test, keeps no example database between runs, and has no per-example deadline (a busy
+# machine or a second xdist worker would otherwise fail an example now and then). The number of
+# examples is Hypothesis's default, unchanged.
+hypothesis.settings.register_profile("taakbot", derandomize=True, database=None, deadline=None)
+hypothesis.settings.load_profile("taakbot")
 
 
 def _read_sample_once() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,18 +76,42 @@ class MunicipalityRecord:
     figures: dict[Period, PeriodFigures] = field(default_factory=dict)
     snapshots: list[Snapshot] = field(default_factory=list)
     decisions: list[LadderDecision] = field(default_factory=list)
+    # Snapshots per period, sorted by peildatum: built on first use, rebuilt when the list is
+    # appended to, removed from, sorted or replaced (its length or its ends change).
+    _index: dict[Period, tuple[list[date], list[Snapshot]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: tuple = field(default=(), init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return self.municipality.name
 
+    def _of(self, period: Period) -> tuple[list[date], list[Snapshot]]:
+        snaps = self.snapshots
+        version = (
+            id(snaps),
+            len(snaps),
+            id(snaps[0]) if snaps else 0,
+            id(snaps[-1]) if snaps else 0,
+        )
+        if self._indexed != version:
+            index: dict[Period, tuple[list[date], list[Snapshot]]] = {}
+            for snap in sorted(self.snapshots, key=lambda s: s.peildatum):
+                days, snaps = index.setdefault(snap.period, ([], []))
+                days.append(snap.peildatum)
+                snaps.append(snap)
+            self._index, self._indexed = index, version
+        return self._index.get(period, ([], []))
+
     def snapshots_in(self, period: Period) -> list[Snapshot]:
-        return [s for s in self.snapshots if s.period == period]
+        return list(self._of(period)[1])
 
     def latest_snapshot(self, period: Period, on: date) -> Snapshot | None:
         """The newest figures of `period` known on `on` (peildatum on or before it)."""
-        found = [s for s in self.snapshots if s.period == period and s.peildatum <= on]
-        return max(found, key=lambda s: s.peildatum) if found else None
+        days, snaps = self._of(period)
+        i = bisect_right(days, on)
+        return snaps[i - 1] if i else None
 
     def trede_on(self, day: date) -> LadderDecision | None:
         """The recorded decision in force on `day` (the last one dated on or before it)."""

@@ -446,3 +446,19 @@ def test_weekly_overview_of_3_july_shows_the_closed_half_year(sample) -> None:
     message = planner.weekly([Subscription(1, "regio", "Haaglanden", 1)], D(2022, 7, 4), {})
     assert "2022-I afgesloten: 367 van 417 gehuisvest" in message.text
     assert "geen cijfers voor 2022-II" not in message.text.split("Gravenhage")[1].split("\n")[0]
+
+
+def test_snapshot_index_follows_the_list() -> None:
+    p = Period(2022, 1)
+    rec = MunicipalityRecord(
+        Municipality("X", "Utrecht"), snapshots=[Snapshot("X", D(2022, 3, 1), p, 5)]
+    )
+    assert rec.latest_snapshot(p, D(2022, 4, 1)).housed == 5
+    old = rec.snapshots[0]
+    rec.snapshots.remove(old)  # what an overview tab does when it completes a snapshot
+    rec.snapshots.append(replace(old, housed=7))
+    assert rec.latest_snapshot(p, D(2022, 4, 1)).housed == 7
+    rec.snapshots.append(Snapshot("X", D(2022, 3, 20), p, 9))
+    assert rec.latest_snapshot(p, D(2022, 4, 1)).housed == 9
+    assert rec.latest_snapshot(p, D(2022, 3, 10)).housed == 7
+    assert rec.latest_snapshot(Period(2022, 2), D(2022, 12, 1)) is None

@@ -18,6 +18,7 @@ from engine.replay import (
     Missing,
     Result,
     Standing,
+    Step,
     Verdict,
     check_decision,
     judge,
@@ -144,17 +145,21 @@ def status_on(data: DataSet, name: str, day: date) -> Status:
 def _checkpoint(data: DataSet, st: Status) -> None:
     """The latest checkpoint: a step of the replay, or the check of the decision recorded on it."""
     cp = last_checkpoint(st.day)
-    step = next((s for s in st.standing.steps if s.day == cp), None)
-    if step is not None:
-        st.checkpoint = step.result
-        return
     on_cp = [d for d in st.rec.decisions if d.date == cp]
-    if on_cp:
+    if on_cp and not any(s.day == cp for s in st.standing.steps):
         st.verdict = check_decision(data, st.rec, on_cp[-1])
         st.checkpoint = st.verdict.result
     else:
-        before = standing_before(data, st.rec, cp)
-        st.checkpoint = judge(data, st.rec, cp, before.treden, known_on=st.day).result
+        st.checkpoint = _step_at(data, st, cp).result
+
+
+def _step_at(data: DataSet, st: Status, cp: date) -> Step:
+    """The checkpoint as the replay judged it; replayed afresh only when it is not among its steps."""
+    step = next((s for s in st.standing.steps if s.day == cp), None)
+    if step is not None:
+        return step
+    before = standing_before(data, st.rec, cp)
+    return judge(data, st.rec, cp, before.treden, known_on=st.day)
 
 
 def _closed(data: DataSet, st: Status) -> Closed | None:
@@ -164,8 +169,7 @@ def _closed(data: DataSet, st: Status) -> Closed | None:
         return None
     if any(st.period.start <= d.date <= st.day for d in rec.decisions):
         return None  # the assessment is recorded: the new period stands on its own
-    before = standing_before(data, rec, prev.end)
-    step = judge(data, rec, prev.end, before.treden, known_on=st.day)
+    step = _step_at(data, st, prev.end)
     return Closed(
         prev, data.opgave(rec.name, prev), closing_stand(rec, prev), step.result, step.treden
     )

@@ -35,9 +35,7 @@ class Row:
 def rows_for(ctx: Ctx, names) -> tuple[list[Row], list[Status]]:
     """The current period's figures; the closed half-year's while none of the new one exist."""
     statuses = [status_on(ctx.data, name, ctx.today) for name in names]
-    closed = not any(st.realised is not None for st in statuses) and any(
-        st.closed and st.closed.realised is not None for st in statuses
-    )
+    closed = showing_closed(statuses)
     rows = []
     for st in statuses:
         c = st.closed if closed else None
@@ -53,6 +51,13 @@ def rows_for(ctx: Ctx, names) -> tuple[list[Row], list[Status]]:
         )
     rows.sort(key=lambda r: (r.op_schema is not False, r.pct is None, r.pct or 0, r.name))
     return rows, statuses
+
+
+def showing_closed(statuses: list[Status]) -> bool:
+    """True while no member has figures for the new period and the closed one has some."""
+    return not any(st.realised is not None for st in statuses) and any(
+        st.closed and st.closed.realised is not None for st in statuses
+    )
 
 
 def table(ctx: Ctx, rows: list[Row], first: str, second: str | None = None) -> str:
@@ -75,7 +80,7 @@ def area_text(ctx: Ctx, target: Target) -> str:
     _ = ctx._
     rows, statuses = rows_for(ctx, target.members)
     peil = max((s.snapshot.peildatum for s in statuses if s.snapshot), default=None)
-    period = _period_title(ctx, statuses, rows)
+    period = _period_title(ctx, statuses)
     missing = [r.name for r in rows if r.realised is None]
     parts = [
         f"<b>{ctx.e(target.name)}</b> — " + period,
@@ -92,14 +97,13 @@ def area_text(ctx: Ctx, target: Target) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _period_title(ctx: Ctx, statuses: list[Status], rows: list[Row]) -> str:
+def _period_title(ctx: Ctx, statuses: list[Status]) -> str:
     if not statuses:
         return ""
     st = statuses[0]
-    shown_closed = st.closed is not None and not any(s.realised is not None for s in statuses)
-    if shown_closed and any(r.realised is not None for r in rows):
+    if showing_closed(statuses):
         return ctx._("periode {period}, afgesloten; de beoordeling is nog niet vastgelegd").format(
-            period=st.closed.period.label
+            period=st.period.previous.label
         )
     return ctx._("periode {period}").format(period=st.period.label)
 

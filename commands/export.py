@@ -8,7 +8,7 @@ from typing import Any
 from engine.assessment import EndResult, MidResult
 from engine.periods import checkpoint_kind
 from engine.reasons import Percentage, Reason
-from engine.replay import Missing, Standing, Step, judge, standing_before
+from engine.replay import Missing, Standing, Step, judge, proposal, standing_before
 from engine.state import DataSet
 from engine.status import status_on
 
@@ -112,20 +112,18 @@ def export_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
                 "trede_mogelijk": _codes(sd.treden),
                 "trede_sinds": sd.since.isoformat() if sd.since else None,
                 "trede_reden": sd.unknown.render() if sd.unknown else None,
-                "trede_voorstel": st.proposed.code if st.proposed else None,
+                "trede_voorstel": _code(st.proposed),
                 "opgave_reden": o.unknown.render() if o.unknown else None,
                 "afgesloten_periode": closed.period.label if closed else None,
-                "afgesloten_voorstel": _proposal(closed.result) if closed else None,
+                "afgesloten_voorstel": _code(proposal(closed.result)) if closed else None,
                 "redenen": _texts(reasons) if reasons else _texts(st.notes),
             }
         )
     return rows
 
 
-def _proposal(result) -> str | None:
-    if isinstance(result, MidResult | EndResult) and result.trede_na:
-        return result.trede_na.code
-    return None
+def _code(trede) -> str | None:
+    return trede.code if trede else None
 
 
 def assess_rows(data: DataSet, day: date) -> list[dict[str, Any]]:

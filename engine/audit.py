@@ -194,11 +194,7 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                         (fig.source,),
                     )
                 )
-        if (
-            fig.saldo_start is None
-            and fig.taakstelling is not None
-            and not _rolls(data, rec, period)
-        ):
+        if fig.saldo_start is None and fig.taakstelling is not None and not opg.rolled:
             message = (
                 reason(
                     N_(
@@ -244,8 +240,3 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                 )
             )
     return out
-
-
-def _rolls(data: DataSet, rec: MunicipalityRecord, period) -> bool:
-    prev = data.opgave(rec.name, period.previous)
-    return prev.known and closing_stand(rec, period.previous) is not None

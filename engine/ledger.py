@@ -32,6 +32,7 @@ class Opgave:
     extra: int
     unknown: Reason | None = None  # why `opgave` is None
     settle: str = ""  # the cell that would settle it
+    rolled: bool = False  # the saldo was empty and rolled forward from the closing stand
 
     @property
     def known(self) -> bool:
@@ -76,8 +77,10 @@ def opgaven(rec: MunicipalityRecord) -> dict[Period, Opgave]:
 def _resolve(rec: MunicipalityRecord, period: Period, previous: Opgave | None) -> Opgave:
     fig = rec.figures[period]
     saldo, source = fig.saldo_start, fig.saldo_source
+    rolled = False
     if saldo is None and fig.taakstelling is not None:
         saldo, source = _rolled(rec, period.previous, previous)
+        rolled = saldo is not None
     if fig.taakstelling is not None and saldo is not None:
         value = opgave_of(fig.taakstelling, saldo)
     else:
@@ -104,6 +107,7 @@ def _resolve(rec: MunicipalityRecord, period: Period, previous: Opgave | None) -
         fig.extra_opgave,
         unknown,
         fig.saldo_ref or fig.source if unknown else "",
+        rolled,
     )
 
 

@@ -39,6 +39,11 @@ class Missing:
 Result = MidResult | EndResult | Missing
 
 
+def proposal(result: Result | None) -> Trede | None:
+    """The step a checkpoint proposes; None where it cannot be judged or depends on the unknown."""
+    return None if result is None or isinstance(result, Missing) else result.trede_na
+
+
 def checkpoints_between(after: date, upto: date) -> list[date]:
     """1 January, 1 April, 1 July and 1 October with after < day <= upto, in order."""
     out = []

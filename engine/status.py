@@ -15,7 +15,6 @@ from engine.periods import Period
 from engine.policies import PeriodRule, Policy
 from engine.reasons import N_, OF_OPGAVE, Percentage, Reason, percentage, reason
 from engine.replay import (
-    Missing,
     Result,
     Standing,
     Step,
@@ -23,6 +22,7 @@ from engine.replay import (
     check_decision,
     judge,
     last_checkpoint,
+    proposal,
     standing,
     standing_before,
 )
@@ -92,8 +92,7 @@ class Status:
 
     @property
     def proposed(self) -> Trede | None:
-        cp = self.checkpoint
-        return None if cp is None or isinstance(cp, Missing) else cp.trede_na
+        return proposal(self.checkpoint)
 
 
 def status_on(data: DataSet, name: str, day: date) -> Status:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import threading
@@ -24,10 +25,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.workbook import ADMIN, MemorySource, country, name  # noqa: E402
-from bot.refresh import SWITCH_INTERVAL, settle_heap  # noqa: E402
+from bot.refresh import SWITCH_INTERVAL, Heap  # noqa: E402
 from bot.services import Services  # noqa: E402
 from commands.router import handle  # noqa: E402
 from sheets.cache import SheetCache  # noqa: E402
+from sheets.courtesy import REPLIES, serving  # noqa: E402
 
 COMMANDS = [
     f"/stand {name(8)}",
@@ -46,18 +48,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def ask(services: Services, text: str) -> float:
-    """One request the way bot/app.py's on_message answers it; seconds until the reply."""
+async def ask(services: Services, text: str, reply_first: bool = True) -> float:
+    """One request the way bot/app.py's _answer computes it; seconds until the reply."""
+
+    def run() -> None:
+        with serving() if reply_first else contextlib.nullcontext():
+            handle(services.ctx(ADMIN, "nl", chat_id=ADMIN), text)
+
     start = time.perf_counter()
-    await asyncio.to_thread(lambda: handle(services.ctx(ADMIN, "nl", chat_id=ADMIN), text))
+    await asyncio.to_thread(run)
     return time.perf_counter() - start
 
 
-async def rounds(services: Services, n: int) -> dict[str, list[float]]:
+async def rounds(services: Services, n: int, reply_first: bool = True) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {c: [] for c in COMMANDS}
     for _ in range(n):
         for command in COMMANDS:
-            timings[command].append(await ask(services, command))
+            timings[command].append(await ask(services, command, reply_first))
             await asyncio.sleep(0.005)  # a user types; the refresh thread gets the GIL too
     return timings
 
@@ -91,16 +98,26 @@ async def main_async(args: argparse.Namespace) -> None:
 
     quick = [c for c in COMMANDS if not c.startswith(("/controle", "/grafiek"))]
     variants = (
-        (0.005, False, "as before: 5 ms GIL switch interval, no heap freeze"),
-        (SWITCH_INTERVAL, True, "the bot's refresh job: 1 ms switch interval, heap frozen"),
+        (0.005, False, False, "as before: 5 ms GIL switch interval, GC as usual"),
+        (
+            SWITCH_INTERVAL,
+            True,
+            False,
+            "1 ms switch interval, no GC while converting, no reply-first",
+        ),
+        (SWITCH_INTERVAL, True, True, "the bot: as above, and the refresh steps aside"),
     )
-    for interval, settle, label in variants:
+    for interval, settle, reply_first, label in variants:
         sys.setswitchinterval(interval)
-        busy_t, refreshes = await during_refreshes(services, cache, args.rounds, settle)
+        pauses = REPLIES.pauses
+        busy_t, refreshes = await during_refreshes(
+            services, cache, args.rounds, settle, reply_first
+        )
         busy = report(f"while the sheet is refreshed, {label}", busy_t)
         print(
             f"   refreshes meanwhile: {len(refreshes)}, median "
-            f"{statistics.median(refreshes):.2f} s (read + convert in a worker thread)"
+            f"{statistics.median(refreshes):.2f} s (read + convert in a worker thread); "
+            f"it stepped aside {REPLIES.pauses - pauses} times"
         )
         idle_q = [t for c in quick for t in idle_t[c]]
         busy_q = [t for c in quick for t in busy_t[c]]
@@ -113,23 +130,26 @@ async def main_async(args: argparse.Namespace) -> None:
 
 
 async def during_refreshes(
-    services: Services, cache: SheetCache, n: int, settle: bool
+    services: Services, cache: SheetCache, n: int, settle: bool, reply_first: bool
 ) -> tuple[dict[str, list[float]], list[float]]:
     stop = threading.Event()
     refreshes: list[float] = []
+
+    heap = Heap()
+    cache.converting = heap.converting if settle else contextlib.nullcontext
 
     def refresher() -> None:
         while not stop.is_set():
             t = time.perf_counter()
             cache.refresh()
             if settle:
-                settle_heap()  # what the bot's refresh job does after each refresh
+                heap.settle()  # what the bot's refresh job does after each refresh
             refreshes.append(time.perf_counter() - t)
 
     thread = threading.Thread(target=refresher, daemon=True)
     thread.start()
     try:
-        return await rounds(services, n), refreshes
+        return await rounds(services, n, reply_first), refreshes
     finally:
         stop.set()
         thread.join()

@@ -38,6 +38,7 @@ from commands.privacy import Forgotten
 from commands.reply import CAPTION_LIMIT, Reply
 from commands.roles import viewer
 from commands.router import handle, handle_callback, lookup, parse
+from sheets.courtesy import serving
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
@@ -141,11 +142,12 @@ async def _answer(
     user_full_name, bot_username = update.effective_user.full_name, context.bot.username
 
     def run() -> Reply:
-        ctx = services.ctx(user_id, lang, chat_id=chat_id)
-        ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
-        ctx.extras.update(chat_admin=admin, admins=services.admins)
-        ctx.extras.update(user_name=user_full_name, bot_username=bot_username)  # onboarding
-        return handle_callback(ctx, text) if callback else handle(ctx, text)
+        with serving():  # a refresh running meanwhile steps aside (sheets.courtesy)
+            ctx = services.ctx(user_id, lang, chat_id=chat_id)
+            ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
+            ctx.extras.update(chat_admin=admin, admins=services.admins)
+            ctx.extras.update(user_name=user_full_name, bot_username=bot_username)  # onboarding
+            return handle_callback(ctx, text) if callback else handle(ctx, text)
 
     return await asyncio.to_thread(run)
 

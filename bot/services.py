@@ -14,7 +14,7 @@ from commands.context import Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
 from engine.state import DataSet
 from sheets import convert
-from sheets.cache import SheetCache
+from sheets.cache import SheetCache, names
 from sheets.names import NameIndex
 from sheets.sources import open_source
 
@@ -29,7 +29,6 @@ class Services:
     fixed_today: date | None = None
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
     extras: dict[str, Any] = field(default_factory=dict)
-    _names: tuple[int, NameIndex] | None = None
 
     @classmethod
     def from_settings(
@@ -66,10 +65,8 @@ class Services:
         return viewer(role_for(user_id, data, self.admins), chat_id)
 
     def names(self, data) -> NameIndex:
-        """Rebuild the name index only when a refresh brought a new DataSet."""
-        if self._names is None or self._names[0] != id(data):
-            self._names = (id(data), NameIndex(data))
-        return self._names[1]
+        """The name index prepared with the DataSet (sheets.cache.names)."""
+        return names(data)
 
     def ctx(
         self,

@@ -88,6 +88,10 @@ class MunicipalityRecord:
         return self.municipality.name
 
     def _of(self, period: Period) -> tuple[list[date], list[Snapshot]]:
+        return self.snapshot_index().get(period, ([], []))
+
+    def snapshot_index(self) -> dict[Period, tuple[list[date], list[Snapshot]]]:
+        """Peildatums and snapshots per period, sorted; built once per version of the list."""
         snaps = self.snapshots
         version = (
             id(snaps),
@@ -102,7 +106,7 @@ class MunicipalityRecord:
                 days.append(snap.peildatum)
                 snaps.append(snap)
             self._index, self._indexed = index, version
-        return self._index.get(period, ([], []))
+        return self._index
 
     def snapshots_in(self, period: Period) -> list[Snapshot]:
         return list(self._of(period)[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -74,6 +75,19 @@ class DataSet:
         if gemeente not in cache:
             cache[gemeente] = opgaven(self.records[gemeente])
         return cache[gemeente].get(period) or unknown_opgave(period)
+
+    def prepare(self, pause: Callable[[], None] = lambda: None) -> None:
+        """Work out now what answers would otherwise work out on first use: the rolled saldo
+        and the snapshots per period of every record. Called before a refresh's DataSet is
+        served, so the first reply after a refresh is as quick as any other; `pause` lets a
+        reply being computed meanwhile go first (sheets.courtesy)."""
+        cache = self.derived.setdefault("opgaven", {})
+        for i, (name, record) in enumerate(self.records.items()):
+            if not i & 15:
+                pause()
+            if name not in cache:
+                cache[name] = opgaven(record)
+            record.snapshot_index()
 
     def policy_for(self, gemeente: str, period: Period) -> tuple[Policy, PeriodRule]:
         """The kader and thresholds for a municipality in a period (sheet rows override).

@@ -24,6 +24,7 @@ from engine.periods import Period
 from engine.policies import POLICIES, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User
 from sheets.combine import layout_readings, read_overviews
+from sheets.courtesy import pause
 from sheets.damage import Structure
 from sheets.facts import Note
 from sheets.layout import TABS, is_sample, normalise, read_table
@@ -112,7 +113,9 @@ class _Loader:
         spelling: dict[str, str] = {}  # one spelling per regio / provincie: the first one seen
         seen: dict[Any, Row] = {}
         owners: dict[str, str] = {}
-        for row in self.rows["gemeenten"]:
+        for i, row in enumerate(self.rows["gemeenten"]):
+            if not i & 255:
+                pause()
             name = row["gemeente"]
             municipality = Municipality(
                 name,
@@ -136,7 +139,9 @@ class _Loader:
 
     def taakstelling(self) -> None:
         seen: dict[Any, Row] = {}
-        for row in self.rows["taakstelling"]:
+        for i, row in enumerate(self.rows["taakstelling"]):
+            if not i & 255:
+                pause()
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
@@ -165,7 +170,9 @@ class _Loader:
         contracts, koppelingen, pijplijn, source = (
             at["huurcontracten"], at["koppelingen"], at["pijplijn"], at["bron"]
         )  # fmt: skip
-        for row in self.rows["realisatie"]:
+        for i, row in enumerate(self.rows["realisatie"]):
+            if not i & 255:
+                pause()  # a reply being computed goes first (sheets.courtesy)
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
@@ -207,7 +214,9 @@ class _Loader:
             record.snapshots.sort(key=lambda s: s.peildatum)
 
     def falling(self) -> None:
-        for record in self.records.values():
+        for i, record in enumerate(self.records.values()):
+            if not i & 31:
+                pause()
             self._falling(record, self.snap_refs)
 
     def _falling(self, record: MunicipalityRecord, refs: dict[int, str]) -> None:
@@ -229,7 +238,9 @@ class _Loader:
             last[snap.period] = snap
 
     def ladder(self) -> None:
-        for row in self.rows["ladder"]:
+        for i, row in enumerate(self.rows["ladder"]):
+            if not i & 255:
+                pause()
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is not None:
                 self.records[name].decisions.append(

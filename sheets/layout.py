@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.state import Problem
+from sheets.courtesy import pause
 from sheets.values import is_blank, text
 
 
@@ -208,11 +209,12 @@ def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem
         problems.append(
             Problem("waarschuwing", extra, f"tabblad {extra} telt niet mee: {title} gaat voor")
         )
-    rows = [
-        (n, cells if type(cells) is list else list(cells))
-        for n, cells in enumerate(raw[title], start=1)
-        if _filled(cells)
-    ]
+    rows = []
+    for n, cells in enumerate(raw[title], start=1):
+        if not n & 255:
+            pause()  # a reply being computed goes first (sheets.courtesy)
+        if _filled(cells):
+            rows.append((n, cells if type(cells) is list else list(cells)))
     if not rows:
         problems.append(Problem("waarschuwing", title, f"tabblad {title} is leeg"))
         return None

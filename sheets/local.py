@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from sheets.courtesy import pause
 
 RawWorkbook = dict[str, list[list[Any]]]
 SAMPLE = Path(__file__).with_name("data") / "voorbeeld.xlsx"
@@ -74,9 +77,19 @@ def _xlsx(path: Path) -> RawWorkbook:
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+        return {ws.title: _rows(ws.iter_rows(values_only=True)) for ws in book}
     finally:
         book.close()
+
+
+def _rows(rows: Iterator[tuple[Any, ...]]) -> list[list[Any]]:
+    """openpyxl parses in Python, row by row: a reply being computed goes first."""
+    out = []
+    for i, row in enumerate(rows):
+        if not i & 255:
+            pause()
+        out.append(list(row))
+    return out
 
 
 def _ods(path: Path) -> RawWorkbook:

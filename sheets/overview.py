@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from engine.state import Problem
+from sheets.courtesy import pause
 from sheets.headers import KEYS, Reading, as_typed, date_in_title, plain, read_header
 from sheets.kolommen import Override
 from sheets.layout import column_letter, normalise, sheet_ref
@@ -158,6 +159,7 @@ def read(
     regions: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> OverviewTab:
     """Parse every row under the header; each bad cell is a 'fout' naming its cell."""
+    pause()  # a reply being computed goes first (sheets.courtesy); a tab is a few hundred rows
     body = list(enumerate(raw_rows, start=1))[header_row:]
     facts = [(i, r) for i, r in enumerate(readings) if r.fact not in (None, *KEYS)]
     readings = _percent_columns(facts, body, readings)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from engine.state import Problem
+from sheets.courtesy import pause
 from sheets.layout import TABS, Table, normalise
 from sheets.values import PARSERS, CellError, check_error, count, day, is_blank
 
@@ -88,7 +89,9 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
     table.positions = {column.key: i for i, column in enumerate(table.tab.columns)}
     out: list[Row] = []
     append = out.append
-    for number, cells in table.rows:
+    for i, (number, cells) in enumerate(table.rows):
+        if not i & 255:
+            pause()  # a reply being computed goes first (sheets.courtesy)
         width = len(cells)
         values: list[Any] = []
         ok = True

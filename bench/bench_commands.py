@@ -2,10 +2,11 @@
 
 The same per-request path as the bot's message handler: on the event loop, `asyncio.to_thread`
 of `services.ctx(...)` + `commands.router.handle(...)`. The workbook is bench/workbook.py's
-SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale 4` for four times that). "During a
-refresh" runs the bot's refresh (read + convert in a worker thread) back to back the whole time.
+SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale 4` for four times that), in memory,
+as an .xlsx file or behind the fake Sheets API. "During a refresh" runs the bot's refresh (read +
+convert in a worker thread) back to back the whole time: far more often than the bot's 5 minutes.
 
-    python bench/bench_commands.py [--scale 1] [--rounds 15]
+    python bench/bench_commands.py [--scale 1] [--rounds 15] [--source memory|xlsx|gsheet]
 """
 
 from __future__ import annotations
@@ -13,23 +14,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import multiprocessing
 import statistics
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.workbook import ADMIN, MemorySource, country, name  # noqa: E402
+from bench.workbook import ADMIN, MemorySource, country, name, save_xlsx  # noqa: E402
 from bot.refresh import SWITCH_INTERVAL, Heap  # noqa: E402
 from bot.services import Services  # noqa: E402
 from commands.router import handle  # noqa: E402
 from sheets.cache import SheetCache  # noqa: E402
 from sheets.courtesy import REPLIES, serving  # noqa: E402
+from sheets.local import LocalSource  # noqa: E402
 
 COMMANDS = [
     f"/stand {name(8)}",
@@ -81,16 +87,46 @@ def report(label: str, timings: dict[str, list[float]]) -> list[float]:
     return every
 
 
+@contextlib.contextmanager
+def source_for(kind: str, scale: int) -> Iterator[Any]:
+    """The workbook in memory, as an .xlsx file, or behind the fake Sheets API (own process)."""
+    book = country(scale)
+    if kind == "memory":
+        yield MemorySource(book)
+    elif kind == "xlsx":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "land.xlsx"
+            save_xlsx(book, path)
+            yield LocalSource(path)
+    else:
+        from bench.bench_gsheet import SHEET_ID, _serve
+        from sheets.gsheet import GoogleSheetSource
+
+        parent, child = multiprocessing.get_context("spawn").Pipe()
+        server = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(child, scale), daemon=True
+        )
+        server.start()
+        try:
+            yield GoogleSheetSource(SHEET_ID, api_url=parent.recv())
+        finally:
+            parent.send("stop")
+            server.join(timeout=10)
+
+
 async def main_async(args: argparse.Namespace) -> None:
-    book = country(args.scale)
-    cache = SheetCache(MemorySource(book))
+    with source_for(args.source, args.scale) as source:
+        await measure(args, SheetCache(source))
+
+
+async def measure(args: argparse.Namespace, cache: SheetCache) -> None:
     t0 = time.perf_counter()
     cache.get()
     load = time.perf_counter() - t0
     services = Services(cache=cache, admins=frozenset({ADMIN}), fixed_today=date(2025, 3, 21))
     print(
-        f"SYNTHETIC country workbook ×{args.scale}: {len(cache.current().records)} municipalities; "
-        f"first load {load:.2f} s"
+        f"SYNTHETIC country workbook ×{args.scale} ({cache.source.describe()}): "
+        f"{len(cache.current().records)} municipalities; first load {load:.2f} s"
     )
     await rounds(services, 1)  # warm-up (imports, name index)
     idle_t = await rounds(services, args.rounds)
@@ -159,6 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--source", choices=("memory", "xlsx", "gsheet"), default="memory")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -46,7 +46,7 @@ class LocalSource:
                     f"{self.path.name}: onbekend bestandstype (verwacht {known} of een CSV-map)"
                 )
         try:
-            return {tab: [_trim(r) for r in rows] for tab, rows in reader(self.path).items()}
+            return {tab: _trimmed(rows) for tab, rows in reader(self.path).items()}
         except LocalSourceError:
             raise
         except Exception as exc:  # a corrupt zip, an unreadable ODS, a permission error
@@ -59,6 +59,15 @@ class LocalSource:
 def default_source() -> LocalSource:
     """The bundled sample workbook (sheets/data/voorbeeld.xlsx)."""
     return LocalSource(SAMPLE)
+
+
+def _trimmed(rows: list[Any]) -> list[list[Any]]:
+    out = []
+    for i, row in enumerate(rows):
+        if not i & 255:
+            pause()  # a reply being computed goes first (sheets.courtesy)
+        out.append(_trim(row))
+    return out
 
 
 def _trim(row: list[Any] | tuple[Any, ...]) -> list[Any]:
@@ -86,7 +95,7 @@ def _rows(rows: Iterator[tuple[Any, ...]]) -> list[list[Any]]:
     """openpyxl parses in Python, row by row: a reply being computed goes first."""
     out = []
     for i, row in enumerate(rows):
-        if not i & 255:
+        if not i & 63:
             pause()
         out.append(list(row))
     return out

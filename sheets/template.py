@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from sheets.kolommen import TAB as KOLOMMEN
 from sheets.layout import INFO_TAB, TABS
 
 INTRO = [
@@ -21,7 +22,7 @@ INTRO = [
 
 def info_lines() -> list[str]:
     lines = list(INTRO)
-    for tab in TABS:
+    for tab in (*TABS, KOLOMMEN):
         columns = ", ".join(
             c.key
             + ("*" if c.required and not c.empty_ok else "")
@@ -30,11 +31,17 @@ def info_lines() -> list[str]:
         )
         lines.append(f"{tab.name}: {tab.help}. Kolommen: {columns}.")
     lines.append("* = verplicht. Extra kolommen mogen; de bot slaat ze over.")
+    lines.append(
+        "kolommen is alleen nodig als de bot een kolom van een overzichtstabblad verkeerd leest "
+        "(/controle zegt hoe hij elke kolom leest): één regel per kolom, met de kop zoals hij in "
+        "het tabblad staat of de kolomletter, en als betekenis bijvoorbeeld opgave, "
+        "taakstelling, trede, saldo, gehuisvest of negeren."
+    )
     return lines
 
 
 def headers() -> dict[str, list[str]]:
-    return {tab.name: [c.key for c in tab.columns] for tab in TABS}
+    return {tab.name: [c.key for c in tab.columns] for tab in (*TABS, KOLOMMEN)}
 
 
 def write_template(path: Path | str, *, overwrite: bool = False) -> Path:

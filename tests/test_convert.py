@@ -393,6 +393,14 @@ def test_template_round_trips_without_problems(tmp_path: Path, name: str) -> Non
         write_template(path)
 
 
+def test_template_offers_the_kolommen_tab_and_explains_it(tmp_path: Path) -> None:
+    """A coordinator who starts from the template finds where to correct a column's reading."""
+    raw = LocalSource(write_template(tmp_path / "leeg")).fetch()
+    assert raw["kolommen"] == [["tabblad", "kolom", "betekenis", "periode", "datum"]]
+    info = " ".join(row[0] for row in raw["info"])
+    assert "kolommen: hoe een kolom gelezen wordt" in info and "negeren" in info
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("weg.xlsx", "bestaat niet"), ("werkmap.txt", "onbekend bestandstype"),
     ("kapot.xlsx", "kon niet worden gelezen"), ("lege-map", "geen .csv-bestanden")])  # fmt: skip

@@ -173,6 +173,10 @@ async def during_refreshes(
 
     heap = Heap()
     cache.converting = heap.converting if settle else contextlib.nullcontext
+    if settle:  # the bot's steady state: its first refreshes set the heap's baseline
+        for _ in range(2):
+            cache.refresh()
+            heap.settle()
 
     def refresher() -> None:
         while not stop.is_set():

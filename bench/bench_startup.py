@@ -6,7 +6,8 @@ spawned we send `/start` and `/stand`, and time: the first reply, what `/stand` 
 data is in, and when `/stand` first answers with figures. Then the bot's own refresh job reads
 the sheet again (every TAAKBOT_REFRESH_SECONDS, at least 30 s) and we read the process's resident
 memory. Baselines in the same run: a bare python-telegram-bot bot that answers /start, and (with
-`--before REV`) the same bot with `sheets/` and `engine/` as they were at that git revision.
+`--before REV`) the bot as it was at that git revision (its bot/, commands/, engine/, sheets/
+and locales/).
 
     python bench/bench_startup.py [--sources gsheet xlsx] [--scale 1] [--refreshes 2] [--before REV]
 """
@@ -32,6 +33,7 @@ from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
 
 SHEET_ID = "1BenchStartupBenchStartupBenchStartup00"
 REFRESH_SECONDS = 30  # the smallest TAAKBOT_REFRESH_SECONDS allowed
+PACKAGES = ("bot", "commands", "engine", "sheets", "locales")  # the bot's code, for --before
 
 BARE_BOT = """
 import os
@@ -124,11 +126,11 @@ async def main_async(args: argparse.Namespace) -> None:
         if "xlsx" in args.sources:
             save_xlsx(book, xlsx)
         old = None
-        if args.before:  # `python -m` puts the working directory first: old sheets/ and engine/
+        if args.before:  # `python -m` puts the working directory first: the old bot's code
             old = Path(tmp) / "before"
             old.mkdir()
             archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.before, "sheets", "engine"],
+                ["git", "-C", str(ROOT), "archive", args.before, *PACKAGES],
                 capture_output=True,
                 check=True,
             ).stdout
@@ -163,7 +165,7 @@ async def main_async(args: argparse.Namespace) -> None:
             )
     print(f"RSS in MB; 'after' = after {args.refreshes} refresh(es) by the bot's own job")
     if args.before:
-        print(f"before: the same bot with sheets/ and engine/ of git revision {args.before}")
+        print(f"before: the bot as it was at git revision {args.before}")
 
 
 def main() -> None:

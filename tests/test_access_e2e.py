@@ -23,6 +23,7 @@ from engine.state import User
 from engine.treden import Trede
 from tests.fakes.chat_members import chat_members
 from tests.fakes.clock import FakeTime
+from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
 
@@ -70,20 +71,14 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
         store = Store(settings["TAAKBOT_DB"], clock=now.timestamp)
         pushes = install_jobs(app, settings, services, store=store, now=lambda: now)
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        for job in app.job_queue.get_jobs_by_name(CATCH_UP):
-            job.schedule_removal()
-        try:
-            yield Bot(server, pushes, store, app)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-            await pushes.idle()
-            store.close()
+        async with polling(app):
+            for job in app.job_queue.get_jobs_by_name(CATCH_UP):
+                job.schedule_removal()
+            try:
+                yield Bot(server, pushes, store, app)
+            finally:
+                await pushes.idle()
+        store.close()
 
 
 async def say(b: Bot, text: str, user: int, chat: int | None = None) -> SentMessage:

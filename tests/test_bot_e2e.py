@@ -13,6 +13,7 @@ from bot.settings import Settings
 from commands import router
 from sheets.cache import SheetCache
 from sheets.local import default_source
+from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer
 
 ADMIN, STRANGER = 4242, 999
@@ -35,16 +36,8 @@ async def bot() -> AsyncIterator[FakeTelegramServer]:
             fixed_today=date(2022, 3, 21),
         )
         app = build_application(settings, services)
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        try:
+        async with polling(app):
             yield server
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
 
 
 async def ask(server: FakeTelegramServer, text: str, user: int = ADMIN, lang: str = "nl"):

@@ -23,6 +23,7 @@ from commands.router import handle
 from sheets.cache import SheetCache
 from sheets.convert import load
 from sheets.local import default_source
+from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer
 
 ADMIN, COORD, STAFF, OTHER_STAFF, LISTED, NEWBIE = 4242, 77, 78, 79, 66, 555
@@ -114,16 +115,10 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         services = Services(cache=cache, admins=frozenset({ADMIN}), fixed_today=date(2022, 11, 10))
         services.extras.update(store=store, access=book_for(store))
         app = build_application(settings, services)
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            yield Bot(server, store)
+            async with polling(app):
+                yield Bot(server, store)
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
             store.close()
 
 

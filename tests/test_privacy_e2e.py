@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.store import SENT, Broadcast, Key, Store, StoreError
 from engine.state import User
 from tests.fakes.clock import FakeTime
+from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
 
@@ -56,16 +57,10 @@ async def running(db: Path, server: FakeTelegramServer, clock: Callable[[], floa
     install_retention(app, store, settings["TAAKBOT_RETENTION_DAYS"])
     for job in app.job_queue.get_jobs_by_name(CATCH_UP):
         job.schedule_removal()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0, timeout=1)
     try:
-        yield app, store
+        async with polling(app):
+            yield app, store
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await pushes.idle()
         store.close()
 

@@ -13,6 +13,7 @@ from commands.common import human_age
 from commands.context import Ctx
 from commands.reply import Reply
 from engine.audit import CONTRADICTIONS, Finding, audit
+from engine.state import Problem
 from sheets.readings import header_readings
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -32,9 +33,14 @@ def _covered(ctx: Ctx, f: Finding) -> bool:
     return ctx.role.covers_area(ctx.data, ctx.data.provinces().get(f.gemeente, []))
 
 
+def _yours(ctx: Ctx, problem: Problem) -> bool:
+    """A problem in a row of another province's municipality quotes its figures: not shown."""
+    return not problem.gemeente or ctx.role.covers(ctx.data, problem.gemeente)
+
+
 def controle(ctx: Ctx, args: str) -> Reply:
     _, e = ctx._, ctx.e
-    problems = ctx.data.problems
+    problems = [p for p in ctx.data.problems if _yours(ctx, p)]
     errors = [p for p in problems if p.severity == "fout"]
     warnings = [p for p in problems if p.severity != "fout"]
     findings = [f for f in audit(ctx.data, day=ctx.today) if _covered(ctx, f)]

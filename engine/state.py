@@ -38,6 +38,8 @@ class Problem:
     severity: str  # 'fout' or 'waarschuwing'
     ref: str
     message: str
+    # the municipality of the row it is about (sheets.attribution); '' for the sheet as a whole
+    gemeente: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.ref}: {self.message}" if self.ref else self.message

@@ -23,6 +23,7 @@ from engine.model import (
 from engine.periods import Period
 from engine.policies import POLICIES, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User
+from sheets.attribution import attribute
 from sheets.combine import layout_readings, read_overviews
 from sheets.courtesy import pause
 from sheets.damage import Structure
@@ -392,7 +393,9 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
         policies=loader.beleid(),
         deadlines=loader.deadlines(),
         users=loader.gebruikers(),
-        problems=sorted(loader.problems, key=problem_order),
+        problems=sorted(
+            attribute(loader.problems, raw, loader.tables, tabs, loader.index), key=problem_order
+        ),
         source=source,
         sample=is_sample(raw),
         readings=layout_readings(loader.tables, raw) + readings,

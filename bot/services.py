@@ -19,6 +19,7 @@ from sheets.names import NameIndex
 from sheets.sources import open_source
 
 LOADING = "loading"  # Ctx.extras: True, or the error, until the sheet is first read
+STALE_REASON = "stale_reason"  # Ctx.extras: why the last read failed, while stale data is served
 _NOTHING_YET = DataSet(source="")
 
 
@@ -95,6 +96,7 @@ class Services:
             extras={
                 **self.extras,
                 **({LOADING: self.cache.last_error or True} if loading else {}),
+                **({STALE_REASON: self.cache.last_error} if stale is not None else {}),
                 "admins": self.admins,
                 **(extras or {}),
                 "chat_id": user_id if chat_id is None else chat_id,

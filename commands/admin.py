@@ -57,6 +57,8 @@ def controle(ctx: Ctx, args: str) -> Reply:
                 age=human_age(ctx, ctx.stale_seconds)
             )
         )
+        if reason := ctx.extras.get("stale_reason"):  # bot.services.STALE_REASON
+            lines.append(_("Waarom: {reason}").format(reason=e(reason)))
     counts = [
         ctx.ngettext("{n} fout", "{n} fouten", len(errors)),
         ctx.ngettext("{n} waarschuwing", "{n} waarschuwingen", len(warnings)),

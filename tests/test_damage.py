@@ -212,3 +212,20 @@ def test_an_empty_optional_column_may_go(book: Workbook) -> None:
     cache.get()
     book.save(good())
     assert cache.refresh().ok
+
+
+def test_controle_says_why_the_sheet_is_not_read(book: Workbook) -> None:
+    """Through the bot's own path (Services.ctx): stale, how old, and the damage that was seen."""
+    from datetime import date
+
+    from bot.services import Services
+    from commands.router import handle
+
+    cache = cache_for(book)
+    cache.get()
+    book.save(_without("gebruikers")(good()))
+    cache.refresh()
+    services = Services(cache=cache, admins=frozenset({1}), fixed_today=date(2022, 11, 10))
+    text = handle(services.ctx(1, "nl"), "/controle").text
+    assert "verversen mislukt" in text
+    assert "Waarom: de sheet is beschadigd, verversen geweigerd: tabblad gebruikers" in text

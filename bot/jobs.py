@@ -25,12 +25,13 @@ from bot.broadcast import Broadcaster, Outgoing, Summary
 from bot.pacing import PacedLimiter
 from bot.services import Services
 from bot.settings import Settings
-from bot.store import BLOCKED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
+from bot.store import BLOCKED, FAILED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
 from commands.i18n import gettext_for, ngettext_for
 from commands.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
 from commands.reply import split_message
 from commands.roles import role_with_grants
 from commands.subscriptions import BroadcastRequest
+from commands.uncertain import UncertainResend, per_send, resend_report
 from engine.state import DataSet
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,11 @@ class Pushes:
         return [sub for sub in subs if planner.members(sub)]
 
     # -- jobs ------------------------------------------------------------------------------
-    async def remind_tick(self, context: Any = None) -> Summary | None:
-        if self.now().time() < SEND_FROM:
+    async def remind_tick(
+        self, context: Any = None, *, only: frozenset[Key] | None = None
+    ) -> Summary | None:
+        """Due reminders; with `only`, just those keys and at once (someone asked for them)."""
+        if only is None and self.now().time() < SEND_FROM:
             return None
         data, stale = await self._data()
         if data is None:
@@ -104,11 +108,13 @@ class Pushes:
         def plan() -> list[Message]:
             planner = self._planner(data, stale)
             subs = self._allowed(planner, self.store.subscriptions())
-            return planner.reminders(subs, self.leads, self.store.is_settled)
+            return planner.reminders(subs, self.leads, self._settled(only))
 
         return await self._push(await asyncio.to_thread(plan))
 
-    async def weekly_push(self, context: Any = None) -> Summary | None:
+    async def weekly_push(
+        self, context: Any = None, *, only: frozenset[Key] | None = None
+    ) -> Summary | None:
         """This week's overview to every chat that has not had it (also after downtime)."""
         weekday, at = self.weekly
         now = self.now()
@@ -127,9 +133,9 @@ class Pushes:
                 for s in self._allowed(planner, self.store.subscriptions())
                 if s.created_at < cutoff
             ]  # a chat that followed later waits a week
-            out = []
+            out, settled = [], self._settled(only)
             for chat_id, chat_subs in by_chat(subs).items():
-                if not self.store.is_settled(Key(WEEKLY, "*", slot.isoformat(), chat_id)):
+                if not settled(Key(WEEKLY, "*", slot.isoformat(), chat_id)):
                     out.append(planner.weekly(chat_subs, slot, self.store.last_figures(chat_id)))
             return out
 
@@ -137,6 +143,12 @@ class Pushes:
             self.store.save_figures(m.chat_id, slot.isoformat(), m.figures)
 
         return await self._push(await asyncio.to_thread(compose), remember)
+
+    def _settled(self, only: frozenset[Key] | None) -> Callable[[Key], bool]:
+        """The ledger's verdict; with `only`, every other key counts as settled too."""
+        if only is None:
+            return self.store.is_settled
+        return lambda key: key not in only or self.store.is_settled(key)
 
     async def catch_up(self, context: Any = None) -> None:
         """Start-up: whatever fell due while the bot was down, each at most once."""
@@ -156,6 +168,9 @@ class Pushes:
             coro = self.run_broadcast(reply.action.broadcast_id)
             # PTB's create_task: Application.stop() waits for it before the bot shuts down.
             self.track(context.application.create_task(coro, name="herinnering"))
+        elif isinstance(reply.action, UncertainResend):  # /herinnering opnieuw onzeker
+            coro = self.resend_uncertain(chat_id, reply.action)
+            self.track(context.application.create_task(coro, name="opnieuw onzeker"))
 
     def track(self, task: asyncio.Task[Any]) -> None:
         self._tasks.add(task)
@@ -211,6 +226,38 @@ class Pushes:
         if moved:  # reported once
             await self.broadcaster.run([Outgoing(b.chat_id, [report])])
         return summary
+
+    async def resend_uncertain(self, chat_id: int, request: UncertainResend) -> str:
+        """Run the automatic rounds now for the released keys, then tell the requester what
+        went again and what the planner no longer sends (those keys stay unsent)."""
+        only = frozenset(request.keys)
+        rounds = [await self.remind_tick(only=only), await self.weekly_push(only=only)]
+        outcome: Counter[str] = Counter()
+        for s in filter(None, rounds):
+            outcome.update(
+                sent=len(s.sent),
+                failed=len(s.failed),
+                blocked=len(s.blocked),
+                uncertain=len(s.uncertain),
+            )
+        no_data = None in rounds
+
+        def untouched() -> list[Key]:
+            """Released, and still not claimed: the planner did not send them."""
+            rows = [row for kind in {k.kind for k in only} for row in self.store.ledger(kind)]
+            left = [
+                key
+                for key, status, tries in rows
+                if key in only and (status, tries) == (FAILED, 0)
+            ]
+            if no_data and left:  # not judged at all: uncertain again, for a later try
+                self.store.settle(left, UNCERTAIN, "opnieuw: geen gegevens")
+            return left
+
+        left = await asyncio.to_thread(untouched)
+        report = resend_report(request.lang, outcome, per_send(left), no_data)
+        await self.broadcaster.run([Outgoing(chat_id, [report])])
+        return report
 
     async def resume_broadcasts(self) -> None:
         """Confirmed manual reminders not yet reported (a restart, a crash mid-send)."""

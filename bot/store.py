@@ -355,6 +355,16 @@ class Store:
             (kind, due, due),
         ).rowcount
 
+    def uncertain_automatic(self) -> list[tuple[str, str, int]]:
+        """(kind, due, chats) of timed-out scheduled reminders and weekly overviews, oldest due
+        first; /herinnering's own ('manual:') are resent per broadcast instead."""
+        rows = self._run(
+            "SELECT kind, due, COUNT(DISTINCT chat_id) FROM ledger "
+            "WHERE status='uncertain' AND kind NOT LIKE 'manual:%' "
+            "GROUP BY kind, due ORDER BY due, kind"
+        )
+        return [(kind, due, n) for kind, due, n in rows.fetchall()]
+
     def ledger(self, kind_prefix: str = "") -> list[tuple[Key, str, int]]:
         rows = self._run(
             "SELECT kind, scope, due, chat_id, status, attempts FROM ledger "

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time, format_timedelta
 from babel.lists import format_list
 
-from commands import onboarding
+from commands import onboarding, uncertain
 from commands.common import human_age
 from commands.context import Ctx
 from commands.reply import Reply
@@ -73,6 +73,8 @@ def controle(ctx: Ctx, args: str) -> Reply:
         + "."
     )
     lines += onboarding.control_lines(ctx)  # access given through links: who, when, by whom
+    sends = uncertain.control_lines(ctx)  # timed-out automatic sends: maybe delivered
+    lines += sends
     for title, items in ((_("Fouten"), errors), (_("Waarschuwingen"), warnings)):
         if items:
             lines.append(f"<b>{title}</b>")
@@ -99,7 +101,7 @@ def controle(ctx: Ctx, args: str) -> Reply:
         lines += [f"• {e(r)}" for r in readings[:40]]
         if len(readings) > 40:
             lines.append(_("… en nog {n}").format(n=len(readings) - 40))
-    if not (errors or warnings or findings):
+    if not (errors or warnings or findings or sends):
         lines.append(_("Alles in orde."))
     return Reply("\n".join(lines))
 

@@ -26,6 +26,7 @@ KINDS = ("gemeente", "regio", "provincie")
 ALL_WORDS = ("alles", "alle", "all", "everything")
 _CONFIRM = re.compile(r"^(ok|nee)\s+(\d+)$", re.I)
 _RESEND = re.compile(r"^opnieuw\s+(\d+)$", re.I)  # the uncertain sends of a broadcast, on purpose
+_RESEND_AUTOMATIC = re.compile(r"^opnieuw\s+onzeker$", re.I)  # scheduled ones (commands.uncertain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,10 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
         return _decide(ctx, store, match.group(1).lower() == "ok", int(match.group(2)))
     if match := _RESEND.match(args.strip()):
         return _resend(ctx, store, int(match.group(1)))
+    if _RESEND_AUTOMATIC.match(args.strip()):
+        from commands.uncertain import resend
+
+        return resend(ctx, store)
     soort, _sep, scope_text = args.strip().partition(" ")
     sheet_kinds = {d.kind.casefold(): d.kind for d in ctx.data.deadlines}
     kind = SOORTEN.get(soort.casefold()) or sheet_kinds.get(soort.casefold())

@@ -231,6 +231,7 @@ class FakeTelegramServer:
         self._open_callbacks: set[str] = set()
         self._blocked: set[int] = set()
         self._faults: dict[str, list[_Fault]] = {}
+        self._drops: list[list[Any]] = []  # [method, chat_id or None, times]
         self._limits: dict[str, Any] | None = None
         self._windows: dict[Any, _Window] = {}
         self._update_event = asyncio.Event()
@@ -400,6 +401,12 @@ class FakeTelegramServer:
         fault = _Fault(error_code, description, params, times)
         self._faults.setdefault(method.lower(), []).append(fault)
 
+    def drop_answer(self, method: str, chat_id: int | None = None, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` (to ``chat_id``, when given), then
+        close the connection instead of answering: the message is delivered, but the client sees
+        a dropped connection (httpx.RemoteProtocolError), as after a timeout mid-request."""
+        self._drops.append([method.lower(), chat_id, times])
+
     def enforce_limits(
         self,
         per_chat_per_sec: int = 1,
@@ -447,6 +454,8 @@ class FakeTelegramServer:
             return exc.response()
         finally:
             self._wake("_activity")
+        if self._take_drop(method.lower(), params.get("chat_id")) and request.transport:
+            request.transport.close()  # done, but the answer never reaches the client
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -485,6 +494,15 @@ class FakeTelegramServer:
         if fault.times <= 0:
             queue.pop(0)
         raise ApiError(fault.error_code, fault.description, fault.parameters)
+
+    def _take_drop(self, method: str, chat_id: Any) -> bool:
+        for drop in self._drops:
+            if drop[0] == method and drop[1] in (None, chat_id):
+                drop[2] -= 1
+                if drop[2] <= 0:
+                    self._drops.remove(drop)
+                return True
+        return False
 
     def _check_chat(self, method: str, params: dict[str, Any]) -> int | None:
         """Apply blocking and flood limits; return the chat to charge if the call succeeds."""

@@ -186,6 +186,17 @@ async def test_injected_faults(
 
 
 @pytest.mark.asyncio
+async def test_a_dropped_answer_after_delivery(server: FakeTelegramServer, bot: Bot) -> None:
+    server.drop_answer("sendMessage", chat_id=2)
+    await bot.send_message(1, "ander gesprek")
+    with pytest.raises(NetworkError, match="RemoteProtocolError") as info:
+        await bot.send_message(2, "komt aan")
+    assert type(info.value.__cause__).__name__ == "RemoteProtocolError"
+    await bot.send_message(2, "weer gewoon")
+    assert [m.text for m in server.sent_messages(2)] == ["komt aan", "weer gewoon"]
+
+
+@pytest.mark.asyncio
 async def test_enforced_limits(
     server: FakeTelegramServer, bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -346,13 +346,17 @@ class Store:
             return claimed > self.clock() - self.stale_after
         return status != FAILED or attempts >= self.max_attempts
 
-    def release_uncertain(self, kind: str, due: str | None = None) -> int:
-        """Make timed-out ('uncertain') sends of `kind` (and `due`) sendable again: someone
-        decided a possible duplicate is better than a possible loss. Returns the rows freed."""
+    def release_uncertain(
+        self, kind: str, due: str | None = None, scope: str | None = None
+    ) -> int:
+        """Make timed-out ('uncertain') sends of `kind` (and `due`, and `scope`) sendable again:
+        someone decided a possible duplicate is better than a possible loss. Returns the rows
+        freed."""
         return self._run(
             "UPDATE ledger SET status='failed', attempts=0, error='opnieuw: onzeker' "
-            "WHERE status='uncertain' AND kind=? AND (? IS NULL OR due=?)",
-            (kind, due, due),
+            "WHERE status='uncertain' AND kind=? AND (? IS NULL OR due=?) "
+            "AND (? IS NULL OR scope=?)",
+            (kind, due, due, scope, scope),
         ).rowcount
 
     def uncertain_automatic(self) -> list[tuple[str, str, int]]:

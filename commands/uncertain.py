@@ -64,10 +64,37 @@ def send_line(lang: str, kind: str, due: str, chats: int) -> str:
     return what + ": " + ngettext("{n} gesprek", "{n} gesprekken", chats).format(n=chats)
 
 
+def yours(ctx: Ctx, store: Any) -> list[Key]:
+    """The uncertain automatic sends this user may see and resend: those for a municipality,
+    region or province the role covers; the weekly overviews (every subscriber's) only for
+    whoever sees the whole bot."""
+    wanted = {(kind, due) for kind, due, _n in store.uncertain_automatic()}
+    return sorted(
+        key
+        for kind in {kind for kind, _due in wanted}
+        for key, status, _attempts in store.ledger(kind)
+        if status == UNCERTAIN and (key.kind, key.due) in wanted and _covered(ctx, key)
+    )
+
+
+def _covered(ctx: Ctx, key: Key) -> bool:
+    role, data = ctx.role, ctx.data
+    if role is None:
+        return False
+    if role.everything:
+        return True
+    kind, _sep, name = key.scope.partition(":")  # 'gemeente:Delft', 'regio:Haaglanden'
+    if kind == "gemeente":
+        return role.covers(data, name)
+    members = {"regio": data.regions, "provincie": data.provinces}.get(kind)
+    area = members().get(name) if members is not None else None
+    return bool(area) and role.covers_area(data, area)
+
+
 def control_lines(ctx: Ctx) -> list[str]:
     """For /controle: the automatic sends that may or may not have arrived, per kind and day."""
     store = ctx.extras.get("store")
-    groups = store.uncertain_automatic() if store is not None else []
+    groups = per_send(yours(ctx, store)) if store is not None else []
     if not groups:
         return []
     _ = ctx._
@@ -88,17 +115,9 @@ def resend(ctx: Ctx, store: Any) -> Reply:
 
     A possible duplicate is accepted, on purpose, over a possible loss.
     """
-    wanted = {(kind, due) for kind, due, _n in store.uncertain_automatic()}
-    keys = sorted(
-        {
-            key
-            for kind in {kind for kind, _due in wanted}
-            for key, status, _attempts in store.ledger(kind)
-            if status == UNCERTAIN and (key.kind, key.due) in wanted
-        }
-    )
-    for kind, due in sorted(wanted):
-        store.release_uncertain(kind, due)
+    keys = yours(ctx, store)
+    for kind, scope, due in sorted({(k.kind, k.scope, k.due) for k in keys}):
+        store.release_uncertain(kind, due, scope)
     if not keys:
         return Reply(ctx._("Er is niets onzekers om opnieuw te versturen."))
     n = len({key.chat_id for key in keys})

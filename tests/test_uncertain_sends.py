@@ -125,9 +125,7 @@ def test_controle_without_uncertain_sends_has_no_such_section(
 
 
 def test_herinnering_opnieuw_onzeker_releases_them_and_asks_for_a_round(store: Store) -> None:
-    reply = handle(
-        ctx_for(store, Role("provincie", "Zuid-Holland")), "/herinnering opnieuw onzeker"
-    )
+    reply = handle(ctx_for(store, Role("provincie")), "/herinnering opnieuw onzeker")
     assert isinstance(reply.action, UncertainResend) and reply.action.lang == "nl"
     assert sorted(reply.action.keys) == sorted([TOETS, TOETS_2, WEEK])
     assert "Bezig met opnieuw versturen naar 2 gesprekken" in reply.text
@@ -334,3 +332,28 @@ async def test_a_timed_out_reminder_is_shown_and_resent_once_on_purpose(running)
     assert len(server.sent_messages(GROUP)) == 4  # refusal + exactly one resend
     (control,) = await say(server, "/controle")
     assert "Onzeker verstuurd" not in control.text
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "left_uncertain"),
+    [
+        (Role("provincie"), ["toets, 1 juli 2024 (7 dagen vooraf): 2 gesprekken", "weekoverzicht"],
+         []),
+        (Role("provincie", "Zuid-Holland"), ["toets, 1 juli 2024 (7 dagen vooraf): 2 gesprekken"],
+         [("weekly", "2024-06-24", 1)]),  # every subscriber's overview: the whole bot's
+        (Role("provincie", "Utrecht"), [],
+         [("weekly", "2024-06-24", 1), ("auto:checkpoint:7", "2024-07-01", 2)]),
+    ],
+)  # fmt: skip
+def test_staff_see_and_resend_the_uncertain_sends_of_their_own_province(
+    store: Store, role: Role, shown: list[str], left_uncertain: list[tuple[str, str, int]]
+) -> None:
+    text = handle(ctx_for(store, role), "/controle").text
+    for part in shown:
+        assert part in text
+    if not shown:
+        assert "Onzeker verstuurd" not in text
+    if "weekoverzicht" not in shown:
+        assert "weekoverzicht" not in text
+    handle(ctx_for(store, role), "/herinnering opnieuw onzeker")
+    assert store.uncertain_automatic() == left_uncertain

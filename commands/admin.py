@@ -156,6 +156,8 @@ def ververs(ctx: Ctx, args: str) -> Reply:
             )
         )
     changes = result.changed
+    if changes is None:  # it joined the background job's read, which keeps no old data
+        return Reply(_("De sheet is opnieuw gelezen."))
     if not changes:
         return Reply(_("De sheet is opnieuw gelezen; er is niets veranderd."))
     return Reply(

@@ -75,6 +75,9 @@ class Changes:
         return "; ".join(parts)
 
 
+UNKEPT: Any = object()  # RefreshResult(previous=UNKEPT): the old DataSet was let go
+
+
 class RefreshResult:
     """How a refresh ended; `changed` is computed on first use (only /ververs shows it)."""
 
@@ -86,7 +89,7 @@ class RefreshResult:
         dataset: DataSet | None,  # the data now served (the old one when the refresh failed)
         error: str | None = None,  # Dutch message, safe to show
         *,
-        previous: DataSet | None = None,
+        previous: Any = None,  # the DataSet before, or UNKEPT
         exception: BaseException | None = None,
         throttled: float | None = None,  # seconds until /ververs may read the sheet again
     ) -> None:
@@ -96,8 +99,12 @@ class RefreshResult:
         self._changed: Changes | None = None
 
     @property
-    def changed(self) -> Changes:
+    def changed(self) -> Changes | None:
+        """What the refresh changed; None when nobody kept the old data to compare (a refresh
+        by the background job, which lets the old DataSet go at once)."""
         if self._changed is None:
+            if self.ok and self._previous is UNKEPT:
+                return None
             if not self.ok or self._previous is None or self.dataset is None:
                 self._changed = Changes()
             else:
@@ -183,8 +190,9 @@ class SheetCache:
         return self._loaded is None or now - self._loaded >= self.ttl
 
     def refresh_if_due(self) -> RefreshResult | None:
-        """The background job's tick: refresh when due, else do nothing."""
-        return self.refresh() if self.due() else None
+        """The background job's tick: refresh when due, else do nothing. Nobody asks the job
+        what changed, so the old DataSet is not kept for it (13 MB at country size)."""
+        return self.refresh(keep_previous=False) if self.due() else None
 
     def request_refresh(self) -> RefreshResult:
         """/ververs: refresh now, unless the sheet was read less than `min_interval` ago.
@@ -201,7 +209,9 @@ class SheetCache:
                 )
         return self.refresh()
 
-    def refresh(self, *, only_if_unloaded: bool = False) -> RefreshResult:
+    def refresh(
+        self, *, only_if_unloaded: bool = False, keep_previous: bool = True
+    ) -> RefreshResult:
         """Read the source now (or join the refresh already running); never raises.
 
         On failure the last good data stays served and is marked stale.
@@ -212,12 +222,12 @@ class SheetCache:
                 return self._last  # someone refreshed while we waited: that is our answer
             if only_if_unloaded and self._data is not None:
                 return RefreshResult(True, self._data)
-            result = self._refresh()
+            result = self._refresh(keep_previous)
             self._last, self._attempted = result, self._clock()
             self._generation += 1
             return result
 
-    def _refresh(self) -> RefreshResult:
+    def _refresh(self, keep_previous: bool = True) -> RefreshResult:
         previous = self._data
         try:
             raw = self.source.fetch()
@@ -241,7 +251,7 @@ class SheetCache:
         self._data = data  # one reference swap: readers see the old or the new DataSet
         self._loaded, self.stale, self.last_error = self._clock(), False, None
         self._next_try = 0.0
-        return RefreshResult(True, data, previous=previous)
+        return RefreshResult(True, data, previous=previous if keep_previous else UNKEPT)
 
 
 def prepare(data: DataSet) -> None:

@@ -246,3 +246,25 @@ def test_no_raw_workbook_is_kept() -> None:
     cache.get()
     kept = [v for v in vars(cache).values() if isinstance(v, dict)]
     assert not any("realisatie" in v for v in kept)  # only the DataSet, not the raw rows
+
+
+def test_the_background_refresh_keeps_no_second_dataset() -> None:
+    """Only /ververs shows what changed; a job's refresh lets the old DataSet go at once (13 MB
+    at country size). A /ververs that joined such a refresh says it read, not "nothing changed"."""
+    import gc
+
+    from commands.admin import ververs
+    from commands.context import Ctx
+
+    source, clock = FakeSource(), Clock()
+    cache = make(source, clock)
+    old = cache.get()
+    clock.now += 300
+    source.raw["realisatie"][1][2] = 50
+    result = cache.refresh_if_due()  # the job
+    assert result.ok and not any(r is old for r in gc.get_referents(result))
+    assert result.changed is None  # unknown, not "nothing"
+    reply = ververs(Ctx(cache.current(), START.date(), 7, None, "nl", refresh=lambda: result), "")
+    assert reply.text == "De sheet is opnieuw gelezen."
+    own = cache.request_refresh()  # /ververs's own read still says what changed
+    assert own.changed is not None and not own.changed

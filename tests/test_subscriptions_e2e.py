@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,9 +18,10 @@ from bot.pacing import Pacer
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
-from engine.state import User
+from engine.state import DataSet, User
 from tests.fakes.chat_members import chat_members
 from tests.fakes.clock import FakeTime
+from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
 
@@ -47,14 +49,12 @@ class Bot:
     app: Application
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
-    data = dataset()
-    data.users += [
-        User(LEIDEN_USER, "Leiden", "gemeente", "Leiden"),
-        User(BLOCKER, "Rijswijk", "coordinator", "Haaglanden"),
-    ]
-    now = Now(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))  # before 09:00: start-up sends nothing
+@asynccontextmanager
+async def pushing_bot(
+    tmp_path: Path, data: DataSet, now: Now
+) -> AsyncIterator[tuple[FakeTelegramServer, Application, Pushes]]:
+    """The real Application with its jobs and store, polling the fake Bot API; pacing on a
+    virtual clock (a second between messages costs nothing); the tests drive the jobs."""
     async with FakeTelegramServer() as server:
         server.add_method("getChatMember", chat_members({GROUP: {COORD}}))
         settings = Settings(
@@ -68,28 +68,36 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         services = Services(
             cache=FakeCache(data), admins=frozenset({ADMIN}), fixed_today=date(2024, 6, 24)
         )
-        ft = FakeTime()  # pacing on a virtual clock: a second between messages costs nothing
+        ft = FakeTime()
         app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
         store = Store(settings["TAAKBOT_DB"], clock=now.stamp)
         pushes = install_jobs(app, settings, services, store=store, now=now)
         install_jobs(app, settings, services, store=store, now=now)  # rebuilt, not doubled
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            names = [j.name for j in app.job_queue.jobs()]
-            assert sorted(names) == sorted([REMIND_TICK, WEEKLY_PUSH, CATCH_UP, menus.FIRST])
-            for job in app.job_queue.get_jobs_by_name(CATCH_UP):  # the tests drive the clock
-                job.schedule_removal()
-            await pushes.catch_up()  # 07:00 on an empty store: nothing to send
-            yield Bot(server, pushes, now, app)
+            async with polling(app):
+                names = [j.name for j in app.job_queue.jobs()]
+                assert sorted(names) == sorted([REMIND_TICK, WEEKLY_PUSH, CATCH_UP, menus.FIRST])
+                for job in app.job_queue.get_jobs_by_name(CATCH_UP):  # the tests drive the clock
+                    job.schedule_removal()
+                try:
+                    yield server, app, pushes
+                finally:
+                    await pushes.idle()
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-            await pushes.idle()
             store.close()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    data = dataset()
+    data.users += [
+        User(LEIDEN_USER, "Leiden", "gemeente", "Leiden"),
+        User(BLOCKER, "Rijswijk", "coordinator", "Haaglanden"),
+    ]
+    now = Now(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))  # before 09:00: start-up sends nothing
+    async with pushing_bot(tmp_path, data, now) as (server, app, pushes):
+        await pushes.catch_up()  # 07:00 on an empty store: nothing to send
+        yield Bot(server, pushes, now, app)
 
 
 async def say(

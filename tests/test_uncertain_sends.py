@@ -10,24 +10,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import build_application
-from bot.jobs import CATCH_UP, Pushes, install_jobs
-from bot.pacing import Pacer
-from bot.services import Services
-from bot.settings import Settings
+from bot.jobs import Pushes
 from bot.store import BLOCKED, FAILED, SENT, UNCERTAIN, Key, Store
 from commands.context import Ctx
 from commands.roles import Role
 from commands.router import handle
 from commands.uncertain import UncertainResend
 from engine.state import User
-from tests.fakes.chat_members import chat_members
-from tests.fakes.clock import FakeTime as VirtualTime
-from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.test_broadcast import timed_out
 from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, FakeTime, Recorder, dataset
 from tests.test_reminders import make_pushes as make_jobs
+from tests.test_subscriptions_e2e import Now, pushing_bot
 
 GROUP, LEIDEN_USER = -300, 88
 TOETS = Key("auto:checkpoint:7", "regio:Haaglanden", "2024-07-01", 1)
@@ -246,45 +240,11 @@ async def test_without_data_nothing_goes_and_they_stay_uncertain(tmp_path: Path)
 
 
 # -- end to end: the real Application, the fake Bot API ---------------------------------------
-class Now:
-    def __init__(self, when: datetime) -> None:
-        self.when = when
-
-    def __call__(self) -> datetime:
-        return self.when
-
-    def stamp(self) -> float:
-        return self.when.timestamp()
-
-
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegramServer, Pushes, Now]]:
     now = Now(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))
-    async with FakeTelegramServer() as server:
-        server.add_method("getChatMember", chat_members({GROUP: {COORD}}))
-        settings = Settings(
-            {
-                "TAAKBOT_TELEGRAM_TOKEN": server.token,
-                "TAAKBOT_TELEGRAM_API_URL": server.base_url,
-                "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
-                "TAAKBOT_WEEKLY": "mon 08:30",
-            }
-        )
-        services = Services(
-            cache=FakeCache(dataset()), admins=frozenset({ADMIN}), fixed_today=date(2024, 6, 24)
-        )
-        vt = VirtualTime()  # pacing on a virtual clock: no real waits between messages
-        app = build_application(settings, services, pacer=Pacer(clock=vt.clock, sleep=vt.sleep))
-        store = Store(settings["TAAKBOT_DB"], clock=now.stamp)
-        pushes = install_jobs(app, settings, services, store=store, now=now)
-        async with polling(app):
-            for job in app.job_queue.get_jobs_by_name(CATCH_UP):  # the test drives the clock
-                job.schedule_removal()
-            try:
-                yield server, pushes, now
-            finally:
-                await pushes.idle()
-        store.close()
+    async with pushing_bot(tmp_path, dataset(), now) as (server, _app, pushes):
+        yield server, pushes, now
 
 
 async def say(

@@ -14,11 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import hypothesis
 import pytest
-
-from sheets import local
-from tests.fakes import telegram_api
 
 # Bytecode is written, whatever PYTHONDONTWRITEBYTECODE says: on a fresh clone every xdist
 # worker and every `taakbot` subprocess would otherwise compile the same modules again (0.5 s
@@ -29,18 +25,29 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: retry_after as timedel
 for _name in [n for n in os.environ if n.startswith("TAAKBOT_")]:
     del os.environ[_name]  # tests never pick up a developer's real token or sheet
 
-no_network = pytest.fixture(autouse=True)(telegram_api.no_network)
 
-# The same result every run (issue 13): Hypothesis draws its examples from a seed derived from
-# each test, keeps no example database between runs, and has no per-example deadline (a busy
-# machine or a second xdist worker would otherwise fail an example now and then). The number of
-# examples is Hypothesis's default, unchanged.
-hypothesis.settings.register_profile("taakbot", derandomize=True, database=None, deadline=None)
-hypothesis.settings.load_profile("taakbot")
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes import telegram_api
+
+    telegram_api.no_network(monkeypatch)
+
+
+def _derandomised_hypothesis() -> None:
+    """The same result every run (issue 13): Hypothesis draws its examples from a seed derived
+    from each test, keeps no example database between runs, and has no per-example deadline (a
+    busy machine or a second xdist worker would otherwise fail an example now and then). The
+    number of examples is Hypothesis's default, unchanged."""
+    import hypothesis
+
+    hypothesis.settings.register_profile("taakbot", derandomize=True, database=None, deadline=None)
+    hypothesis.settings.load_profile("taakbot")
 
 
 def _read_sample_once() -> None:
     """Memoise LocalSource.fetch for the bundled sample (unchanged on disk): 0.14 s a read."""
+    from sheets import local
+
     real = local.LocalSource.fetch
     memo: dict[tuple[int, int], dict[str, list[list[Any]]]] = {}
 
@@ -55,9 +62,6 @@ def _read_sample_once() -> None:
         return {tab: [list(row) for row in rows] for tab, rows in memo[key].items()}
 
     local.LocalSource.fetch = fetch  # type: ignore[method-assign]
-
-
-_read_sample_once()
 
 
 def _one_ssl_context() -> None:
@@ -77,18 +81,22 @@ def _one_ssl_context() -> None:
     transport.create_ssl_context = create_ssl_context
 
 
-_one_ssl_context()
-
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "commands", "engine", "sheets", "locales", "tests/fakes")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """In the xdist controller, before the workers start: compile our packages once (0.25 s), so
-    the two workers load them instead of both compiling them at the same moment."""
+    """Where tests run (an xdist worker, or a run without workers): the set-up above. In the
+    xdist controller, which runs no test, none of that (0.35 s of imports before the workers
+    start); instead it compiles our packages and rewrites the test modules once, before the
+    workers start, so that they load them instead of both compiling them at the same moment."""
+    controller = not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", 0)
+    if not controller:
+        _derandomised_hypothesis()
+        _read_sample_once()
+        _one_ssl_context()
     if hasattr(config, "workerinput"):
-        return  # a worker
+        return
     for package in PACKAGES:
         compileall.compile_dir(ROOT / package, quiet=2)
     _rewrite_tests_once(config)

@@ -37,7 +37,7 @@ class Refresher:
         self.cache = cache
         self.tell_staff = tell_staff  # a refused, damaged read: province staff hear it once
         self.notices = DamageNotices()
-        self.heap = Heap()
+        self.heap = HEAP
         self._settled = -1  # the cache's generation when the heap was last settled
         cache.converting = self.heap.converting  # no GC pause while a read is converted
 
@@ -123,6 +123,9 @@ class Heap:
             self.full_collections += 1
         with contextlib.suppress(OSError, AttributeError):  # glibc only: freed memory to the OS
             ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+HEAP = Heap()  # one per process, like the collector it steers
 
 
 SWITCH_INTERVAL = 0.001  # seconds; CPython's default is 0.005

@@ -218,7 +218,7 @@ def build_figure(ctx: Ctx, f: Figures):
     ax.set_ylabel(_("vergunninghouders gehuisvest, opgeteld"), fontsize=16)
     ax.tick_params(labelsize=14)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=13, frameon=True)
+    ax.legend(loc="best", fontsize=13, frameon=True)  # where it covers no line (nor the prognosis)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.suptitle(

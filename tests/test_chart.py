@@ -81,3 +81,32 @@ def test_figure_has_axis_titles_source_line_and_coverage(data, lang) -> None:
 def test_importing_the_router_does_not_load_matplotlib() -> None:
     code = "import sys, commands.router; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("realised", "prognosis"),
+    [(72, 221), (1500, 1700)],  # far behind (the lower-right legend sat on it), ahead
+)
+def test_the_legend_never_covers_the_lines(data, realised: int, prognosis: int) -> None:
+    """A legend drawn over the prognosis line hid it on the slide of a municipality far behind."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from engine.periods import Period
+
+    period = Period(2025, 1)
+    figures = chart.Figures(
+        title="Gemeente", period=period, opgave=1729, extra=5, minimum=865, realised=realised,
+        prognosis=prognosis, peildatum=date(2025, 3, 1),
+        points=[(period.start, 0), (date(2025, 2, 1), realised // 2), (date(2025, 3, 1), realised)],
+        with_figures=("Gemeente",), members=1,
+    )  # fmt: skip
+    fig = chart.build_figure(ctx(data, date(2025, 3, 21)), figures)
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    box = ax.get_legend().get_window_extent()
+    for line in ax.get_lines():
+        xy = ax.transData.transform(line.get_xydata())
+        for (x0, y0), (x1, y1) in zip(xy, xy[1:], strict=False):  # along each segment
+            for t in (i / 50 for i in range(51)):
+                x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+                assert not box.contains(x, y), f"legend covers {line.get_label()!r}"

@@ -51,11 +51,13 @@ class _Row:
         return None
 
     def opgave(self, period: Period) -> int | None:
-        """The row's opgave: as stated, else taakstelling + saldo from the row."""
-        if (stated := self.get("opgave", period)) is not None:
-            return stated.value
+        """The row's opgave as the engine takes it: taakstelling + saldo when the row has both
+        (a stated totaalopgave that differs is reported once, at its own cell), else as stated."""
         taak, saldo = self.get("taakstelling", period), self.saldo(period)
-        return opgave_of(taak.value, saldo) if taak is not None and saldo is not None else None
+        if taak is not None and saldo is not None:
+            return opgave_of(taak.value, saldo)
+        stated = self.get("opgave", period)
+        return stated.value if stated is not None else None
 
     def realised(self, period: Period, day: date | None = None) -> Cell | None:
         """The realisatie per `day`, or the latest of the period."""

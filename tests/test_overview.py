@@ -130,6 +130,20 @@ def test_the_sheets_own_sums_are_checked(
     assert all(p.severity == "waarschuwing" for p in data.problems)
 
 
+def test_a_wrong_totaalopgave_is_reported_once_and_the_rest_is_checked_by_the_rules(
+    tmp_path: Path,
+) -> None:
+    """E13 states 51 where taakstelling 24 + saldo 26 give 50. Taakbot follows the rules (its
+    /stand says opgave 50, prognose 56%), so the sheet's 62 (G13) and 56% (J13), right by the
+    rules, are no disagreement; only E13 is."""
+    data = read(tmp_path, {UTRECHT_TAB: _break(utrecht_rows(), "Leusden", 4, 51)}, "Utrecht")
+    row13 = [m for m in messages(data) if "'!" in m and m.split("'!")[1].split(":")[0][1:] == "13"]
+    assert row13 == [
+        "'Huisvestingsvoortgang 2022‐2'!E13: totaalopgave 2022-II 51 in de sheet, Taakbot rekent "
+        "50 (taakstelling 24 + saldo 26)"
+    ]
+
+
 def test_without_a_province_the_error_says_how_to_give_one(tmp_path: Path) -> None:
     data = read(tmp_path, {UTRECHT_TAB: utrecht_rows()})
     assert messages(data) == [f"provincie: {NO_PROVINCE}"]

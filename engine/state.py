@@ -73,22 +73,24 @@ class DataSet:
 
     def opgave(self, gemeente: str, period: Period) -> Opgave:
         """The period's opgave (rolled saldo included), computed once per record per refresh."""
+        return self._opgaven(gemeente).get(period) or unknown_opgave(period)
+
+    def _opgaven(self, gemeente: str) -> dict[Period, Opgave]:
+        """Every period's opgave of one record, rolled forward once per refresh."""
         cache = self.derived.setdefault("opgaven", {})
         if gemeente not in cache:
             cache[gemeente] = opgaven(self.records[gemeente])
-        return cache[gemeente].get(period) or unknown_opgave(period)
+        return cache[gemeente]
 
     def prepare(self, pause: Callable[[], None] = lambda: None) -> None:
         """Work out now what answers would otherwise work out on first use: the rolled saldo
         and the snapshots per period of every record. Called before a refresh's DataSet is
         served, so the first reply after a refresh is as quick as any other; `pause` lets a
         reply being computed meanwhile go first (sheets.courtesy)."""
-        cache = self.derived.setdefault("opgaven", {})
         for i, (name, record) in enumerate(self.records.items()):
             if not i & 15:
                 pause()
-            if name not in cache:
-                cache[name] = opgaven(record)
+            self._opgaven(name)
             record.snapshot_index()
 
     def policy_for(self, gemeente: str, period: Period) -> tuple[Policy, PeriodRule]:

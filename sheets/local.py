@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,8 @@ class LocalSource:
         return f"{kind} {self.path.name}"
 
     def fetch(self) -> RawWorkbook:
-        """Return `{tab: rows}`, header row first; trailing empty cells dropped."""
+        """Return `{tab: rows}`, header row first; trailing empty cells dropped (each reader
+        trims its rows as it reads them)."""
         readers = {".xlsx": _xlsx, ".xlsm": _xlsx, ".ods": _ods}
         if self.path.is_dir():
             reader = _csv_folder
@@ -46,7 +47,7 @@ class LocalSource:
                     f"{self.path.name}: onbekend bestandstype (verwacht {known} of een CSV-map)"
                 )
         try:
-            return {tab: _trimmed(rows) for tab, rows in reader(self.path).items()}
+            return reader(self.path)
         except LocalSourceError:
             raise
         except Exception as exc:  # a corrupt zip, an unreadable ODS, a permission error
@@ -61,11 +62,13 @@ def default_source() -> LocalSource:
     return LocalSource(SAMPLE)
 
 
-def _trimmed(rows: list[Any]) -> list[list[Any]]:
+def _trimmed(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows as lists without trailing empty cells. openpyxl parses in Python as it is
+    iterated, row by row: every 64 rows a reply being computed goes first (sheets.courtesy)."""
     out = []
     for i, row in enumerate(rows):
-        if not i & 255:
-            pause()  # a reply being computed goes first (sheets.courtesy)
+        if not i & 63:
+            pause()
         out.append(_trim(row))
     return out
 
@@ -86,19 +89,9 @@ def _xlsx(path: Path) -> RawWorkbook:
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {ws.title: _rows(ws.iter_rows(values_only=True)) for ws in book}
+        return {ws.title: _trimmed(ws.iter_rows(values_only=True)) for ws in book}
     finally:
         book.close()
-
-
-def _rows(rows: Iterator[tuple[Any, ...]]) -> list[list[Any]]:
-    """openpyxl parses in Python, row by row: a reply being computed goes first."""
-    out = []
-    for i, row in enumerate(rows):
-        if not i & 63:
-            pause()
-        out.append(list(row))
-    return out
 
 
 def _ods(path: Path) -> RawWorkbook:
@@ -108,7 +101,7 @@ def _ods(path: Path) -> RawWorkbook:
     out: RawWorkbook = {}
     for title, frame in frames.items():
         rows = frame.astype(object).where(frame.notna(), None).values.tolist()
-        out[str(title)] = [[_plain(c) for c in row] for row in rows]
+        out[str(title)] = _trimmed([_plain(c) for c in row] for row in rows)
     return out
 
 
@@ -130,4 +123,4 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     content = path.read_text(encoding="utf-8-sig")
     header = next((line for line in content.splitlines() if line.strip()), "")
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
+    return _trimmed(csv.reader(io.StringIO(content), delimiter=delimiter))

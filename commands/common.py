@@ -89,7 +89,8 @@ def _target(ctx: Ctx, kind: str, name: str) -> Target:
     return target
 
 
-def _may(ctx: Ctx, kind: str, name: str) -> bool:
+def may_see(ctx: Ctx, kind: str, name: str) -> bool:
+    """The access rule for a gemeente, regio or provincie named by kind and name."""
     return _allowed(ctx, Target(kind, name, members_of(ctx, kind, name)))
 
 
@@ -133,7 +134,7 @@ def resolve(ctx: Ctx, command: str, text: str, kinds: tuple[str, ...]) -> Target
     keyboard = [
         [button(ctx, command, kind, name, _label(ctx, kind, name, kinds))]
         for name, kind in zip(res.candidates, res.candidate_kinds, strict=True)
-        if _may(ctx, kind, name)  # the access rule holds for buttons too
+        if may_see(ctx, kind, name)  # the access rule holds for buttons too
     ]
     if len(keyboard) > 1:
         lead = _("Welke bedoelt u met „{text}”? Kies:").format(text=ctx.e(text))
@@ -162,15 +163,15 @@ def _other_kind(ctx: Ctx, command: str, kinds: tuple[str, ...], kind: str, name:
     if kind == "gemeente" and name in ctx.data.records:
         m = ctx.data.records[name].municipality
         for area_kind, area in (("regio", m.regio), ("provincie", m.provincie)):
-            if area and area_kind in kinds and _may(ctx, area_kind, area):
+            if area and area_kind in kinds and may_see(ctx, area_kind, area):
                 keyboard.append([button(ctx, command, area_kind, area)])
-        if _may(ctx, "gemeente", name):
+        if may_see(ctx, "gemeente", name):
             keyboard.append(
                 [button(ctx, "stand", "gemeente", name, _("Stand {name}").format(name=name))]
             )
-    elif kind == "regio" and _may(ctx, kind, name):
+    elif kind == "regio" and may_see(ctx, kind, name):
         keyboard.append([button(ctx, "regio", "regio", name, _("Tabel {name}").format(name=name))])
-    elif kind == "provincie" and _may(ctx, kind, name):
+    elif kind == "provincie" and may_see(ctx, kind, name):
         keyboard.append([button(ctx, "provincie", "provincie", name)])
     return Reply(text, keyboard=keyboard)
 

@@ -264,14 +264,9 @@ def _resend(ctx: Ctx, store: Any, bid: int) -> Reply:
     n = store.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
     if not n or not store.move_broadcast(bid, "done", "confirmed"):
         return Reply(_("Er is niets onzekers om opnieuw te versturen."))
-    return Reply(
-        ctx.ngettext(
-            "Bezig met opnieuw versturen naar {n} gesprek; de uitkomst volgt hier.",
-            "Bezig met opnieuw versturen naar {n} gesprekken; de uitkomst volgt hier.",
-            n,
-        ).format(n=n),
-        action=BroadcastRequest(bid),
-    )
+    from commands.uncertain import sending_again
+
+    return sending_again(ctx, n, BroadcastRequest(bid))
 
 
 register(

@@ -15,6 +15,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from commands.common import may_see
 from commands.context import Ctx
 from commands.fmt import Formatter
 from commands.i18n import gettext_for, ngettext_for
@@ -24,6 +25,7 @@ from commands.reply import Reply
 from engine.calendar import CHECKPOINT, CONTRACTS, LAST_TERM, PUBLICATION, PVA
 from engine.reasons import N_
 
+KINDS = ("gemeente", "regio", "provincie")  # what a reminder's scope names
 UNCERTAIN = "uncertain"  # bot.store.UNCERTAIN: the ledger status of a send that timed out
 SHOWN = 10  # lines in /controle
 _SOORT = {
@@ -78,17 +80,10 @@ def yours(ctx: Ctx, store: Any) -> list[Key]:
 
 
 def _covered(ctx: Ctx, key: Key) -> bool:
-    role, data = ctx.role, ctx.data
-    if role is None:
-        return False
-    if role.everything:
-        return True
+    if ctx.role is not None and ctx.role.everything:
+        return True  # also the weekly overviews, scope '*'
     kind, _sep, name = key.scope.partition(":")  # 'gemeente:Delft', 'regio:Haaglanden'
-    if kind == "gemeente":
-        return role.covers(data, name)
-    members = {"regio": data.regions, "provincie": data.provinces}.get(kind)
-    area = members().get(name) if members is not None else None
-    return bool(area) and role.covers_area(data, area)
+    return kind in KINDS and may_see(ctx, kind, name)
 
 
 def control_lines(ctx: Ctx) -> list[str]:
@@ -120,14 +115,20 @@ def resend(ctx: Ctx, store: Any) -> Reply:
         store.release_uncertain(kind, due, scope)
     if not keys:
         return Reply(ctx._("Er is niets onzekers om opnieuw te versturen."))
-    n = len({key.chat_id for key in keys})
+    return sending_again(
+        ctx, len({key.chat_id for key in keys}), UncertainResend(tuple(keys), ctx.lang)
+    )
+
+
+def sending_again(ctx: Ctx, chats: int, action: Any) -> Reply:
+    """The answer to a resend on purpose; `action` asks the bot to send and report back."""
     return Reply(
         ctx.ngettext(
             "Bezig met opnieuw versturen naar {n} gesprek; de uitkomst volgt hier.",
             "Bezig met opnieuw versturen naar {n} gesprekken; de uitkomst volgt hier.",
-            n,
-        ).format(n=n),
-        action=UncertainResend(tuple(keys), ctx.lang),
+            chats,
+        ).format(n=chats),
+        action=action,
     )
 
 

@@ -12,20 +12,14 @@ import pytest
 from telegram.ext import Application
 
 from bot import menus
-from bot.app import build_application
-from bot.jobs import CATCH_UP, Pushes, install_jobs
-from bot.pacing import Pacer
-from bot.services import Services
-from bot.settings import Settings
+from bot.jobs import Pushes
 from bot.store import Store
 from engine.model import Deadline, LadderDecision
 from engine.state import User
 from engine.treden import Trede
-from tests.fakes.chat_members import chat_members
-from tests.fakes.clock import FakeTime
-from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
-from tests.test_reminders import ADMIN, COORD, TZ, FakeCache, dataset
+from tests.test_reminders import ADMIN, COORD, TZ, dataset
+from tests.test_subscriptions_e2e import Now, pushing_bot
 
 DELFT_USER, UTRECHT_STAFF, EMPTY_SCOPE, LEIDEN_USER, MEMBER = 21, 22, 23, 24, 25
 GROUP = -500
@@ -54,31 +48,9 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         LadderDecision("Delft", date(2024, 1, 15), Trede("1"), NOTE)
     )
     data.deadlines.append(Deadline(date(2024, 7, 10), "overleg", "Overleg Leiden", "Leiden"))
-    now = datetime(2024, 6, 24, 7, 0, tzinfo=TZ)
-    async with FakeTelegramServer() as server:
-        server.add_method("getChatMember", chat_members({GROUP: {COORD}}))
-        settings = Settings(
-            {
-                "TAAKBOT_TELEGRAM_TOKEN": server.token,
-                "TAAKBOT_TELEGRAM_API_URL": server.base_url,
-                "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
-            }
-        )
-        services = Services(
-            cache=FakeCache(data), admins=frozenset({ADMIN}), fixed_today=date(2024, 6, 24)
-        )
-        ft = FakeTime()
-        app = build_application(settings, services, pacer=Pacer(clock=ft.clock, sleep=ft.sleep))
-        store = Store(settings["TAAKBOT_DB"], clock=now.timestamp)
-        pushes = install_jobs(app, settings, services, store=store, now=lambda: now)
-        async with polling(app):
-            for job in app.job_queue.get_jobs_by_name(CATCH_UP):
-                job.schedule_removal()
-            try:
-                yield Bot(server, pushes, store, app)
-            finally:
-                await pushes.idle()
-        store.close()
+    now = Now(datetime(2024, 6, 24, 7, 0, tzinfo=TZ))
+    async with pushing_bot(tmp_path, data, now, group=GROUP, weekly=None) as (server, app, pushes):
+        yield Bot(server, pushes, pushes.store, app)
 
 
 async def say(b: Bot, text: str, user: int, chat: int | None = None) -> SentMessage:

@@ -51,18 +51,24 @@ class Bot:
 
 @asynccontextmanager
 async def pushing_bot(
-    tmp_path: Path, data: DataSet, now: Now
+    tmp_path: Path,
+    data: DataSet,
+    now: Now,
+    *,
+    group: int = GROUP,
+    weekly: str | None = "mon 08:30",
 ) -> AsyncIterator[tuple[FakeTelegramServer, Application, Pushes]]:
     """The real Application with its jobs and store, polling the fake Bot API; pacing on a
-    virtual clock (a second between messages costs nothing); the tests drive the jobs."""
+    virtual clock (a second between messages costs nothing); the tests drive the jobs. In
+    `group`, COORD administers the group."""
     async with FakeTelegramServer() as server:
-        server.add_method("getChatMember", chat_members({GROUP: {COORD}}))
+        server.add_method("getChatMember", chat_members({group: {COORD}}))
         settings = Settings(
             {
                 "TAAKBOT_TELEGRAM_TOKEN": server.token,
                 "TAAKBOT_TELEGRAM_API_URL": server.base_url,
                 "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
-                "TAAKBOT_WEEKLY": "mon 08:30",
+                **({"TAAKBOT_WEEKLY": weekly} if weekly else {}),
             }
         )
         services = Services(

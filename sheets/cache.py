@@ -234,16 +234,17 @@ class SheetCache:
             with self.converting():
                 data = self._loader(raw, self.source.describe())
                 del raw  # the raw workbook goes before the DataSet is served
-                prepare(data)
+                # Structural damage (issue 10, sheets.damage): a read that lost a tab, a key
+                # column or a fact never replaces good data, so it is not prepared either.
+                if (damage := structural_damage(previous, data)) is None:
+                    prepare(data)
         except Exception as exc:  # SourceError, OSError, or a loader bug: keep serving
             self.stale = previous is not None
             self.last_error = str(exc) or type(exc).__name__
             self._next_try = self._clock() + self.retry
             return RefreshResult(False, previous, self.last_error, exception=exc)
         data.loaded_at = self._wall()
-        # Structural damage (issue 10, sheets.damage): a read that lost a tab, a key column or a
-        # fact never replaces good data; the old data stays served, stale, until a repaired read.
-        if (damage := structural_damage(previous, data)) is not None:
+        if damage is not None:  # the old data stays served, stale, until a repaired read
             self.stale, self.last_error, self.damage = True, damage.message, damage
             self._next_try = self._clock() + self.retry
             return RefreshResult(False, previous, damage.message)

@@ -103,7 +103,10 @@ class RoundEntry:
         r = self.result
         if isinstance(r, Missing):
             return reason(
-                N_("{kind} {period}: {why}"), kind=r.kind, period=r.period.label, why=r.why
+                N_("{kind} {period}: {why}"),
+                kind=KIND_LABELS[r.kind],
+                period=r.period.label,
+                why=r.why,
             )
         return reason(
             N_("{kind} {period}: gehuisvest {realised} van {opgave} ({pct}); {step}"),

@@ -253,14 +253,18 @@ def _cancelled(ctx: Ctx, when: date, provincie: str) -> Reply:
     return Reply(ctx._("Geannuleerd; er is niets vastgelegd."))
 
 
-def _record_round(ctx: Ctx, when: date, provincie: str) -> Reply:
-    rnd = round_for(ctx, when, provincie)
+def to_record(ctx: Ctx, rnd: Round) -> tuple[list[LadderRow], int]:
+    """The rows the round may write (one step, nothing recorded yet), and how many wait for
+    a person (open or conflicting)."""
     todo = [
-        LadderRow(e.gemeente, when, e.proposal, ctx.fmt.reason(e.toelichting()), _who(ctx))
+        LadderRow(e.gemeente, rnd.day, e.proposal, ctx.fmt.reason(e.toelichting()), _who(ctx))
         for e in rnd.by_state(RECORDABLE)
     ]
-    skipped = len(rnd.by_state(OPEN)) + len(rnd.by_state(CONFLICT))
-    return _record(ctx, todo, skipped)
+    return todo, len(rnd.by_state(OPEN)) + len(rnd.by_state(CONFLICT))
+
+
+def _record_round(ctx: Ctx, when: date, provincie: str) -> Reply:
+    return _record(ctx, *to_record(ctx, round_for(ctx, when, provincie)))
 
 
 def _record(ctx: Ctx, todo: list[LadderRow], skipped: int = 0) -> Reply:
@@ -401,4 +405,14 @@ def _letters(ctx: Ctx, when: date, provincie: str) -> Reply:
     )
 
 
-__all__ = ["LETTERS", "RECORDER", "RoundError", "preview", "report", "ronde", "vastleggen"]
+__all__ = [
+    "LETTERS",
+    "RECORDER",
+    "RoundError",
+    "preview",
+    "report",
+    "ronde",
+    "round_for",
+    "to_record",
+    "vastleggen",
+]

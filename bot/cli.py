@@ -109,7 +109,9 @@ def cmd_assess(args) -> int:
 
     _, services = _services(args)
     try:
-        rows = assess_rows(services.cache.get(), args.date)
+        data = services.cache.get()
+        provincie = _province(data, args.provincie) if args.provincie else None
+        rows = assess_rows(data, args.date, provincie)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -311,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_export)
     sp = with_source(sub.add_parser("assess", help="toets of beoordeling op een toetsdatum"))
     sp.add_argument("--date", type=_iso, required=True)
+    sp.add_argument("--provincie", help="alleen de gemeenten van deze provincie")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_assess)
     sp = with_source(sub.add_parser("ronde", help="toetsronde: voorstel, vastleggen, brieven"))

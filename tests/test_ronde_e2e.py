@@ -182,8 +182,13 @@ async def test_cancel_writes_nothing(bot) -> None:
         ),
         (UTRECHT_STAFF, "/ronde 1-10-2022 Zuid-Holland", "Geen toegang"),
     ],
-    ids=["gemeente /ronde", "gemeente /vastleggen", "no 3A in Utrecht", "other province",
-         "other province's round"],  # fmt: skip
+    ids=[
+        "gemeente /ronde",
+        "gemeente /vastleggen",
+        "no 3A in Utrecht",
+        "other province",
+        "other province's round",
+    ],  # fmt: skip
 )
 async def test_refusals_write_nothing(bot, user: int, text: str, says: str) -> None:
     server, path = bot
@@ -202,7 +207,10 @@ async def test_a_person_records_den_haag(bot) -> None:
     ladder = cells(path)["ladder"]
     assert ladder[-1][:4] == ("'s-Gravenhage", datetime(2022, 7, 1), "3A", "koppelingen voldoende")
     _busy, again = await ask(server, text, ZH_STAFF, n=2)
-    assert "Al vastgelegd, niet opnieuw geschreven: 1" in again.text and cells(path)["ladder"] == ladder
+    assert (
+        "Al vastgelegd, niet opnieuw geschreven: 1" in again.text
+        and cells(path)["ladder"] == ladder
+    )
 
 
 def sample_services(tmp_path: Path | None = None) -> Services:

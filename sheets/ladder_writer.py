@@ -427,7 +427,7 @@ def append(source: Any, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -> Wr
         path = Path(getattr(source, "path", ""))
         from sheets.local import SAMPLE
 
-        if path == SAMPLE:
+        if path.exists() and path.samefile(SAMPLE):  # also as a relative path or a link
             raise WriteError(
                 "De meegeleverde voorbeeldwerkmap wordt niet gewijzigd. Kopieer hem (cp "
                 f"{SAMPLE} mijn-sheet.xlsx) en zet TAAKBOT_SOURCE op de kopie."

@@ -101,9 +101,19 @@ def test_recording_with_ja_writes_the_copy_once(tmp_path, monkeypatch, capsys) -
     assert code == 0 and "Niets vast te leggen" in out and ladder(path) == new
 
 
-def test_the_bundled_sample_is_never_written(monkeypatch, capsys) -> None:
+@pytest.mark.parametrize(
+    "source",
+    [None, "sheets/data/voorbeeld.xlsx", "./sheets/data/../data/voorbeeld.xlsx", "link"],
+    ids=["default", "relative path", "dotted path", "symbolic link"],
+)
+def test_the_bundled_sample_is_never_written(source, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(SAMPLE.parent.parent.parent)
+    if source == "link":
+        source = str(tmp_path / "mijn.xlsx")
+        os.symlink(SAMPLE, source)
     before = (SAMPLE.read_bytes(), SAMPLE.stat().st_mtime_ns)
-    code, _, err = run(monkeypatch, capsys, [*UTRECHT_ROUND, "--vastleggen", "--ja"])
+    argv = [*UTRECHT_ROUND, *(["--source", source] if source else []), "--vastleggen", "--ja"]
+    code, _, err = run(monkeypatch, capsys, argv)
     assert code == 3 and "voorbeeldwerkmap wordt niet gewijzigd" in one_line(err)
     assert (SAMPLE.read_bytes(), SAMPLE.stat().st_mtime_ns) == before
 

@@ -246,7 +246,9 @@ def append_xlsx(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -
             if value == "":
                 continue
             cell = sheet.cell(first + offset, column, value)
-            if isinstance(value, datetime):
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # typed text is never run as a formula (as in Google)
+            elif isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"

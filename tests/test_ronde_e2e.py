@@ -217,7 +217,22 @@ def sample_services(tmp_path: Path | None = None) -> Services:
     source = LocalSource(workbook_copy(tmp_path) if tmp_path else SAMPLE)
     cache = SheetCache(source)
     cache.get()
-    return Services(cache=cache, admins=frozenset({ADMIN}))
+    recorder = Recorder(cache, clock=lambda: NOW)
+    return Services(cache=cache, admins=frozenset({ADMIN}), extras={RECORDER: recorder})
+
+
+@pytest.mark.parametrize(
+    "note", ['=HYPERLINK("https://example.org";"klik")', "=1+1", "koppelingen voldoende"]
+)
+def test_a_typed_toelichting_stays_text(tmp_path: Path, note: str) -> None:
+    """What a person types after the step is stored as they typed it, never run as a formula
+    (the Google writer keeps it text with an apostrophe; the .xlsx as a text cell)."""
+    found = sample_services(tmp_path)
+    reply = handle(found.ctx(ZH_STAFF, today=TODAY), f"/vastleggen Den Haag 1-7-2022 3A {note}")
+    assert "1 besluit vastgelegd" in reply.action.run().text
+    sheet = load_workbook(tmp_path / "werkmap.xlsx")["ladder"]
+    cell = sheet.cell(sheet.max_row, 4)
+    assert (cell.value, cell.data_type) == (note, "s")
 
 
 @pytest.mark.parametrize(

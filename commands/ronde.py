@@ -180,10 +180,12 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
         if not entries:
             continue
         lines += ["", f"<b>{title}</b>"]
-        for e in entries[:LISTED]:
-            lines.append(_line(ctx, e))
-        if len(entries) > LISTED:
-            lines.append(_("… en {n} meer; zie de bijlage.").format(n=len(entries) - LISTED))
+        groups = _grouped(ctx, entries)
+        for names, text in groups[:LISTED]:
+            lines.append(_line(ctx, names, text))
+        if len(groups) > LISTED:
+            rest = sum(len(names) for names, _text in groups[LISTED:])
+            lines.append(_("… en {n} meer; zie de bijlage.").format(n=rest))
     note = footer(ctx)
     if note:
         lines += ["", note]
@@ -211,17 +213,31 @@ def _slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or "ronde"
 
 
-def _line(ctx: Ctx, e) -> str:
+def _grouped(ctx: Ctx, entries) -> list[tuple[list[str], str]]:
+    """Municipalities with the same proposal and the same open question on one line (a phone
+    shows 'Alblasserdam, Albrandswaard en 40 meer: ? — geen taakstelling …' once)."""
     _ = ctx._
-    if e.state == CONFLICT:
-        return _("• {name}: vastgelegd {recorded}, de regels geven {rules}").format(
-            name=ctx.e(e.gemeente), recorded=e.recorded.trede.code, rules=e.label
-        )
-    why = ctx.e(ctx.fmt.reason(e.open)) if e.open else _("onbekend")
-    where = _(" (op te lossen in: {where})").format(where=ctx.e(e.settle)) if e.settle else ""
-    return _("• {name}: {label} — {why}{where}").format(
-        name=ctx.e(e.gemeente), label=e.label, why=why, where=where
-    )
+    groups: dict[str, list[str]] = {}
+    for e in entries:
+        if e.state == CONFLICT:
+            text = _("vastgelegd {recorded}, de regels geven {rules}").format(
+                recorded=e.recorded.trede.code, rules=e.label
+            )
+        else:
+            why = ctx.e(ctx.fmt.reason(e.open)) if e.open else _("onbekend")
+            where = (
+                _(" (op te lossen in: {where})").format(where=ctx.e(e.settle)) if e.settle else ""
+            )
+            text = f"{e.label} — {why}{where}"
+        groups.setdefault(text, []).append(e.gemeente)
+    return sorted(((names, text) for text, names in groups.items()), key=lambda g: len(g[0]))
+
+
+def _line(ctx: Ctx, names: list[str], text: str) -> str:
+    shown = ", ".join(ctx.e(n) for n in names[:3])
+    if len(names) > 3:
+        shown = ctx._("{names} en {n} meer").format(names=shown, n=len(names) - 3)
+    return f"• {shown}: {text}"
 
 
 def _confirm(ctx: Ctx, when: date, provincie: str) -> Reply:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import io
 import shutil
+import threading
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
@@ -57,7 +58,7 @@ def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegramServer, Path]]:
+async def bot(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegramServer, Path, Services]]:
     path = workbook_copy(tmp_path)
     async with FakeTelegramServer() as server:
         settings = Settings(
@@ -75,7 +76,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegramServer, Path]]:
             extras={RECORDER: Recorder(cache, clock=lambda: NOW)},
         )
         async with polling(build_application(settings, services)):
-            yield server, path
+            yield server, path, services
 
 
 async def ask(server: FakeTelegramServer, text: str, user: int, n: int = 1) -> list[SentMessage]:
@@ -109,7 +110,7 @@ UTRECHT = sorted(
 
 
 async def test_preview_then_record_with_confirm(bot) -> None:
-    server, path = bot
+    server, path, _services = bot
     before = cells(path)
     (stand,) = await ask(server, "/stand Leusden", ADMIN)
     assert "op 1 oktober 2022" not in stand.text  # nothing recorded for the checkpoint yet
@@ -161,7 +162,7 @@ async def test_preview_then_record_with_confirm(bot) -> None:
 
 
 async def test_cancel_writes_nothing(bot) -> None:
-    server, path = bot
+    server, path, _services = bot
     before = cells(path)
     (preview,) = await ask(server, "/ronde 1-10-2022 Utrecht", UTRECHT_STAFF)
     (confirm,) = await tap(server, preview, "Vastleggen", UTRECHT_STAFF)
@@ -191,7 +192,7 @@ async def test_cancel_writes_nothing(bot) -> None:
     ],  # fmt: skip
 )
 async def test_refusals_write_nothing(bot, user: int, text: str, says: str) -> None:
-    server, path = bot
+    server, path, _services = bot
     before = cells(path)
     (reply,) = await ask(server, text, user)
     assert says in reply.text and "Bezig" not in reply.text
@@ -199,7 +200,7 @@ async def test_refusals_write_nothing(bot, user: int, text: str, says: str) -> N
 
 
 async def test_a_person_records_den_haag(bot) -> None:
-    server, path = bot
+    server, path, _services = bot
     text = "/vastleggen Den Haag 1-7-2022 3A koppelingen voldoende"
     busy, done = await ask(server, text, ZH_STAFF, n=2)
     assert "Bezig met vastleggen van 1 besluit" in busy.text
@@ -211,6 +212,31 @@ async def test_a_person_records_den_haag(bot) -> None:
         "Al vastgelegd, niet opnieuw geschreven: 1" in again.text
         and cells(path)["ladder"] == ladder
     )
+
+
+async def test_other_users_are_answered_while_the_round_writes(bot) -> None:
+    """The write runs after the reply, off the event loop: while it is under way (held here
+    until the other user's answer is in), another user's question is answered."""
+    server, path, services = bot
+    release = threading.Event()
+    real = services.extras[RECORDER]
+
+    class Held(Recorder):
+        def record(self, rows, aliases=lambda n: (n,)):
+            assert release.wait(timeout=10), "the other user's answer never came"
+            return real.record(rows, aliases)
+
+    services.extras[RECORDER] = Held(real.cache, real.clock)
+    before = len(server.sent_messages(ADMIN))
+    (busy,) = await ask(server, "/ronde ja 2022-10-01 Utrecht", ADMIN)
+    assert "Bezig met vastleggen" in busy.text
+    (other,) = await ask(server, "/stand Den Haag", ZH_STAFF)
+    assert "'s-Gravenhage" in html.unescape(other.text)
+    assert len(server.sent_messages(ADMIN)) == before + 1  # the write has not reported yet
+    release.set()
+    sent = await server.wait_for_messages(before + 2, chat_id=ADMIN)
+    assert "26 besluiten vastgelegd" in sent[-1].text
+    assert len(cells(path)["ladder"]) > 42
 
 
 def sample_services(tmp_path: Path | None = None) -> Services:

@@ -161,6 +161,18 @@ async def test_preview_then_record_with_confirm(bot) -> None:
     assert "Vastgelegd: trede <b>3</b>" in stand.text and "op 1 oktober 2022" in stand.text
 
 
+async def test_the_latest_checkpoint_and_a_choice_of_province(bot) -> None:
+    server, _path, _services = bot
+    (choice,) = await ask(server, "/ronde", ADMIN)  # 3 October 2022: the round of 1 October
+    assert [b["text"] for b in buttons(choice)] == ["Utrecht", "Zuid-Holland"]
+    (preview,) = await tap(server, choice, "Utrecht", ADMIN)
+    assert preview.method == "sendDocument" and "Ronde 1 oktober 2022 — Utrecht" in preview.text
+    assert preview.document and [b["text"] for b in buttons(preview)][0] == "Vastleggen (26)"
+    (own,) = await ask(server, "/ronde", ZH_STAFF)  # staff of one province: no question
+    assert "Ronde 1 oktober 2022 — Zuid-Holland" in own.text
+    assert "Vastleggen" not in str(own.reply_markup)  # nothing to record: every step is open
+
+
 async def test_cancel_writes_nothing(bot) -> None:
     server, path, _services = bot
     before = cells(path)

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from engine.model import (
@@ -24,6 +25,7 @@ from engine.periods import Period
 from engine.policies import POLICIES, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User
 from sheets.attribution import attribute
+from sheets.bulk import build
 from sheets.combine import layout_readings, read_overviews
 from sheets.courtesy import pause
 from sheets.damage import Structure
@@ -39,6 +41,7 @@ ROLES = ("provincie", "coordinator", "gemeente")
 LATE_CONTRACTS = timedelta(days=31)
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
 OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
+GEMEENTE = ("gemeente",)  # the kinds of name a fact tab's gemeente column may hold
 
 
 @dataclass(slots=True)
@@ -90,6 +93,12 @@ class _Loader:
                 "fout", row, anchor, f"{what} staat al in {first.ref(anchor)} met andere gegevens"
             )
 
+    def gemeente(self, row: Row, found: dict[Any, str]) -> str | None:
+        """`name(row, 'gemeente', …)`, with its cache of typed names handed in: the row loops
+        below run it 50,000 times at country size."""
+        name = found.get(row.values[0])  # gemeente: the first column of each fact tab
+        return name if name is not None else self.name(row, "gemeente", GEMEENTE, "gemeente")
+
     def name(self, row: Row, key: str, kinds: tuple[str, ...], what: str) -> str | None:
         """The canonical name in `row[key]`, or a 'fout' suggesting the closest known one."""
         typed = row[key]
@@ -140,10 +149,12 @@ class _Loader:
 
     def taakstelling(self) -> None:
         seen: dict[Any, Row] = {}
+        found = self.found.setdefault(GEMEENTE, {})
+        kept: list[tuple[Any, ...]] = []  # name, period, source, saldo cell, values of each
         for i, row in enumerate(self.rows["taakstelling"]):
             if not i & 255:
                 pause()
-            name = self.name(row, "gemeente", ("gemeente",), "gemeente")
+            name = self.gemeente(row, found)
             if name is None:
                 continue
             period = row["periode"]
@@ -158,9 +169,29 @@ class _Loader:
                 main = "periode"
                 self.problem("waarschuwing", row, "periode", "geen taakstelling en geen opgave")
             saldo_ref = row.ref("saldo_start") if "saldo_start" in row.table.columns else ""
-            self.records[name].figures[period] = _figures_of(
-                row, name, row.source(main), saldo_ref
-            )
+            kept.append((name, period, row.source(main), saldo_ref, row.values))
+        if not kept:
+            return
+        (periode, taakstelling, saldo_start, saldo_bron, extra, omkoppelingen, stapel, reden,
+         opgave) = zip(*(_figure_values(k[4]) for k in kept), strict=True)  # fmt: skip
+        figures = build(  # _figures_of(row, name, source, saldo_ref) for each kept row, in C
+            PeriodFigures,
+            len(kept),
+            gemeente=[k[0] for k in kept],
+            period=periode,
+            taakstelling=taakstelling,
+            saldo_start=saldo_start,
+            saldo_source=[v or "" for v in saldo_bron],
+            extra_opgave=[v or 0 for v in extra],
+            omkoppelingen=omkoppelingen,
+            stapelgemeente=stapel,
+            verschoonbare_reden=[v or "" for v in reden],
+            opgave_stated=opgave,
+            source=[k[2] for k in kept],
+            saldo_ref=[k[3] for k in kept],
+        )
+        for (name, period, *_), figure in zip(kept, figures, strict=True):
+            self.records[name].figures[period] = figure
 
     def realisatie(self) -> None:
         seen: dict[Any, Row] = {}
@@ -171,13 +202,18 @@ class _Loader:
         contracts, koppelingen, pijplijn, source = (
             at["huurcontracten"], at["koppelingen"], at["pijplijn"], at["bron"]
         )  # fmt: skip
-        for i, row in enumerate(self.rows["realisatie"]):
+        found = self.found.setdefault(GEMEENTE, {})
+        records = self.records
+        rows = self.rows["realisatie"]
+        prefix = rows[0].table.column_ref("gehuisvest") if rows else ""
+        kept: list[tuple[Any, ...]] = []  # name, day, period, values, cell, bron of each snapshot
+        for i, row in enumerate(rows):
             if not i & 255:
                 pause()  # a reply being computed goes first (sheets.courtesy)
-            name = self.name(row, "gemeente", ("gemeente",), "gemeente")
-            if name is None:
-                continue
             values = row.values
+            name = found.get(values[0])  # self.gemeente(row, found), inline: 41,000 rows
+            if name is None and (name := self.gemeente(row, found)) is None:
+                continue
             day, period = values[peildatum], values[periode]
             if period is None:
                 if (period := periods.get(day)) is None:
@@ -193,26 +229,30 @@ class _Loader:
                     f"({nl_date(period.start)} tot {nl_date(period.end)})",
                 )
                 continue
-            if (first := seen.setdefault((name, period, day), row)) is not row:
+            # (year, half), not the Period: a tuple of ints hashes in C, a dataclass in Python
+            if (first := seen.setdefault((name, day, period.year, period.half), row)) is not row:
                 self.repeated(first, row, f"{name} per {nl_date(day)}", _snapshot_of)
                 continue
-            ref = row.ref("gehuisvest")
-            bron = values[source]
-            snap = Snapshot(
-                name,
-                day,
-                period,
-                values[gehuisvest],
-                values[contracts] or 0,
-                values[koppelingen],
-                values[pijplijn] or 0,
-                f"{ref} — {bron}" if bron else ref,  # Row.source
-            )
-            if bron:  # without one the source is the cell (see _falling)
-                refs[id(snap)] = ref
-            self.records[name].snapshots.append(snap)
-        for record in self.records.values():
-            record.snapshots.sort(key=lambda s: s.peildatum)
+            kept.append((name, day, period, values, f"{prefix}{row.number}", values[source]))
+        snaps = build(  # Snapshot(...) for each kept row, made in C (sheets.bulk)
+            Snapshot,
+            len(kept),
+            gemeente=[k[0] for k in kept],
+            peildatum=[k[1] for k in kept],
+            period=[k[2] for k in kept],
+            housed=[k[3][gehuisvest] for k in kept],
+            contracts=[k[3][contracts] or 0 for k in kept],
+            koppelingen=[k[3][koppelingen] for k in kept],
+            pipeline=[k[3][pijplijn] or 0 for k in kept],
+            source=[f"{k[4]} — {k[5]}" if k[5] else k[4] for k in kept],  # Row.source
+        )
+        for k, snap in zip(kept, snaps, strict=True):
+            if k[5]:  # with a bron; without one the source is the cell (see _falling)
+                refs[id(snap)] = k[4]
+            records[k[0]].snapshots.append(snap)
+        by_day = attrgetter("peildatum")
+        for record in records.values():
+            record.snapshots.sort(key=by_day)
 
     def falling(self) -> None:
         for i, record in enumerate(self.records.values()):
@@ -222,9 +262,11 @@ class _Loader:
 
     def _falling(self, record: MunicipalityRecord, refs: dict[int, str]) -> None:
         """Gehuisvest adds up within a period; a fall is a correction or a typo."""
-        last: dict[Period, Snapshot] = {}
+        last: dict[tuple[int, int], Snapshot] = {}  # by (year, half): hashed in C, not Period's
         for snap in record.snapshots:
-            before = last.get(snap.period)
+            period = snap.period
+            key = (period.year, period.half)
+            before = last.get(key)
             if before is not None and snap.housed < before.housed:
                 self.problems.append(
                     Problem(
@@ -236,7 +278,7 @@ class _Loader:
                         f"{nl_date(snap.peildatum)}; het is een optelling binnen de periode",
                     )
                 )
-            last[snap.period] = snap
+            last[key] = snap
 
     def ladder(self) -> None:
         for i, row in enumerate(self.rows["ladder"]):
@@ -342,20 +384,29 @@ def _figures_of(
     row: Row, gemeente: str = "", source: str = "", saldo_ref: str = ""
 ) -> PeriodFigures:
     """The row's figures; without the name and cell (the default) two spellings compare equal."""
+    (periode, taakstelling, saldo_start, saldo_bron, extra, omkoppelingen, stapel, reden,
+     opgave) = _figure_values(row.values)  # fmt: skip
     return PeriodFigures(
         gemeente,
-        row["periode"],
-        row["taakstelling"],
-        row["saldo_start"],
-        row["saldo_bron"] or "",
-        row["extra_opgave"] or 0,
-        row["omkoppelingen"],
-        row["stapelgemeente"],
-        row["verschoonbare_reden"] or "",
-        row["opgave"],
+        periode,
+        taakstelling,
+        saldo_start,
+        saldo_bron or "",
+        extra or 0,
+        omkoppelingen,
+        stapel,
+        reden or "",
+        opgave,
         source,
         saldo_ref,
     )
+
+
+_figure_values = itemgetter(
+    *(_positions("taakstelling")[key] for key in (
+        "periode", "taakstelling", "saldo_start", "saldo_bron", "extra_opgave", "omkoppelingen",
+        "stapelgemeente", "verschoonbare_reden", "opgave"))
+)  # fmt: skip
 
 
 def _snapshot_of(row: Row) -> Snapshot:

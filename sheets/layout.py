@@ -168,9 +168,16 @@ class Table:
     def ref(self, row: int, key: str) -> str:
         prefix = self._prefixes.get(key)
         if prefix is None:
+            prefix = self.column_ref(key)
+        return f"{prefix}{row}"
+
+    def column_ref(self, key: str) -> str:
+        """`'title'!C`: a cell reference of the column without its row number."""
+        prefix = self._prefixes.get(key)
+        if prefix is None:
             prefix = sheet_ref(self.title, column_letter(self.columns.get(key, 0)))
             self._prefixes[key] = prefix
-        return f"{prefix}{row}"
+        return prefix
 
     def value(self, cells: list[Any], key: str) -> Any:
         index = self.columns.get(key)
@@ -209,12 +216,12 @@ def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem
         problems.append(
             Problem("waarschuwing", extra, f"tabblad {extra} telt niet mee: {title} gaat voor")
         )
-    rows = []
-    for n, cells in enumerate(raw[title], start=1):
-        if not n & 255:
-            pause()  # a reply being computed goes first (sheets.courtesy)
-        if _filled(cells):
-            rows.append((n, cells if type(cells) is list else list(cells)))
+    pause()  # a reply being computed goes first (sheets.courtesy)
+    rows = [  # a first cell with text is the common case, checked here without a call
+        (n, cells if type(cells) is list else list(cells))
+        for n, cells in enumerate(raw[title], start=1)
+        if cells and ((type(first := cells[0]) is str and first.strip()) or _filled(cells))
+    ]
     if not rows:
         problems.append(Problem("waarschuwing", title, f"tabblad {title} is leeg"))
         return None

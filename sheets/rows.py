@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
 from engine.state import Problem
+from sheets.bulk import build
 from sheets.courtesy import pause
 from sheets.layout import TABS, Table, normalise
 from sheets.values import PARSERS, CellError, check_error, is_blank
@@ -81,13 +83,13 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
         for c in table.tab.columns
     ]
     table.positions = {column.key: i for i, column in enumerate(table.tab.columns)}
-    return [
-        Row(table, number, values)
-        for i, ((number, _), values) in enumerate(
-            zip(rows, zip(*columns, strict=True), strict=True)
-        )
-        if i not in bad
-    ]
+    values: Iterable[tuple[Any, ...]] = zip(*columns, strict=True)
+    numbers = [number for number, _ in rows]
+    if bad:
+        kept = [i for i in range(len(rows)) if i not in bad]
+        values = map(list(values).__getitem__, kept)
+        numbers = [numbers[i] for i in kept]
+    return build(Row, len(numbers), table=repeat(table), number=numbers, values=values)
 
 
 def _column(

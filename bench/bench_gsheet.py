@@ -1,17 +1,26 @@
-"""The full sheet refresh (fetch + validate + diff) against the fake Sheets API, two readers side by side.
+"""The full sheet refresh against the fake Sheets API, the bot's own cost in its own column.
 
+A refresh's time splits into parts that say different things:
+* http: the request until the whole response is in. Against the fake this is mostly the fake
+  server building JSON in Python on the same two cores: it measures neither Google nor the bot;
+* json: parsing the response (stdlib json, as requests does); the bot pays this against Google
+  too (orjson is not adopted: with `bot` at ~0.3 s, json is not where the time goes);
+* own: what the bot does with the values: conversion, damage check, prepare (sheets.cache);
+* bot = json + own: the bot's cost of a refresh, whatever Google's speed.
+
+Readers, each in a fresh process, in this run:
 * naive: what a first gspread bot does: ``open_by_key``, ``worksheets()``, then one read per tab
-  (formatted strings, like ``get_all_values``), keep the raw workbook beside the DataSet, diff raw rows and
-  municipalities on every refresh (Taakbot before issue 13);
-* ours: ``GoogleSheetSource`` (one ``values:batchGet``) into ``SheetCache``: no raw workbook kept,
-  the change summary computed only when /ververs shows it (timed separately here).
-
+  (formatted strings, like ``get_all_values``), keep the raw workbook beside the DataSet, diff raw
+  rows and municipalities on every refresh (Taakbot before issue 13);
 * before: ours with `sheets/` and `engine/` as they were at git revision `--before` (default: the
-  last commit before the conversion was made fast), so the speed-up is measured in the same run.
+  last commit before issue 21 made the conversion faster);
+* ours: ``GoogleSheetSource`` (one ``values:batchGet``) into ``SheetCache``: no raw workbook kept,
+  the change summary computed only when /ververs shows it (timed apart); converted as the bot's
+  refresh job does it (bot/refresh.py's Heap: no cyclic GC while converting, settle after).
 
 The workbook is bench/workbook.py's SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale
-4` is four times that). The fake runs in its own process and every reader in a fresh process, so
-time, Python heap (tracemalloc) and resident memory (VmRSS) are each reader's alone.
+4` is four times that). The fake runs in its own process; time, Python heap (tracemalloc) and
+resident memory (VmRSS) are each reader's alone.
 
     python bench/bench_gsheet.py [--scale 1 4] [--repeat 3] [--before REV | --before none]
 """
@@ -21,6 +30,7 @@ from __future__ import annotations
 import argparse
 import functools
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -38,7 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SHEET_ID = "1BenchBenchBenchBenchBenchBenchBenchBench0"
-BEFORE = "124f1c9"  # the last commit before parse_rows and the conversion were made fast
+BEFORE = "1fc50a4"  # main just before issue 21 made the conversion faster
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -59,6 +69,39 @@ def _serve(conn: Connection, scale: int) -> None:
             conn.send(sum(srv.counts.values()))
 
 
+# -- http and json apart ------------------------------------------------------------------------
+class WireTimer:
+    """Wraps an HTTP client's `request`: time until the response is in, and its `.json()`."""
+
+    def __init__(self, client: Any) -> None:
+        self.http = self.json = 0.0
+        self.body = b""
+        request = client.request
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            response = request(*args, **kwargs)
+            self.http += time.perf_counter() - start
+            parse = response.json
+
+            def json(**kw: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return parse(**kw)
+                finally:
+                    self.json += time.perf_counter() - start
+                    self.body = max(self.body, response.content, key=len)
+
+            response.json = json
+            return response
+
+        client.request = timed
+
+    def take(self) -> tuple[float, float]:
+        out, self.http, self.json = (self.http, self.json), 0.0, 0.0
+        return out
+
+
 # -- the naive reader (before issue 13) -------------------------------------------------------
 class NaiveReader:
     """gspread's convenience calls, one request per tab; the old cache's raw-row diff."""
@@ -73,10 +116,12 @@ class NaiveReader:
             AnonymousCredentials(),
             http_client=functools.partial(_SheetsHTTPClient, api_root=url),
         )
+        self.wire = WireTimer(self.client.http_client)
         self.raw: dict[str, Any] = {}
         self.data: Any = None
 
     def refresh(self) -> tuple[float, float, float]:
+        """(fetch, own, diff) in seconds; `wire` has the fetch's http and json."""
         from sheets.convert import load
 
         t0 = time.perf_counter()
@@ -127,41 +172,24 @@ def _old_diff(old_raw: Any, new_raw: Any, old: Any, new: Any) -> Any:
 # -- ours --------------------------------------------------------------------------------------
 class OurReader:
     def __init__(self, url: str) -> None:
+        from bot.refresh import Heap
         from sheets.cache import SheetCache
         from sheets.gsheet import GoogleSheetSource
 
         self.source = GoogleSheetSource(SHEET_ID, api_url=url)
         self.cache = SheetCache(self.source)
-        self.loads: list[float] = []
+        self.wire = WireTimer(self.source._http)
+        self.heap = Heap()  # as the bot's refresh job: no GC while converting, settle after
+        self.cache.converting = self.heap.converting
 
     def refresh(self) -> tuple[float, float, float]:
-        from sheets import convert
+        """(fetch, own, diff): own = conversion + damage check + prepare, as the bot's job runs
+        them; the diff only for /ververs, timed to compare like with like."""
+        from bench.refresh_timing import timed_refresh
 
-        timings: dict[str, float] = {}
-        fetch, load = self.source.fetch, convert.load
-
-        def timed_fetch() -> Any:
-            t = time.perf_counter()
-            raw = fetch()
-            timings["fetch"] = time.perf_counter() - t
-            return raw
-
-        def timed_load(raw: Any, name: str) -> Any:
-            t = time.perf_counter()
-            data = load(raw, name)
-            timings["load"] = time.perf_counter() - t
-            return data
-
-        self.source.fetch, self.cache._loader = timed_fetch, timed_load  # type: ignore[method-assign]
-        t = time.perf_counter()
-        result = self.cache.refresh()
-        whole = time.perf_counter() - t
-        assert result.ok, result.error
-        t = time.perf_counter()
-        _ = result.changed  # only /ververs asks; timed to compare like with like
-        # validate = all of the refresh but the fetch: the conversion, the damage check and
-        # preparing what answers need (the rolled saldo, indexes), as the bot's job runs it
-        return timings["fetch"], whole - timings["fetch"], time.perf_counter() - t
+        times = timed_refresh(self.cache)
+        self.heap.settle()
+        return times.fetch, times.own, times.diff
 
 
 def _measure(conn: Connection, kind: str, url: str, repeat: int, code: str | None = None) -> None:
@@ -180,11 +208,13 @@ def _measure(conn: Connection, kind: str, url: str, repeat: int, code: str | Non
     conn.send("ready")
     conn.recv()
     cold = reader.refresh()
-    warm = []
+    reader.wire.take()
+    warm, wire = [], []
     for _ in range(repeat):
         conn.send("count")
         before = conn.recv()
         warm.append(reader.refresh())
+        wire.append(reader.wire.take())
         conn.send("count")
         requests = conn.recv() - before
     tracemalloc.start()
@@ -195,7 +225,10 @@ def _measure(conn: Connection, kind: str, url: str, repeat: int, code: str | Non
         {
             "cold": sum(cold),
             "fetch": statistics.median(w[0] for w in warm),
+            "http": statistics.median(w[0] for w in wire),
+            "json": statistics.median(w[1] for w in wire),
             "validate": statistics.median(w[1] for w in warm),
+            "body_mb": len(reader.wire.body) / 2**20,
             "diff": statistics.median(w[2] for w in warm),
             "requests": requests,
             "heap_peak": peak / 2**20,
@@ -260,12 +293,16 @@ def _run(args: argparse.Namespace, before: str | None, country: Any, rows: Any) 
     readers.append(("ours", "ours", None))
 
     ctx = multiprocessing.get_context("spawn")
-    print("full refresh = fetch + validate (DataSet) + change summary; SYNTHETIC workbook")
+    print(
+        f"SYNTHETIC workbook; {os.cpu_count()} cores, shared; medians of {args.repeat} refreshes"
+    )
     header = (
-        f"{'scale':>5} {'reader':<6} {'rows':>7} {'req':>4} {'cold s':>7} {'fetch s':>8} "
-        f"{'valid. s':>8} {'refr. s':>7} {'diff s':>7} {'total s':>8} {'heap MB':>8} {'RSS MB':>7} {'peak MB':>8}"
+        f"{'scale':>5} {'reader':<6} {'rows':>7} {'req':>4} {'http s':>7} {'json s':>7} "
+        f"{'own s':>6} {'bot s':>6} {'refr. s':>7} {'diff s':>6} {'body MB':>7} "
+        f"{'heap MB':>7} {'RSS MB':>6} {'peak MB':>7}"
     )
     print(header)
+    results: dict[tuple[int, str], dict[str, float]] = {}
     for scale in args.scale:
         parent, child = ctx.Pipe()
         server = ctx.Process(target=_serve, args=(child, scale), daemon=True)
@@ -274,19 +311,30 @@ def _run(args: argparse.Namespace, before: str | None, country: Any, rows: Any) 
         n = rows(country(scale))
         try:
             for label, kind, code in readers:
-                r = run_reader(kind, url, args.repeat, parent, code)
-                total = r["fetch"] + r["validate"] + r["diff"]
+                r = results[scale, label] = run_reader(kind, url, args.repeat, parent, code)
+                bot = r["json"] + r["validate"]
                 print(
-                    f"{scale:>4}× {label:<6} {n:>7} {r['requests']:>4} {r['cold']:>7.2f} "
-                    f"{r['fetch']:>8.2f} {r['validate']:>8.2f} {r['fetch'] + r['validate']:>7.2f} "
-                    f"{r['diff']:>7.2f} {total:>8.2f} "
-                    f"{r['heap_peak']:>8.0f} {r['rss']:>7.0f} {r['rss_peak']:>8.0f}"
+                    f"{scale:>4}× {label:<6} {n:>7} {r['requests']:>4} {r['http']:>7.2f} "
+                    f"{r['json']:>7.2f} {r['validate']:>6.2f} {bot:>6.2f} "
+                    f"{r['fetch'] + r['validate']:>7.2f} {r['diff']:>6.2f} "
+                    f"{r['body_mb']:>7.1f} "
+                    f"{r['heap_peak']:>7.0f} {r['rss']:>6.0f} {r['rss_peak']:>7.0f}"
                 )
         finally:
             parent.send("stop")
             server.join(timeout=10)
+        for label in ("naive", "before"):
+            if (scale, label) in results:
+                old, new = results[scale, label], results[scale, "ours"]
+                print(
+                    f"   ×{scale} ours / {label}: own {new['validate'] / old['validate']:.2f}×, "
+                    f"bot (json + own) {(new['json'] + new['validate']) / (old['json'] + old['validate']):.2f}×"
+                )
     print(
-        "ours: the diff runs only for /ververs; the background refresh (refr.) is fetch + validate. "
+        "http = request until the response is in (mostly the fake server, not Google, not the "
+        "bot); json = parsing it (stdlib, as requests does); own = conversion + damage check + "
+        "prepare; bot = json + own; refr. = what the background job waits for (http + json + "
+        "own); diff only for /ververs; body = the largest response. "
         "RSS after the refreshes, peak = VmHWM, both of the reader's process."
     )
     if before is not None:

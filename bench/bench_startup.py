@@ -33,6 +33,7 @@ from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
 
 SHEET_ID = "1BenchStartupBenchStartupBenchStartup00"
 REFRESH_SECONDS = 30  # the smallest TAAKBOT_REFRESH_SECONDS allowed
+MEMORY_GOAL = 150  # MB resident after refreshes at ×1 (README)
 PACKAGES = ("bot", "commands", "engine", "sheets", "locales")  # the bot's code, for --before
 
 BARE_BOT = """
@@ -110,7 +111,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"SYNTHETIC country workbook ×{args.scale}; bot = `taakbot run` in its own process")
     print(
         f"{'bot':<22} {'1st reply s':>11} {'/stand before data':<28} {'data s':>7} "
-        f"{'RSS loaded':>10} {'RSS after':>9} {'peak':>6}"
+        f"{'RSS loaded':>10} {'RSS after':>9} {'peak':>6} {'margin':>7}"
     )
     bare = await measure([sys.executable, "-c", BARE_BOT], base_env, 0, bare=True)
     print(
@@ -161,9 +162,13 @@ async def main_async(args: argparse.Namespace) -> None:
             label = f"taakbot, {source}" + (", before" if code else "")
             print(
                 f"{label:<22} {r['first_reply']:>11.2f} {early:<28} "
-                f"{r['data']:>7.2f} {r['rss_loaded']:>10.0f} {r['rss']:>9.0f} {r['peak']:>6.0f}"
+                f"{r['data']:>7.2f} {r['rss_loaded']:>10.0f} {r['rss']:>9.0f} {r['peak']:>6.0f} "
+                f"{MEMORY_GOAL - r['rss']:>7.0f}"
             )
-    print(f"RSS in MB; 'after' = after {args.refreshes} refresh(es) by the bot's own job")
+    print(
+        f"RSS in MB; 'after' = after {args.refreshes} refresh(es) by the bot's own job; "
+        f"margin = {MEMORY_GOAL} MB (the goal at ×1) minus RSS after"
+    )
     if args.before:
         print(f"before: the bot as it was at git revision {args.before}")
 

@@ -206,7 +206,11 @@ class _Loader:
         records = self.records
         rows = self.rows["realisatie"]
         prefix = rows[0].table.column_ref("gehuisvest") if rows else ""
-        kept: list[tuple[Any, ...]] = []  # name, day, period, values, cell, bron of each snapshot
+        # each kept row's fields, a list per field (less memory than a tuple per row)
+        names, days, periods_, housed, contracts_, koppelingen_, pipeline, sources = (
+            [] for _ in range(8)
+        )
+        bronned = []  # (snapshot number, its cell) of the rows with a bron
         for i, row in enumerate(rows):
             if not i & 255:
                 pause()  # a reply being computed goes first (sheets.courtesy)
@@ -233,23 +237,26 @@ class _Loader:
             if (first := seen.setdefault((name, day, period.year, period.half), row)) is not row:
                 self.repeated(first, row, f"{name} per {nl_date(day)}", _snapshot_of)
                 continue
-            kept.append((name, day, period, values, f"{prefix}{row.number}", values[source]))
+            ref = f"{prefix}{row.number}"  # row.ref("gehuisvest")
+            if bron := values[source]:  # without one the source is the cell (see _falling)
+                bronned.append((len(names), ref))
+            names.append(name)
+            days.append(day)
+            periods_.append(period)
+            housed.append(values[gehuisvest])
+            contracts_.append(values[contracts] or 0)
+            koppelingen_.append(values[koppelingen])
+            pipeline.append(values[pijplijn] or 0)
+            sources.append(f"{ref} — {bron}" if bron else ref)  # Row.source
         snaps = build(  # Snapshot(...) for each kept row, made in C (sheets.bulk)
-            Snapshot,
-            len(kept),
-            gemeente=[k[0] for k in kept],
-            peildatum=[k[1] for k in kept],
-            period=[k[2] for k in kept],
-            housed=[k[3][gehuisvest] for k in kept],
-            contracts=[k[3][contracts] or 0 for k in kept],
-            koppelingen=[k[3][koppelingen] for k in kept],
-            pipeline=[k[3][pijplijn] or 0 for k in kept],
-            source=[f"{k[4]} — {k[5]}" if k[5] else k[4] for k in kept],  # Row.source
-        )
-        for k, snap in zip(kept, snaps, strict=True):
-            if k[5]:  # with a bron; without one the source is the cell (see _falling)
-                refs[id(snap)] = k[4]
-            records[k[0]].snapshots.append(snap)
+            Snapshot, len(names), gemeente=names, peildatum=days, period=periods_,
+            housed=housed, contracts=contracts_, koppelingen=koppelingen_, pipeline=pipeline,
+            source=sources,
+        )  # fmt: skip
+        for n, ref in bronned:
+            refs[id(snaps[n])] = ref
+        for name, snap in zip(names, snaps, strict=True):
+            records[name].snapshots.append(snap)
         by_day = attrgetter("peildatum")
         for record in records.values():
             record.snapshots.sort(key=by_day)

@@ -67,16 +67,11 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
     present = [(c, table.columns[c.key]) for c in table.tab.columns if c.key in table.columns]
     width = max(index for _, index in present) + 1
     cells = [c if len(c) >= width else [*c, *[None] * (width - len(c))] for _, c in rows]
-    if len(present) == 1:
-        found: list[tuple[Any, ...]] = [tuple(map(itemgetter(present[0][1]), cells))]
-    else:
-        found = list(zip(*map(itemgetter(*(i for _, i in present)), cells), strict=True))
-    if not found:  # no rows under the header
-        found = [()] * len(present)
     by_key = {}
     bad: set[int] = set()
-    for (column, _), raws in zip(present, found, strict=True):
+    for column, index in present:  # one column's cells at a time: less memory at once
         pause()  # a reply being computed goes first (sheets.courtesy)
+        raws = list(map(itemgetter(index), cells))
         by_key[column.key] = _column(table, column, raws, bad, problems)
     columns = [
         by_key[c.key] if c.key in by_key else [PARSERS[c.kind](None)] * len(rows)
@@ -93,7 +88,7 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
 
 
 def _column(
-    table: Table, column: Any, raws: tuple[Any, ...], bad: set[int], problems: list[Problem]
+    table: Table, column: Any, raws: list[Any], bad: set[int], problems: list[Problem]
 ) -> list[Any]:
     """One column's values; the rows of its bad cells go into `bad`, with a Problem each."""
     parser = PARSERS[column.kind]

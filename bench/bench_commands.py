@@ -11,7 +11,8 @@ the bot's 5 minutes, twice: as the bot does it (the refresh steps aside while a 
 computed, sheets.courtesy) and without stepping aside; the refresh's own duration is printed
 for both, beside a refresh with nobody asking.
 
-    python bench/bench_commands.py [--scale 1] [--samples 200] [--users 4] [--source memory|xlsx|gsheet]
+    python bench/bench_commands.py [--scale 1] [--samples 200] [--users 4] [--limit 90]
+                                   [--source memory|xlsx|gsheet]
 """
 
 from __future__ import annotations
@@ -73,15 +74,17 @@ async def ask(services: Services, text: str, reply_first: bool = True) -> float:
 
 
 async def users_at_once(
-    services: Services, samples: int, users: int, reply_first: bool = True
+    services: Services, samples: int, users: int, reply_first: bool = True, limit: float = 90
 ) -> dict[str, list[float]]:
     """`users` users ask at once, each going through COMMANDS (skipping a command that has its
-    samples), until every command has `samples` replies."""
+    samples), until every command has `samples` replies or `limit` seconds have passed (the
+    report shows each command's count)."""
     timings: dict[str, list[float]] = {c: [] for c in COMMANDS}
+    deadline = time.monotonic() + limit
 
     async def user(k: int) -> None:
         i = k
-        while any(len(t) < samples for t in timings.values()):
+        while any(len(t) < samples for t in timings.values()) and time.monotonic() < deadline:
             command = COMMANDS[i % len(COMMANDS)]
             i += 1
             if len(timings[command]) < samples:
@@ -156,7 +159,7 @@ async def measure(args: argparse.Namespace, cache: SheetCache) -> None:
         cache.refresh()
         heap.settle()
         quiet.append(time.perf_counter() - t)
-    idle_t = await users_at_once(services, args.samples, args.users)
+    idle_t = await users_at_once(services, args.samples, args.users, limit=args.limit)
     idle = report("idle", idle_t)
     quick = [c for c in COMMANDS if not c.startswith(("/controle", "/grafiek"))]
     idle_q = [t for c in quick for t in idle_t[c]]
@@ -165,14 +168,18 @@ async def measure(args: argparse.Namespace, cache: SheetCache) -> None:
                                (False, "without stepping aside")):  # fmt: skip
         pauses = REPLIES.pauses
         busy_t, refreshes = await during_refreshes(
-            services, cache, heap, args.samples, args.users, reply_first
+            services, cache, heap, args.samples, args.users, reply_first, args.limit
         )
         busy = report(f"while the sheet is refreshed, {label}", busy_t)
         durations[label] = refreshes
         busy_q = [t for c in quick for t in busy_t[c]]
+        done = (
+            f"median {statistics.median(refreshes):.2f} s, max {max(refreshes):.2f} s"
+            if refreshes
+            else "none finished while the users asked"
+        )
         print(
-            f"   refreshes meanwhile: {len(refreshes)}, median "
-            f"{statistics.median(refreshes):.2f} s, max {max(refreshes):.2f} s (alone: "
+            f"   refreshes meanwhile: {len(refreshes)}, {done} (alone: "
             f"{statistics.median(quiet):.2f} s); stepped aside {REPLIES.pauses - pauses} times"
         )
         print(
@@ -184,12 +191,21 @@ async def measure(args: argparse.Namespace, cache: SheetCache) -> None:
     print(
         "refresh duration, median: alone "
         + f"{statistics.median(quiet):.2f} s; "
-        + "; ".join(f"{k} {statistics.median(v):.2f} s" for k, v in durations.items())
+        + "; ".join(
+            f"{k} {statistics.median(v):.2f} s" if v else f"{k}: none finished"
+            for k, v in durations.items()
+        )
     )
 
 
 async def during_refreshes(
-    services: Services, cache: SheetCache, heap: Heap, samples: int, users: int, reply_first: bool
+    services: Services,
+    cache: SheetCache,
+    heap: Heap,
+    samples: int,
+    users: int,
+    reply_first: bool,
+    limit: float,
 ) -> tuple[dict[str, list[float]], list[float]]:
     """The bot's refresh (no GC while converting, settle after) back to back meanwhile."""
     stop = threading.Event()
@@ -205,7 +221,7 @@ async def during_refreshes(
     thread = threading.Thread(target=refresher, daemon=True)
     thread.start()
     try:
-        return await users_at_once(services, samples, users, reply_first), refreshes
+        return await users_at_once(services, samples, users, reply_first, limit), refreshes
     finally:
         stop.set()
         thread.join()
@@ -216,6 +232,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--samples", type=int, default=200, help="replies per command")
     parser.add_argument("--users", type=int, default=4, help="users asking at once")
+    parser.add_argument("--limit", type=float, default=90, help="seconds per variant at most")
     parser.add_argument("--source", choices=("memory", "xlsx", "gsheet"), default="memory")
     asyncio.run(main_async(parser.parse_args()))
 

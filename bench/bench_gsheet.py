@@ -4,7 +4,7 @@ A refresh's time splits into parts that say different things:
 * http: the request until the whole response is in. Against the fake this is mostly the fake
   server building JSON in Python on the same two cores: it measures neither Google nor the bot;
 * json: parsing the response (stdlib json, as requests does); the bot pays this against Google
-  too (orjson is not adopted: with `bot` at ~0.3 s, json is not where the time goes);
+  too (orjson is not adopted: json is about a tenth of the bot's cost, see the table);
 * own: what the bot does with the values: conversion, damage check, prepare (sheets.cache);
 * bot = json + own: the bot's cost of a refresh, whatever Google's speed.
 

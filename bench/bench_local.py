@@ -7,9 +7,10 @@ The workbook is bench/workbook.py's SYNTHETIC country (342 municipalities, ~52,0
   conversion, checks, report) against a bare openpyxl read-only pass over the same file (import,
   open, iterate every row, nothing else); also a bare python-calamine pass. The runs take turns,
   so a busy machine slows each alike; the median of `--repeat`.
-* the background refresh (SheetCache.refresh of a LocalSource, in a fresh process per scale):
-  the read (python-calamine, cells as openpyxl gave them) and the bot's own cost (conversion,
-  damage check, prepare) beside openpyxl's parse of the same file — what the read cost before.
+* the background refresh (SheetCache.refresh of a LocalSource, in a fresh process per scale, as
+  the bot's refresh job runs it: no GC while converting): the read (python-calamine, cells as
+  openpyxl gave them) and the bot's own cost (conversion, damage check, prepare) beside
+  openpyxl's parse of the same file — what the read cost before.
 
     python bench/bench_local.py [--scale 1 4] [--check-scale 1] [--repeat 3]
 """
@@ -75,12 +76,19 @@ def processes(path: Path, repeat: int) -> dict[str, float]:
 
 def _refresh_child(conn: Connection, path: str, repeat: int) -> None:
     from bench.refresh_timing import timed_refresh
+    from bot.refresh import Heap
     from sheets.cache import SheetCache
     from sheets.local import LocalSource, openpyxl_xlsx
 
     cache = SheetCache(LocalSource(path))
+    heap = Heap()  # as the bot's refresh job: no GC while converting, settle after
+    cache.converting = heap.converting
     cache.refresh()  # cold: imports, first allocation
-    runs = [timed_refresh(cache) for _ in range(repeat)]
+    heap.settle()
+    runs = []
+    for _ in range(repeat):
+        runs.append(timed_refresh(cache))
+        heap.settle()
     parses = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -112,7 +120,7 @@ def refresh(path: Path, repeat: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 4])
-    parser.add_argument("--check-scale", type=int, nargs="*", default=[1])
+    parser.add_argument("--check-scale", type=int, nargs="*", default=[1], help="none: skip")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     from bench.workbook import country, rows, save_xlsx

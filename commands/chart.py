@@ -20,7 +20,7 @@ from babel.lists import format_list
 from commands.common import footer, resolve
 from commands.context import Ctx
 from commands.reply import Reply
-from engine.reasons import round_half_up
+from engine.reasons import OF_OPGAVE, percentage
 from engine.status import Status, status_on
 
 SIZE_PX = (1600, 900)
@@ -126,14 +126,12 @@ def caption(ctx: Ctx, f: Figures) -> str:
     """The key figures as text: the chart read aloud."""
     _, num = ctx._, ctx.fmt.num
     lines = [
-        _(
-            "<b>{name}</b>, periode {period}: {n} van de {opgave} gehuisvest ({pct}% van de opgave)."
-        ).format(
+        _("<b>{name}</b>, periode {period}: {n} van de {opgave} gehuisvest ({pct}).").format(
             name=ctx.e(f.title),
             period=f.period.label,
             n=num(f.realised),
             opgave=num(f.opgave),
-            pct=round_half_up(100 * f.realised / f.opgave) if f.opgave else 0,
+            pct=ctx.fmt.pct(percentage(f.realised, f.opgave, OF_OPGAVE)),
         )
     ]
     parts = [

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Any
 
 from engine.model import (
@@ -21,8 +21,8 @@ from engine.model import (
     Snapshot,
 )
 from engine.periods import Period
-from engine.policies import POLICIES, UnknownPolicy, get_policy
-from engine.state import DataSet, PolicyRow, Problem, User
+from engine.policies import POLICIES, PeriodRule, UnknownPolicy, get_policy
+from engine.state import DataSet, PolicyRow, Problem, User, policy_in_force
 from sheets.attribution import attribute
 from sheets.combine import layout_readings, read_overviews
 from sheets.courtesy import pause
@@ -34,11 +34,13 @@ from sheets.overview import ColumnReading
 from sheets.rows import Row, nl_date, parse_rows, problem_order
 
 ROLES = ("provincie", "coordinator", "gemeente")
-# A row for a closed period may be dated after its end: rental contracts submitted until the
-# cutoff (4 July 2022). The engine counts them up to the policy's cutoff; the audit names later ones.
-LATE_CONTRACTS = timedelta(days=31)
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
-OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
+# The `beleid` columns named after a PeriodRule threshold override it (engine.policies.base).
+OVERRIDES = tuple(
+    f.name
+    for f in fields(PeriodRule)
+    if any(c.key == f.name for t in TABS if t.name == "beleid" for c in t.columns)
+)
 
 
 @dataclass(slots=True)
@@ -63,6 +65,16 @@ class _Loader:
         self.snap_refs: dict[int, str] = {}
         self.found: dict[tuple[str, ...], dict[Any, str]] = {}  # kinds → typed name → name
         self.periods: dict[Any, Period] = {}  # peildatum → its period (Period.of_peildatum)
+        self.policies: list[PolicyRow] = []
+        self.cutoffs: dict[tuple[str, Period], date] = {}  # (provincie, period) → its cutoff
+
+    def quietly(self, read: Callable[[], list[PolicyRow]]) -> list[PolicyRow]:
+        """`read()` without its problems: a first pass that a later, reported one repeats."""
+        kept, self.problems = self.problems, []
+        try:
+            return read()
+        finally:
+            self.problems = kept
 
     def problem(self, severity: str, row: Row, key: str, message: str) -> None:
         self.problems.append(Problem(severity, row.ref(key), message))
@@ -183,15 +195,9 @@ class _Loader:
                 if (period := periods.get(day)) is None:
                     period = periods[day] = Period.of_peildatum(day)
             elif not period.covers_peildatum(day) and not (
-                period.end < day <= period.end + LATE_CONTRACTS
+                period.end < day <= self.cutoff(name, period)
             ):  # contracts submitted after the period end count until the cutoff (§8)
-                self.problem(
-                    "fout",
-                    row,
-                    "peildatum",
-                    f"peildatum {nl_date(day)} valt niet in periode {period} "
-                    f"({nl_date(period.start)} tot {nl_date(period.end)})",
-                )
+                self.outside(row, day, period, name)
                 continue
             if (first := seen.setdefault((name, period, day), row)) is not row:
                 self.repeated(first, row, f"{name} per {nl_date(day)}", _snapshot_of)
@@ -213,6 +219,24 @@ class _Loader:
             self.records[name].snapshots.append(snap)
         for record in self.records.values():
             record.snapshots.sort(key=lambda s: s.peildatum)
+
+    def cutoff(self, name: str, period: Period) -> date:
+        """The policy's last day for rental contracts of `period` (the beleid tab's, or its own)."""
+        provincie = self.records[name].municipality.provincie
+        if (day := self.cutoffs.get((provincie, period))) is None:
+            policy, rule = policy_in_force(self.policies, provincie, period)
+            day = self.cutoffs[provincie, period] = policy.contract_cutoff(period, rule)
+        return day
+
+    def outside(self, row: Row, day: date, period: Period, name: str) -> None:
+        """A 'fout' for a peildatum outside its period and after the cutoff for contracts."""
+        message = (
+            f"peildatum {nl_date(day)} valt niet in periode {period} "
+            f"({nl_date(period.start)} tot {nl_date(period.end)})"
+        )
+        if day > period.end:
+            message += f"; huurcontracten tellen tot {nl_date(self.cutoff(name, period))}"
+        self.problem("fout", row, "peildatum", message)
 
     def falling(self) -> None:
         for i, record in enumerate(self.records.values()):
@@ -384,13 +408,14 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
     loader = _Loader(raw)
     loader.gemeenten()
     loader.taakstelling()
+    loader.policies = loader.quietly(loader.beleid)  # the cutoff for late contracts in realisatie
     loader.realisatie()
     loader.ladder()
     tabs, readings, notes = read_overviews(loader, raw, provincie)
     loader.falling()
     return SheetData(
         records=loader.records,
-        policies=loader.beleid(),
+        policies=loader.beleid(),  # again, now that overview tabs may have named more provinces
         deadlines=loader.deadlines(),
         users=loader.gebruikers(),
         problems=sorted(

@@ -198,12 +198,6 @@ class Pacer:
         finally:
             self.release(chat_id)
 
-    async def wait_turn(self, chat_id: int) -> float:
-        """Take and at once give back a broadcast place (a send that takes no time)."""
-        granted = await self.acquire(chat_id)
-        self.release(chat_id)
-        return granted
-
     def _forget_old(self, now: float) -> None:
         if len(self._chat_last) > 10_000:
             horizon = now - GROUP_WINDOW

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
-from commands.context import Ctx
+from commands.context import LOADING, STALE_REASON, Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
 from engine.state import DataSet
 from sheets import convert
@@ -18,8 +18,6 @@ from sheets.cache import SheetCache, names
 from sheets.names import NameIndex
 from sheets.sources import open_source
 
-LOADING = "loading"  # Ctx.extras: True, or the error, until the sheet is first read
-STALE_REASON = "stale_reason"  # Ctx.extras: why the last read failed, while stale data is served
 _NOTHING_YET = DataSet(source="")
 
 

@@ -9,14 +9,13 @@ from babel.lists import format_list
 
 from commands import admin, area, chart, excel, municipality, onboarding
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
-from commands.context import Ctx
+from commands.context import LOADING, Ctx
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
 
 ALL = (PROVINCE, COORDINATOR, MUNICIPAL)
 WITH_ACTIONS = ("stand", "regio", "prognose", "ladder", "grafiek")  # buttons under the answer
-LOADING = "loading"  # Ctx.extras flag set by the front end until the sheet is first read
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,10 +243,3 @@ def handle_callback(ctx: Ctx, data: str) -> Reply:
         return Reply(ctx._("Deze knop werkt niet meer."))
     command, _, name = rest.partition("|")
     return handle(ctx, f"/{command} {expand_truncated(ctx, name)}".rstrip())
-
-
-def telegram_command_list(lang: str = "nl") -> list[tuple[str, str]]:
-    from commands.i18n import gettext_for
-
-    _ = gettext_for(lang)
-    return [(c.name, _(c.help)) for c in COMMANDS]

@@ -64,10 +64,6 @@ class Period:
         return self.next.start
 
     @property
-    def last_day(self) -> date:
-        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
-
-    @property
     def midpoint(self) -> date:
         """The mid-period check date: 1 April or 1 October."""
         return date(self.year, 4 if self.half == 1 else 10, 1)

@@ -162,10 +162,6 @@ class GoogleSheetSource:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def forget_tabs(self) -> None:
-        """Kept for callers of the old API: every fetch reads the tab list anyway."""
-        self._tabs = None
-
     def fetch(self) -> RawWorkbook:
         """Return ``{tab: rows}`` with the header row first, cells as the API gives them.
 

@@ -25,12 +25,18 @@ def patient(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(REPLIES, "max_wait", 30.0)
 
 
+def _until_waiting(timeout: float) -> bool:
+    """Until a background thread waits at `pause()` (which notifies the condition)."""
+    with REPLIES._cond:
+        return REPLIES._cond.wait_for(lambda: REPLIES.waiting > 0, timeout=timeout)
+
+
 def test_a_refresh_waits_while_another_thread_computes_a_reply(patient: None) -> None:
     cache = SheetCache(default_source())  # the real .xlsx read and conversion
     with serving():
         reading = threading.Thread(target=cache.refresh)
         reading.start()
-        assert REPLIES.watch(lambda r: r.waiting > 0, timeout=10), "the refresh never paused"
+        assert _until_waiting(timeout=10), "the refresh never paused"
         assert not cache.loaded  # it is waiting for this reply, not converting
     reading.join(10)
     assert not reading.is_alive() and cache.loaded

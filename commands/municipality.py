@@ -120,7 +120,7 @@ def prognosis_lines(ctx: Ctx, st: Status) -> list[str]:
     out = []
     for p in st.prognoses:
         label = (
-            _("Prognose {d}").format(d=f.date(p.period.end))
+            _("Prognose {d}").format(d=f.date(p.period.first_day_after))
             if p.model == "lineair"
             else _("Prognose met koppelingen als plafond")
         )

@@ -267,7 +267,7 @@ def end_of_period_assessment(
     reasons.append(_step_reason(trede_voor, trede_na))
     return EndResult(
         period=data.period,
-        date=data.period.end,
+        date=data.period.first_day_after,
         opgave=data.opgave,
         realised=counted,
         gerealiseerd=realised_ok,

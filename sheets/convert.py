@@ -195,7 +195,7 @@ class _Loader:
                 if (period := periods.get(day)) is None:
                     period = periods[day] = Period.of_peildatum(day)
             elif not period.covers_peildatum(day) and not (
-                period.end < day <= self.cutoff(name, period)
+                period.first_day_after < day <= self.cutoff(name, period)
             ):  # contracts submitted after the period end count until the cutoff (§8)
                 self.outside(row, day, period, name)
                 continue
@@ -232,9 +232,9 @@ class _Loader:
         """A 'fout' for a peildatum outside its period and after the cutoff for contracts."""
         message = (
             f"peildatum {nl_date(day)} valt niet in periode {period} "
-            f"({nl_date(period.start)} tot {nl_date(period.end)})"
+            f"({nl_date(period.start)} tot {nl_date(period.first_day_after)})"
         )
-        if day > period.end:
+        if day > period.first_day_after:
             message += f"; huurcontracten tellen tot {nl_date(self.cutoff(name, period))}"
         self.problem("fout", row, "peildatum", message)
 

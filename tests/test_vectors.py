@@ -146,7 +146,7 @@ def _rolled(first_saldo: int, years: list[tuple[int, int, int]]) -> list[int | N
         figures[p] = PeriodFigures(
             "X", p, taak, first_saldo if i == 0 else None, extra_opgave=extra
         )
-        snaps.append(Snapshot("X", p.end, p, housed))
+        snaps.append(Snapshot("X", p.first_day_after, p, housed))
     rec = MunicipalityRecord(Municipality("X", "Utrecht"), figures, snaps)
     return [o.saldo_start for o in opgaven(rec).values()]
 

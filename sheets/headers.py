@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from engine.ledger import CHECK_WINDOW
 from engine.periods import Period
 from sheets.rows import nl_date
 from sheets.values import MONTHS, CellError, day
@@ -226,7 +227,7 @@ def read_header(header: object, default_day: date | None = None) -> Reading:
             return Reading(None, why="saldo zonder datum")
         start_of = Period.containing(day)
         if day != start_of.start:  # a closing stand typed on 30 June is the stand per 1 July
-            if (start_of.first_day_after - day).days > 7:
+            if start_of.first_day_after - day > CHECK_WINDOW:  # the closing stand's week
                 return Reading(None, why=f"saldo per {nl_date(day)} is geen begin van een periode")
             day = start_of.first_day_after
         return Reading(fact, None, day, sign=sign)

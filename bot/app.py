@@ -28,7 +28,6 @@ from telegram.ext import (
     filters,
 )
 
-import commands.privacy  # noqa: F401  registers /privacy and /vergeet
 from bot import menus
 from bot.pacing import PacedLimiter, Pacer
 from bot.services import Services
@@ -43,7 +42,6 @@ from sheets.courtesy import serving
 log = logging.getLogger(__name__)
 SERVICES = "services"
 POST_SEND = "post_send"  # bot_data hook: async (context, chat_id, reply) after a reply is sent
-GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group receives
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 LANG_READ = "lang_read"  # user_data: the stored /taal choice was looked up
 
@@ -65,7 +63,6 @@ def build_application(
         builder = builder.base_url(root + "/bot").base_file_url(root + "/file/bot")
     app = builder.build()
     app.bot_data[SERVICES] = services
-    services.extras.setdefault("retention_days", settings["TAAKBOT_RETENTION_DAYS"])
 
     # 1. Keyboard answers (a chosen municipality, a confirmed broadcast).
     app.add_handler(CallbackQueryHandler(on_callback))
@@ -120,7 +117,7 @@ async def _chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     if chat is None or user is None or chat.type not in GROUP_TYPES:
         return False
     command = lookup(parse(text)[0])
-    if command is None or command.name not in GROUP_ADMIN_ONLY:
+    if command is None or not command.group_admins:  # e.g. /volg: what a whole group gets
         return False
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)

@@ -45,18 +45,20 @@ def _role(name: str | None):
 
 
 def cmd_ask(args) -> int:
-    from bot.console import ask
+    from bot.console import ask, open_console
 
-    _, services = _services(args)
-    ask(services, args.text, role=_role(args.as_role), lang=args.lang, today=args.today)
+    settings, services = _services(args)
+    with open_console(services, settings):
+        ask(services, args.text, role=_role(args.as_role), lang=args.lang, today=args.today)
     return 0
 
 
 def cmd_chat(args) -> int:
-    from bot.console import chat
+    from bot.console import chat, open_console
 
-    _, services = _services(args)
-    chat(services, role=_role(args.as_role), lang=args.lang, today=args.today)
+    settings, services = _services(args)
+    with open_console(services, settings):
+        chat(services, role=_role(args.as_role), lang=args.lang, today=args.today)
     return 0
 
 

@@ -19,7 +19,6 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from bot.access import book_for
 from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
 from bot.pacing import PacedLimiter
@@ -337,8 +336,6 @@ def install_jobs(
     now: Callable[[], datetime] | None = None,
 ) -> Pushes:
     """Open the store, wire the commands and the POST_SEND hook, and (re)build the jobs."""
-    import commands.subscriptions  # noqa: F401  registers /volg, /ontvolg, /mijn, /herinnering
-
     store = store or Store(settings["TAAKBOT_DB"])
     leads, weekly, tz = (
         settings["TAAKBOT_REMINDER_DAYS"],
@@ -349,7 +346,7 @@ def install_jobs(
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
     broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.migrate_chat)
     pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
-    services.extras.update(store=store, access=book_for(store), weekly=weekly, reminder_days=leads)
+    services.attach(store, settings)
     app.bot_data[PUSHES] = pushes
     app.bot_data[POST_SEND] = pushes.post_send
     jq = app.job_queue

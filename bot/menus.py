@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 JOB = "menus:sync"
 FIRST = "menus:start"  # the per-user menus after start-up
 FIRST_AFTER = 30.0  # seconds after start-up
-NOT_IN_GROUPS = frozenset({"vergeet"})
 
 
 def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
@@ -39,7 +38,7 @@ def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
     _ = gettext_for(lang)
     out = []
     for c in COMMANDS:
-        if group and c.name in NOT_IN_GROUPS:
+        if group and not c.in_groups:
             continue
         if not c.roles or (kind is not None and kind in c.roles):
             out.append(BotCommand(c.name, _(c.help)[:256]))

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.access import book_for
 from bot.settings import Settings
 from commands.context import LOADING, STALE_REASON, Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
@@ -54,6 +55,17 @@ class Services:
             admins=_admins(settings["TAAKBOT_ADMINS"]),
             fixed_today=settings["TAAKBOT_TODAY"],
             tz=settings["TAAKBOT_TIMEZONE"],
+        )
+
+    def attach(self, store: Any, settings: Settings) -> None:
+        """What commands read beside the sheet in either front end (Ctx.extras): the store of
+        subscriptions, its access book, the push schedule and how long the send log is kept."""
+        self.extras.update(
+            store=store,
+            access=book_for(store),
+            weekly=settings["TAAKBOT_WEEKLY"],
+            reminder_days=settings["TAAKBOT_REMINDER_DAYS"],
+            retention_days=settings["TAAKBOT_RETENTION_DAYS"],
         )
 
     def today(self) -> date:

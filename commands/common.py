@@ -232,11 +232,9 @@ def _choices(
 
 def actions(ctx: Ctx, target: Target, current: str) -> list[list[Button]]:
     """One row of buttons under an answer: Grafiek · Prognose · Ladder · Volg (what fits)."""
-    from commands.router import lookup  # the router imports the commands that import this
-
     row = []
     for command, label, kinds in ACTIONS:
-        if command == current or target.kind not in kinds or lookup(command) is None:
+        if command == current or target.kind not in kinds:
             continue
         if command == "volg" and not ctx.extras.get("store"):
             continue

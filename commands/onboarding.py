@@ -83,21 +83,9 @@ def _who(user_id: int | None, name: str) -> str:
 
 
 # -- commands --------------------------------------------------------------------------------
-def start(ctx: Ctx, code: str) -> Reply:
-    """/start <code>: a known user gets the answer for the link's scope; a new user one button."""
+def welcome(ctx: Ctx, kind: str, name: str) -> Reply:
+    """/start <code> from a link (router), for someone without access yet: one button."""
     _ = ctx._
-    hit = decode(ctx, code)
-    if hit is None:
-        from commands.router import help_reply
-
-        reply = help_reply(ctx)
-        reply.text = _("Deze link ken ik niet (meer).") + "\n" + reply.text
-        return reply
-    kind, name = hit
-    if ctx.role is not None:
-        from commands.router import handle
-
-        return handle(ctx, f"/stand {name}" if kind == "gemeente" else f"/regio regio {name}")
     text = "\n".join(
         [
             _(

@@ -17,10 +17,10 @@ from babel.lists import format_list
 from commands.common import Target, resolve
 from commands.context import Ctx
 from commands.records import Broadcast
+from commands.reminders import SOORTEN, Planner
 from commands.reply import Button, Reply
-from commands.roles import PROVINCE, role_with_grants
-from commands.router import Command, register
-from engine.reasons import N_
+from commands.roles import role_with_grants
+from commands.uncertain import resend, sending_again
 
 KINDS = ("gemeente", "regio", "provincie")
 ALL_WORDS = ("alles", "alle", "all", "everything")
@@ -157,8 +157,6 @@ def mijn(ctx: Ctx, args: str) -> Reply:
 
 def herinnering(ctx: Ctx, args: str) -> Reply:
     """Preview a manual reminder with its number of recipients; nothing is sent yet."""
-    from commands.reminders import SOORTEN, Planner  # only /herinnering needs the planner
-
     store = _store(ctx)
     if store is None:
         return _no_store(ctx)
@@ -168,8 +166,6 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
     if match := _RESEND.match(args.strip()):
         return _resend(ctx, store, int(match.group(1)))
     if _RESEND_AUTOMATIC.match(args.strip()):
-        from commands.uncertain import resend
-
         return resend(ctx, store)
     soort, _sep, scope_text = args.strip().partition(" ")
     sheet_kinds = {d.kind.casefold(): d.kind for d in ctx.data.deadlines}
@@ -264,38 +260,4 @@ def _resend(ctx: Ctx, store: Any, bid: int) -> Reply:
     n = store.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
     if not n or not store.move_broadcast(bid, "done", "confirmed"):
         return Reply(_("Er is niets onzekers om opnieuw te versturen."))
-    from commands.uncertain import sending_again
-
     return sending_again(ctx, n, BroadcastRequest(bid))
-
-
-register(
-    Command(
-        "volg",
-        volg,
-        N_("weekoverzicht en herinneringen ontvangen"),
-        ("follow",),
-        args=N_("gemeente, regio of provincie"),
-    )
-)
-register(
-    Command("ontvolg", ontvolg, N_("niet meer volgen"), ("unfollow",), args=N_("[naam of alles]"))
-)
-register(
-    Command(
-        "mijn",
-        mijn,
-        N_("wat dit gesprek volgt en wanneer berichten komen"),
-        ("mine", "abonnementen"),
-    )
-)
-register(
-    Command(
-        "herinnering",
-        herinnering,
-        N_("herinnering versturen (met voorbeeld)"),
-        ("reminder",),
-        roles=(PROVINCE,),
-        args=N_("soort [gemeente, regio of provincie]"),
-    )
-)

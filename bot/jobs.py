@@ -19,7 +19,6 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
 from bot.pacing import PacedLimiter
 from bot.services import Services
@@ -35,7 +34,6 @@ from engine.state import DataSet
 
 log = logging.getLogger(__name__)
 
-PUSHES = "pushes"
 REMIND_TICK, WEEKLY_PUSH, CATCH_UP = "remind:tick", "weekly:push", "remind:catchup"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SEND_FROM = time(9, 0)  # reminders go out from 09:00 local time, not at midnight
@@ -162,7 +160,7 @@ class Pushes:
     async def post_send(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Any
     ) -> None:
-        """The POST_SEND hook: carry out a confirmed /herinnering after the reply went out."""
+        """After a reply went out (bot.app.deliver): carry out a confirmed /herinnering."""
         if isinstance(reply.action, BroadcastRequest):
             coro = self.run_broadcast(reply.action.broadcast_id)
             # PTB's create_task: Application.stop() waits for it before the bot shuts down.
@@ -335,7 +333,8 @@ def install_jobs(
     store: Store | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> Pushes:
-    """Open the store, wire the commands and the POST_SEND hook, and (re)build the jobs."""
+    """Open the store, give it to the commands and the bot (BotData.pushes), and (re)build the
+    jobs; bot.app.post_shutdown closes the store."""
     store = store or Store(settings["TAAKBOT_DB"])
     leads, weekly, tz = (
         settings["TAAKBOT_REMINDER_DAYS"],
@@ -347,8 +346,7 @@ def install_jobs(
     broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.migrate_chat)
     pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
     services.attach(store, settings)
-    app.bot_data[PUSHES] = pushes
-    app.bot_data[POST_SEND] = pushes.post_send
+    app.bot_data.pushes = pushes
     jq = app.job_queue
     if jq is None:
         raise RuntimeError("JobQueue ontbreekt: installeer python-telegram-bot[job-queue]")
@@ -377,17 +375,4 @@ def install_jobs(
         CATCH_UP,
         lambda: jq.run_once(pushes.catch_up, when=1.0, name=CATCH_UP, job_kwargs=late),
     )
-    _close_on_shutdown(app, pushes)
     return pushes
-
-
-def _close_on_shutdown(app: Application, pushes: Pushes) -> None:
-    previous = app.post_shutdown
-
-    async def post_shutdown(application: Application) -> None:
-        await pushes.idle()
-        pushes.store.close()
-        if previous is not None:
-            await previous(application)
-
-    app.post_shutdown = post_shutdown

@@ -68,6 +68,12 @@ class Services:
             retention_days=settings["TAAKBOT_RETENTION_DAYS"],
         )
 
+    def close(self) -> None:
+        """At shutdown: the access book beside the store, and the sheet source's session."""
+        if (access := self.extras.get("access")) is not None:
+            access.close()
+        self.cache.close()
+
     def today(self) -> date:
         return self.fixed_today or datetime.now(self.tz).date()
 

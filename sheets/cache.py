@@ -164,6 +164,11 @@ class SheetCache:
     def refreshing(self) -> bool:
         return self._refresh_lock.locked()
 
+    def close(self) -> None:
+        """Release the source's connections (a Google source's HTTP session) at shutdown."""
+        if (close := getattr(self.source, "close", None)) is not None:
+            close()
+
     def current(self) -> DataSet | None:
         """The DataSet served now, or None before the first good load. Never blocks."""
         return self._data

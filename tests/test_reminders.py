@@ -107,6 +107,12 @@ class FakeCache:
 
     request_refresh = refresh
 
+    closed = False
+
+    def close(self) -> None:
+        """Nothing open; says that shutdown asked (bot.app.post_shutdown)."""
+        self.closed = True
+
 
 def sub(chat: int, kind: str, scope: str, user: int = ADMIN, created: float = 0.0):
     return Subscription(chat, kind, scope, user, "nl", created)

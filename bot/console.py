@@ -23,7 +23,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
 from commands.context import Ctx
-from commands.reply import Reply
+from commands.reply import Reply, Work
 from commands.router import handle, handle_callback, lookup, parse
 from commands.subscriptions import BroadcastRequest
 
@@ -55,6 +55,8 @@ def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
         print(f"(bestand opgeslagen: {path})", file=out)
     for chat, note in reply.notify:
         print(f"(bericht aan {chat}: {plain(note.text)})", file=out)
+    if isinstance(reply.action, Work):  # slow work after the reply: here, in the same thread
+        render(reply.action.run(), image_dir, out)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from commands import (
     municipality,
     onboarding,
     privacy,
+    ronde,
     subscriptions,
 )
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
@@ -135,6 +136,22 @@ COMMANDS: tuple[Command, ...] = (
         N_("link waarmee een collega toegang vraagt"),
         roles=(PROVINCE, COORDINATOR),
         args=N_("gemeente of regio"),
+    ),
+    Command(
+        "ronde",
+        ronde.ronde,
+        N_("toetsronde: voorstel per gemeente, vastleggen en brieven"),
+        ("round",),
+        roles=(PROVINCE,),
+        args=N_("[datum] [provincie]"),
+    ),
+    Command(
+        "vastleggen",
+        ronde.vastleggen,
+        N_("een besluit vastleggen in het tabblad ladder"),
+        ("record",),
+        roles=(PROVINCE,),
+        args=N_("gemeente datum trede [toelichting]"),
     ),
     Command("toegang", onboarding.toegang, N_("toegang vragen met een link"), roles=()),
     Command(

@@ -17,6 +17,7 @@ from commands.ronde import RECORDER
 from engine.state import DataSet
 from sheets import convert
 from sheets.cache import SheetCache, names
+from sheets.courtesy import pause
 from sheets.ladder_writer import Recorder
 from sheets.names import NameIndex
 from sheets.sources import open_source
@@ -43,12 +44,16 @@ class Services:
             settings["TAAKBOT_SOURCE"],
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
+            pause=pause,  # replies go first while a refresh reads and converts (sheets.courtesy)
             **source_options,
         )
         cache = SheetCache(
             source,
             ttl=float(settings["TAAKBOT_REFRESH_SECONDS"]),
-            loader=functools.partial(convert.load, provincie=settings.get("TAAKBOT_PROVINCIE")),
+            loader=functools.partial(
+                convert.load, provincie=settings.get("TAAKBOT_PROVINCIE"), pause=pause
+            ),
+            pause=pause,
         )
         if load:
             cache.get()  # command-line tools: fail at start-up, not at the first question

@@ -64,7 +64,9 @@ def read_overviews(loader: Any, raw: RawWorkbook, provincie: str | None) -> tupl
             loader.problems.append(Problem("fout", "provincie", NO_PROVINCE))
     regions = {normalise(r.municipality.regio) for r in loader.records.values()}
     tabs = [
-        overview.read(title, raw[title], number, header, readings, loader.problems, regions)
+        overview.read(
+            title, raw[title], number, header, readings, loader.problems, regions, loader.pause
+        )
         for title, number, header, readings in found
     ]
     facts = Facts(loader.records, loader.problems, known, provincie or "")

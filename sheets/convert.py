@@ -25,7 +25,6 @@ from engine.policies import POLICIES, PeriodRule, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User, policy_in_force
 from sheets.attribution import attribute
 from sheets.combine import layout_readings, read_overviews
-from sheets.courtesy import pause
 from sheets.damage import Structure
 from sheets.facts import Note
 from sheets.layout import TABS, is_sample, normalise, read_table
@@ -56,10 +55,11 @@ class SheetData(DataSet):
 class _Loader:
     """Builds one DataSet; holds the problems and the name index while it goes."""
 
-    def __init__(self, raw: dict[str, list[list[Any]]]) -> None:
+    def __init__(self, raw: dict[str, list[list[Any]]], pause: Callable[[], None]) -> None:
+        self.pause = pause  # a reply being computed goes first (the bot's sheets.courtesy)
         self.problems: list[Problem] = []
-        self.tables = {tab.name: read_table(tab, raw, self.problems) for tab in TABS}
-        self.rows = {name: parse_rows(t, self.problems) for name, t in self.tables.items()}
+        self.tables = {tab.name: read_table(tab, raw, self.problems, pause) for tab in TABS}
+        self.rows = {n: parse_rows(t, self.problems, pause) for n, t in self.tables.items()}
         self.records: dict[str, MunicipalityRecord] = {}
         self.index = NameIndex([])
         self.snap_refs: dict[int, str] = {}
@@ -128,7 +128,7 @@ class _Loader:
         owners: dict[str, str] = {}
         for i, row in enumerate(self.rows["gemeenten"]):
             if not i & 255:
-                pause()
+                self.pause()
             name = row["gemeente"]
             municipality = Municipality(
                 name,
@@ -154,7 +154,7 @@ class _Loader:
         seen: dict[Any, Row] = {}
         for i, row in enumerate(self.rows["taakstelling"]):
             if not i & 255:
-                pause()
+                self.pause()
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
@@ -185,7 +185,7 @@ class _Loader:
         )  # fmt: skip
         for i, row in enumerate(self.rows["realisatie"]):
             if not i & 255:
-                pause()  # a reply being computed goes first (sheets.courtesy)
+                self.pause()  # a reply being computed goes first (sheets.courtesy)
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is None:
                 continue
@@ -241,7 +241,7 @@ class _Loader:
     def falling(self) -> None:
         for i, record in enumerate(self.records.values()):
             if not i & 31:
-                pause()
+                self.pause()
             self._falling(record, self.snap_refs)
 
     def _falling(self, record: MunicipalityRecord, refs: dict[int, str]) -> None:
@@ -265,7 +265,7 @@ class _Loader:
     def ladder(self) -> None:
         for i, row in enumerate(self.rows["ladder"]):
             if not i & 255:
-                pause()
+                self.pause()
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is not None:
                 self.records[name].decisions.append(
@@ -399,13 +399,18 @@ def _user_of(row: Row) -> tuple:
     return tuple(row[k] for k in ("naam", "rol", "scope"))
 
 
-def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = None) -> SheetData:
+def load(
+    raw: dict[str, list[list[Any]]],
+    source: str,
+    provincie: str | None = None,
+    pause: Callable[[], None] = lambda: None,
+) -> SheetData:
     """The entry point: raw tabs (header row first) of one workbook → a checked DataSet.
 
     `provincie` (TAAKBOT_PROVINCIE) is the province of municipalities that only an overview tab
     names; without it the `beleid` tab must name exactly one.
     """
-    loader = _Loader(raw)
+    loader = _Loader(raw, pause)
     loader.gemeenten()
     loader.taakstelling()
     loader.policies = loader.quietly(loader.beleid)  # the cutoff for late contracts in realisatie

@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.state import Problem
-from sheets.courtesy import pause
 from sheets.values import is_blank, text
 
 
@@ -196,7 +196,12 @@ def _match(tab: Tab, header: str) -> Column | None:
     return None
 
 
-def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem]) -> Table | None:
+def read_table(
+    tab: Tab,
+    raw: dict[str, list[list[Any]]],
+    problems: list[Problem],
+    pause: Callable[[], None] = lambda: None,
+) -> Table | None:
     """Map the header row of `tab` and keep its non-blank rows; None when it cannot be read."""
     titles = find_tab(raw, tab.name, tab.aliases)
     if not titles:
@@ -212,7 +217,7 @@ def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem
     rows = []
     for n, cells in enumerate(raw[title], start=1):
         if not n & 255:
-            pause()  # a reply being computed goes first (sheets.courtesy)
+            pause()  # a reply being computed goes first (bot: sheets.courtesy)
         if _filled(cells):
             rows.append((n, cells if type(cells) is list else list(cells)))
     if not rows:

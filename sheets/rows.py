@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from engine.state import Problem
-from sheets.courtesy import pause
 from sheets.layout import TABS, Table, normalise
 from sheets.values import PARSERS, CellError, check_error, count, day, is_blank
 
@@ -66,7 +65,9 @@ _INT_FAST: dict[str, Callable[[int, dict[Any, Any]], Any]] = {
 }
 
 
-def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
+def parse_rows(
+    table: Table | None, problems: list[Problem], pause: Callable[[], None] = lambda: None
+) -> list[Row]:
     """Rows whose cells all read; each bad or missing cell is a 'fout' naming its cell.
 
     The same text in a column reads the same every time (a name, a period, 'nee'), so each
@@ -91,7 +92,7 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
     append = out.append
     for i, (number, cells) in enumerate(table.rows):
         if not i & 255:
-            pause()  # a reply being computed goes first (sheets.courtesy)
+            pause()  # a reply being computed goes first (bot: sheets.courtesy)
         width = len(cells)
         values: list[Any] = []
         ok = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from commands.letters.settings import LetterSettings, placeholder
 from engine.arithmetic import minimum_mid
 from engine.assessment import EndResult, MidResult
 from engine.checkpoint_round import CONFLICT, ProvinceSums, RoundEntry
@@ -21,8 +22,6 @@ from engine.prognosis import linear
 from engine.reasons import Percentage, dutch_number
 from engine.replay import Missing
 from engine.treden import Trede
-
-from commands.letters.settings import LetterSettings, placeholder
 
 GEMEENTE = "Gemeente en brief"
 EIND = "Eindbeoordeling (1 januari, 1 juli)"
@@ -129,7 +128,7 @@ FLAGS = frozenset(
 )  # fmt: skip
 OPTIONAL = frozenset(
     {"afwijking", "ontbreekt", "nog_te_beslissen", "trede_zin", "verschoonbaar",
-     "huurcontracten_noot", "coulance_antwoord", "coulance_grens", "trede"}
+     "huurcontracten_noot", "koppelingen_zin", "coulance_antwoord", "coulance_grens", "trede"}
 )  # fmt: skip
 _BLANK = {k: False if k in FLAGS else "" if k in OPTIONAL else UNKNOWN for k in PLACEHOLDERS}
 # The step 0 after a realised opgave, as the policy's letters say it.
@@ -241,7 +240,9 @@ def letter_context(
         digitaal=settings.digitaal_vastgesteld,
     )
     if isinstance(r, Missing):
-        ctx["ontbreekt"] = f"{r.why.render()}" + (f" (aan te vullen: {r.settle})" if r.settle else "")
+        ctx["ontbreekt"] = f"{r.why.render()}" + (
+            f" (aan te vullen: {r.settle})" if r.settle else ""
+        )
     else:
         ctx.update(
             gehuisvest=n(r.realised),
@@ -278,9 +279,7 @@ def _end(r: EndResult, e: RoundEntry, policy: str) -> dict[str, Any]:
         huurcontracten_noot=_contracts_note(r),
         gerealiseerd=r.gerealiseerd,
         coulance_grens=n(round(r.coulance_bar, 2)) if r.coulance_bar is not None else "",
-        coulance_antwoord=(
-            "gelijk of hoger" if r.gerealiseerd or r.meets_coulance else "lager"
-        )
+        coulance_antwoord=("gelijk of hoger" if r.gerealiseerd or r.meets_coulance else "lager")
         if r.coulance_bar is not None
         else "",
         saldo_eind_soort=end_kind,

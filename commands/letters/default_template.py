@@ -118,9 +118,15 @@ def build(policy: str) -> DocumentObject:
     w.p("{{ adres }}")
     w.p()
     w.tag("if eindbeoordeling")
-    w.p("Onderwerp: Huisvestingswet: huisvesting vergunninghouders – Beoordeling per {{ peildatum }}", bold=True)
+    w.p(
+        "Onderwerp: Huisvestingswet: huisvesting vergunninghouders – Beoordeling per {{ peildatum }}",
+        bold=True,
+    )
     w.tag("else")
-    w.p("Onderwerp: Huisvestingswet: huisvesting vergunninghouders – Stand van zaken per {{ peildatum }}", bold=True)
+    w.p(
+        "Onderwerp: Huisvestingswet: huisvesting vergunninghouders – Stand van zaken per {{ peildatum }}",
+        bold=True,
+    )
     w.tag("endif")
     w.p()
     w.p("Geacht College,")
@@ -240,7 +246,9 @@ def _end(w: _Writer, utrecht: bool) -> None:
         )
         w.tag("endif")
     _decision(w, "Op basis van deze bevindingen")
-    w.heading("Informatie over uw opgave voor de periode {{ volgende_van }} tot {{ volgende_tot }}")
+    w.heading(
+        "Informatie over uw opgave voor de periode {{ volgende_van }} tot {{ volgende_tot }}"
+    )
     w.figures(
         [
             ("Taakstelling {{ volgende_periode }}", "{{ volgende_taakstelling }}"),
@@ -270,8 +278,14 @@ def _end_annex(w: _Writer) -> None:
                 "{{ coulance_antwoord or 'geen coulance' }}",
             ),
             ("Conclusie opgave: {{ saldo_eind_soort }} per {{ periode_tot }}", "{{ saldo_eind }}"),
-            ("Door de regievoerder gekoppelde vergunninghouders op {{ middatum }}", "{{ koppelingen_mid }}"),
-            ("Nog te huisvesten vergunninghouders op {{ middatum }}", "{{ nog_te_huisvesten_mid }}"),
+            (
+                "Door de regievoerder gekoppelde vergunninghouders op {{ middatum }}",
+                "{{ koppelingen_mid }}",
+            ),
+            (
+                "Nog te huisvesten vergunninghouders op {{ middatum }}",
+                "{{ nog_te_huisvesten_mid }}",
+            ),
             ("Conclusie koppelingen", "{{ koppelingen_conclusie }}"),
             ("Omkoppelingen in de periode", "{{ omkoppelingen }}"),
             ("Aangemerkt als stapelgemeente", "{{ stapelgemeente }}"),
@@ -312,7 +326,10 @@ def _mid(w: _Writer, utrecht: bool) -> None:
         ("Nog te huisvesten vóór {{ periode_tot }}", "{{ nog_te_huisvesten }}"),
     ]
     if utrecht:
-        rows.insert(-1, ("Prognose voor {{ periode_tot }} (lineair)", "{{ prognose }} ({{ prognose_pct }})"))
+        rows.insert(
+            -1,
+            ("Prognose voor {{ periode_tot }} (lineair)", "{{ prognose }} ({{ prognose_pct }})"),
+        )
     w.figures(rows, "Stand van zaken per {{ peildatum }}")
     w.p("{{ koppelingen_zin }}")
     _decision(w, "Op basis van deze bevindingen")
@@ -320,14 +337,21 @@ def _mid(w: _Writer, utrecht: bool) -> None:
 
 def _province_annex(w: _Writer) -> None:
     w.page_break()
-    w.p("Bijlage: voortgang in de provincie {{ provincie }} per {{ peildatum }}", bold=True, size=11)
+    w.p(
+        "Bijlage: voortgang in de provincie {{ provincie }} per {{ peildatum }}",
+        bold=True,
+        size=11,
+    )
     w.figures(
         [
             ("Taakstelling {{ periode }} van alle gemeenten samen", "{{ prov_taakstelling }}"),
             ("{{ prov_saldo_soort|capitalize }} per {{ periode_van }}", "{{ prov_saldo }}"),
             ("Opgave vóór {{ periode_tot }}", "{{ prov_opgave }}"),
             ("Minimaal te huisvesten vóór {{ peildatum }} (de helft)", "{{ prov_minimum }}"),
-            ("Gehuisvest vóór {{ peildatum }}", "{{ prov_gehuisvest }} ({{ prov_pct_opgave }} van de opgave)"),
+            (
+                "Gehuisvest vóór {{ peildatum }}",
+                "{{ prov_gehuisvest }} ({{ prov_pct_opgave }} van de opgave)",
+            ),
             ("Gekoppelde vergunninghouders op {{ peildatum }}", "{{ prov_koppelingen }}"),
             ("Nog te huisvesten vóór {{ periode_tot }}", "{{ prov_nog_te_huisvesten }}"),
             ("Zijn er genoeg koppelingen?", "{{ prov_koppelingen_conclusie }}"),

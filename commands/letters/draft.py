@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterable
 from io import BytesIO
 from pathlib import Path
 
-from engine.checkpoint_round import Round
-from engine.state import DataSet
-
 from commands.letters.context import PLACEHOLDERS, letter_context
 from commands.letters.default_template import template_path
 from commands.letters.render import CompiledTemplate
 from commands.letters.settings import Letter, LetterSettings
+from engine.checkpoint_round import Round
+from engine.state import DataSet
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -60,7 +59,9 @@ def draft_letters(
         sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
         context = letter_context(entry, policy.code, opgave, settings, number, sums)
         docx = template_for(policy.code).render(context)
-        letters.append(Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx))
+        letters.append(
+            Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
+        )
     return letters
 
 

@@ -180,6 +180,7 @@ class ProvinceSums:
     housed: int = 0
     koppelingen: int = 0
     with_figures: int = 0
+    with_koppelingen: int = 0  # of those, how many have koppelingen on the day
     without_figures: list[str] = field(default_factory=list)
     short: list[str] = field(default_factory=list)  # fewer koppelingen than still to house
 
@@ -226,6 +227,7 @@ def province_sums(
         sums.housed += housed
         if koppelingen is not None:
             sums.koppelingen += koppelingen
+            sums.with_koppelingen += 1
             if koppelingen < remaining(opg.opgave, housed):
                 sums.short.append(name)
     return sums

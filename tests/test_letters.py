@@ -26,7 +26,8 @@ from commands.letters import (
     letters_zip,
 )
 from commands.letters.context import letter_context
-from commands.letters.default_template import POLICIES, build, template_path
+from commands.letters.default_template import build
+from commands.letters.settings import POLICIES, template_path
 from engine.checkpoint_round import checkpoint_round
 from engine.reasons import dutch_number
 from engine.state import DataSet
@@ -202,6 +203,7 @@ def test_mid_period_letter_of_1_april_2021(sample) -> None:
     assert rows["Opgave vóór 1 juli 2021"] == "418"
     assert rows["Gehuisvest vóór 1 april 2021"] == "106 (25% van de opgave)"
     assert "Alblasserdam" in text  # named as without figures, not counted as zero
+    assert rows["Gekoppelde vergunninghouders op 1 april 2021"] == "onbekend"  # not 0
 
 
 def test_open_step_gives_a_marked_paragraph_instead_of_a_guess(sample) -> None:
@@ -348,3 +350,9 @@ def test_shipped_default_templates_are_what_the_generator_writes(policy) -> None
     assert zipfile.ZipFile(buf).read("word/document.xml") == shipped, (
         "run: python -m commands.letters.default_template"
     )
+
+
+def test_readme_lists_every_placeholder() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Brieven na een peildatum") :]
+    assert [k for k in PLACEHOLDERS if f"`{k}`" not in section] == []

@@ -345,7 +345,15 @@ def _mid(r: MidResult, e: RoundEntry, opgave: Opgave) -> dict[str, Any]:
 
 def _province(s: ProvinceSums) -> dict[str, Any]:
     kind, amount = saldo(s.saldo)
-    return dict(
+    koppelingen, enough = (
+        n(s.koppelingen),
+        ("voldoende" if s.koppelingen_voldoende else "niet voldoende"),
+    )
+    if not s.with_koppelingen:
+        koppelingen = enough = UNKNOWN
+    elif s.with_koppelingen < s.with_figures:
+        koppelingen += f" (bekend van {s.with_koppelingen} van {s.with_figures} gemeenten)"
+    out = dict(
         prov_taakstelling=n(s.taakstelling),
         prov_saldo_soort=kind,
         prov_saldo=amount,
@@ -353,12 +361,13 @@ def _province(s: ProvinceSums) -> dict[str, Any]:
         prov_minimum=n(s.minimum),
         prov_gehuisvest=n(s.housed),
         prov_pct_opgave=pct(s.pct_of_opgave),
-        prov_koppelingen=n(s.koppelingen),
+        prov_koppelingen=koppelingen,
         prov_nog_te_huisvesten=n(s.nog_te_huisvesten),
-        prov_koppelingen_conclusie="voldoende" if s.koppelingen_voldoende else "niet voldoende",
-        prov_tekort=", ".join(s.short) or "geen",
+        prov_koppelingen_conclusie=enough,
+        prov_tekort=", ".join(s.short) or ("geen" if s.with_koppelingen else UNKNOWN),
         prov_zonder_cijfers=", ".join(s.without_figures) or "geen",
     )
+    return out
 
 
 def _address(adres: str) -> str:

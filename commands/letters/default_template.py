@@ -20,13 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
-DATA = Path(__file__).parent / "data"
-POLICIES = ("pzh-2020", "utrecht")
-
-
-def template_path(policy: str) -> Path:
-    """The shipped default for a policy; an unknown policy gets PZH's wording."""
-    return DATA / f"brief-{policy if policy in POLICIES else POLICIES[0]}.docx"
+from commands.letters.settings import DATA, POLICIES, template_path
 
 
 class _Writer:
@@ -59,6 +53,7 @@ class _Writer:
     def heading(self, text: str) -> None:
         para = self.p(text, bold=True, size=11)
         para.paragraph_format.space_before = Pt(10)
+        para.paragraph_format.keep_with_next = True
 
     def _table(self, widths: tuple[float, float]):
         """Fixed column widths: Word and LibreOffice read them from the table grid."""
@@ -95,6 +90,9 @@ class _Writer:
                 continue
             cells[0].paragraphs[0].add_run(label)
             cells[1].paragraphs[0].add_run(value)
+        for row in table.rows:  # a table is not split over two pages
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
         self.p()
 
     def page_break(self) -> None:

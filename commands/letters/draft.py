@@ -14,9 +14,8 @@ from io import BytesIO
 from pathlib import Path
 
 from commands.letters.context import PLACEHOLDERS, letter_context
-from commands.letters.default_template import template_path
 from commands.letters.render import CompiledTemplate
-from commands.letters.settings import Letter, LetterSettings
+from commands.letters.settings import Letter, LetterSettings, template_path
 from engine.checkpoint_round import Round
 from engine.state import DataSet
 

@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+DATA = Path(__file__).parent / "data"
+POLICIES = ("pzh-2020", "utrecht")  # a default template each (commands/letters/default_template)
+
+
+def template_path(policy: str) -> Path:
+    """The shipped default for a policy; an unknown policy gets PZH's wording."""
+    return DATA / f"brief-{policy if policy in POLICIES else POLICIES[0]}.docx"
+
 
 class TemplateError(ValueError):
     """A letter template that cannot be used: unknown placeholder, broken Word file or tags."""

@@ -240,12 +240,13 @@ def test_missing_settings_are_visible_placeholders(sample) -> None:
     assert rows["Datum"] == "[datum invullen]" and rows["Ons kenmerk"] == "[kenmerk invullen]"
 
 
-def test_address_from_the_sheet_and_ampersands_survive_the_xml(sample) -> None:
-    data = copy.copy(sample)
-    data.records = dict(sample.records)
-    rec = data.records[DH] = copy.copy(sample.records[DH])
-    rec.municipality = copy.copy(rec.municipality)
-    object.__setattr__(rec.municipality, "adres", "Postbus 12600 | 2500 DJ Den Haag <college>")
+def test_address_from_the_sheet_and_ampersands_survive_the_xml() -> None:
+    """The `adres` column of `gemeenten` (read by sheets) is the addressee's postal address."""
+    raw = default_source().fetch()
+    header = raw["gemeenten"][0]
+    row = next(r for r in raw["gemeenten"] if r[0] == DH)
+    row[header.index("adres")] = "Postbus 12600 | 2500 DJ Den Haag <college>"
+    data = load(raw, "voorbeeld met adressen")
     settings = LetterSettings(ondertekenaar="Jansen & Zn.", contact="A & B <afdeling>")
     (letter,) = draft(data, date(2021, 1, 1), settings)
     text, _ = read(letter.docx)

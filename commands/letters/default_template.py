@@ -84,6 +84,9 @@ class _Writer:
         for label, value in rows:
             cells = table.add_row().cells
             cells[0].width, cells[1].width = Cm(11.5), Cm(4.5)
+            if label.startswith("{%tr"):  # a row docxtpl replaces by its tag
+                cells[0].paragraphs[0].add_run(label)
+                continue
             if not value:
                 merged = cells[0].merge(cells[1])
                 merged.paragraphs[0].add_run(label).bold = True
@@ -270,11 +273,13 @@ def _end_annex(w: _Writer) -> None:
             ("Gehuisveste vergunninghouders vóór {{ periode_tot }}", "{{ gehuisvest }}"),
             ("– op basis van cijfers van het COA", "{{ gehuisvest_coa }}"),
             ("– op basis van toegestuurde huurcontracten", "{{ huurcontracten }}"),
+            ("{%tr if coulance %}", ""),
             (
                 "Is het aantal gehuisveste vergunninghouders gelijk aan of hoger dan de "
                 "coulancegrens ({{ coulance_grens }})?",
-                "{{ coulance_antwoord or 'geen coulance' }}",
+                "{{ coulance_antwoord }}",
             ),
+            ("{%tr endif %}", ""),
             ("Conclusie opgave: {{ saldo_eind_soort }} per {{ periode_tot }}", "{{ saldo_eind }}"),
             (
                 "Door de regievoerder gekoppelde vergunninghouders op {{ middatum }}",

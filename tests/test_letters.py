@@ -311,6 +311,16 @@ def test_house_template_renders_with_the_documented_placeholders(sample, tmp_pat
     assert read(letter.docx)[0] == "Aan 's-Gravenhage\nOpgave: 535"
 
 
+def test_house_template_placeholders_in_the_header_are_filled(sample, tmp_path) -> None:
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "Provincie {{ provincie }} – {{ kenmerk }}"
+    doc.add_paragraph("{{ gemeente }}")
+    doc.save(tmp_path / "kop.docx")
+    (letter,) = draft(sample, date(2022, 1, 1), LetterSettings(sjabloon=tmp_path / "kop.docx"))
+    header = docx.Document(BytesIO(letter.docx)).sections[0].header.paragraphs[0].text
+    assert header == "Provincie Zuid-Holland – [kenmerk invullen]"
+
+
 @pytest.mark.parametrize(
     ("lines", "message"),
     [

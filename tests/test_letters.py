@@ -172,6 +172,7 @@ def test_letter_of_1_january_2022_under_the_lrt_coulance(sample) -> None:
     assert rows["Achterstand per 1 juli 2021"] == str(s["saldo_start"])
     assert rows["Conclusie opgave: achterstand per 1 januari 2022"] == str(s["saldo_end"])
     assert "taakstelling plus 25 procent van de achterstand" in text
+    assert "Wel heeft uw gemeente de coulancegrens van 388,75 gehaald" in text
     assert "LRT-advies 19 november 2021" in text
     assert "omkoppelingen niet mee" in text  # question 3 answered with this period's coulance
     assert rows["Achterstand per 1 januari 2022"] == "108"
@@ -204,6 +205,25 @@ def test_mid_period_letter_of_1_april_2021(sample) -> None:
     assert rows["Gehuisvest vóór 1 april 2021"] == "106 (25% van de opgave)"
     assert "Alblasserdam" in text  # named as without figures, not counted as zero
     assert rows["Gekoppelde vergunninghouders op 1 april 2021"] == "onbekend"  # not 0
+
+
+def test_mid_period_letter_of_1_october_2021(sample) -> None:
+    s = SEEDS["pzh-denhaag-2021-II-tussentijds"]["stated"]
+    (letter,) = draft(before_recording(sample, DH, date(2021, 10, 1)), date(2021, 10, 1))
+    text, rows = read(letter.docx)
+    assert rows["Achterstand per 1 juli 2021"] == str(s["saldo_start"])
+    assert rows["Te huisvesten vergunninghouders vóór 1 januari 2022"] == str(s["opgave"])
+    assert rows["Minimaal te huisvesten vóór 1 oktober 2021"] == str(s["minimum_mid"])
+    assert rows["Feitelijk gehuisvest vóór 1 oktober 2021"] == str(s["realised"])
+    assert rows["Conclusie"] == "zelfde trede" and s["conclusion"] == "zelfde fase"
+    assert rows["Trede op de interventieladder per 1 oktober 2021"] == words(s["step_after"])
+    assert rows["Nog te huisvesten vóór 1 januari 2022"] == str(s["remaining"])
+    assert (
+        f"Op 1 oktober 2021 waren {s['koppelingen']} vergunninghouders aan uw gemeente gekoppeld, "
+        f"tegenover {s['remaining']} nog te huisvesten: met deze koppelingen kunt u uw opgave "
+        "vóór 1 januari 2022 nog realiseren."
+    ) in text
+    assert "coulance" not in text  # the plain half rule again (no 70 % in this letter)
 
 
 def test_open_step_gives_a_marked_paragraph_instead_of_a_guess(sample) -> None:

@@ -74,6 +74,7 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "huurcontracten_noot": (EIND, "waarom huurcontracten (niet) meetellen"),
     "gerealiseerd": (EIND, "ja als de opgave gerealiseerd is"),
     "coulance_antwoord": (EIND, "'gelijk of hoger' of 'lager' dan de coulancegrens"),
+    "coulance_gehaald": (EIND, "ja als de opgave niet, maar de coulancegrens wel is gehaald"),
     "saldo_eind_soort": (EIND, "'achterstand' of 'voorsprong' aan het einde van de periode"),
     "saldo_eind": (EIND, "hoogte daarvan"),
     "koppelingen_mid": (EIND, "koppelingen op de tussentijdse peildatum"),
@@ -124,7 +125,7 @@ UNKNOWN = "onbekend"
 # every other figure reads "onbekend" until the engine gives it.
 FLAGS = frozenset(
     {"eindbeoordeling", "tussentijds", "coulance", "trede_vast", "digitaal", "gerealiseerd",
-     "huurcontracten_meegeteld", "kleine_achterstand"}
+     "huurcontracten_meegeteld", "kleine_achterstand", "coulance_gehaald"}
 )  # fmt: skip
 OPTIONAL = frozenset(
     {"afwijking", "ontbreekt", "nog_te_beslissen", "trede_zin", "verschoonbaar",
@@ -282,6 +283,7 @@ def _end(r: EndResult, e: RoundEntry, policy: str) -> dict[str, Any]:
         coulance_antwoord=("gelijk of hoger" if r.gerealiseerd or r.meets_coulance else "lager")
         if r.coulance_bar is not None
         else "",
+        coulance_gehaald=r.meets_coulance,
         saldo_eind_soort=end_kind,
         saldo_eind=end_amount,
         koppelingen_mid=n(r.koppelingen_mid),

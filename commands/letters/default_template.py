@@ -206,7 +206,10 @@ def _end(w: _Writer, utrecht: bool) -> None:
                 ("Te huisvesten vóór {{ periode_tot }}", "{{ opgave }}"),
                 ("Gehuisvest vóór {{ periode_tot }}", "{{ gehuisvest }}"),
                 ("Percentage van de opgave", "{{ pct_opgave }}"),
-                ("{{ saldo_eind_soort|capitalize }} per {{ periode_tot }}", "{{ saldo_eind }}"),
+                (
+                    "Conclusie opgave: {{ saldo_eind_soort }} per {{ periode_tot }}",
+                    "{{ saldo_eind }}",
+                ),
             ],
             "Realisatie {{ periode }}",
         )
@@ -235,8 +238,20 @@ def _end(w: _Writer, utrecht: bool) -> None:
         "daarmee."
     )
     w.tag("endif")
+    w.tag("if not gerealiseerd")
+    w.p(
+        "Uw gemeente heeft haar opgave over {{ periode }} niet gerealiseerd: per {{ periode_tot }} "
+        "heeft zij een {{ saldo_eind_soort }} van {{ saldo_eind }}."
+    )
+    w.tag("endif")
+    w.tag("if coulance_gehaald")
+    w.p(
+        "Wel heeft uw gemeente de coulancegrens van {{ coulance_grens }} gehaald; daarom stijgt "
+        "zij niet op de interventieladder."
+    )
+    w.tag("endif")
     w.tag("if verschoonbaar")
-    w.p("Wij wegen mee: {{ verschoonbaar }}")
+    w.p("{{ verschoonbaar }}")
     w.tag("endif")
     if utrecht:
         w.tag("if kleine_achterstand")

@@ -4,7 +4,8 @@ libraries' floor in the same run (issue 18: ours at most 2× the floor).
 Ours: `draft_letters` for all 342 municipalities (the round judged beforehand, as the preview
 does). Floors, from fixed data: python-docx writing 342 documents with the same paragraphs and
 tables as one of our letters, and docxtpl rendering our default template 342 times with one
-fixed context (its own `render()` + `save()`).
+fixed context (its own `render()` + `save()`). `our_letters` and `floor_letters` are what
+bench/bench_round.py calls for the letters part of the whole round.
 
     python bench/bench_letters.py [--day 2024-07-01]
 """
@@ -76,6 +77,36 @@ def shape(letter: bytes) -> tuple[list[str], list[list[tuple[str, str]]]]:
     paragraphs = [p.text for p in doc.paragraphs]
     tables = [[(r.cells[0].text, r.cells[-1].text) for r in t.rows] for t in doc.tables]
     return paragraphs, tables
+
+
+_ROUNDS: dict[tuple[int, date], list] = {}
+
+
+def our_letters(data, day: date) -> int:
+    """Letters for every municipality, one round per province (judged once per data and day:
+    judging is the preview's cost, measured there)."""
+    key = (id(data), day)
+    if key not in _ROUNDS:
+        _ROUNDS[key] = [checkpoint_round(data, day, m) for m in data.provinces().values()]
+    return sum(len(draft_letters(rnd, data, SETTINGS)) for rnd in _ROUNDS[key])
+
+
+def _sample_letter() -> bytes:
+    """One end-of-period letter ('s-Gravenhage, 1 January 2022) from the bundled sample."""
+    from sheets.local import default_source
+
+    source = default_source()
+    sample = load(source.fetch(), source.describe())
+    rnd = checkpoint_round(sample, date(2022, 1, 1), ["'s-Gravenhage"])
+    return draft_letters(rnd, sample, SETTINGS)[0].docx
+
+
+FLOOR_SHAPE = shape(_sample_letter())
+
+
+def floor_letters(n: int) -> None:
+    """python-docx writing n documents the size of one letter, from fixed data."""
+    python_docx_floor(*FLOOR_SHAPE, n)
 
 
 def main() -> None:

@@ -9,18 +9,17 @@ nothing here recomputes a rule.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from engine.arithmetic import minimum_mid, remaining
-from engine.assessment import MidResult
 from engine.ledger import Opgave
 from engine.model import LadderDecision, Municipality
 from engine.periods import Period, checkpoint_kind, checkpoint_period
-from engine.reasons import N_, OF_OPGAVE, Percentage, Reason, percentage, reason
+from engine.reasons import N_, Percentage, Reason, reason
 from engine.replay import Missing, Result, Standing, Step, agrees, judge, standing_before
 from engine.state import DataSet
+from engine.status import Totals, status_on, totals
 from engine.treden import Trede
 
 # What the round can do with one municipality, in the order the preview lists them.
@@ -103,7 +102,10 @@ class RoundEntry:
         r = self.result
         if isinstance(r, Missing):
             return reason(
-                N_("{kind} {period}: {why}"), kind=r.kind, period=r.period.label, why=r.why
+                N_("{kind} {period}: {why}"),
+                kind=KIND_LABELS[r.kind],
+                period=r.period.label,
+                why=r.why,
             )
         return reason(
             N_("{kind} {period}: gehuisvest {realised} van {opgave} ({pct}); {step}"),
@@ -167,79 +169,13 @@ def _open(step: Step, before: Standing) -> tuple[Reason | None, str]:
 
 
 @dataclass(slots=True)
-class ProvinceSums:
-    """A province's progress on a date as its own overview sums it: over its municipalities,
-    computed, never typed (letters.md, province annex)."""
-
-    provincie: str
-    period: Period
-    day: date
-    taakstelling: int = 0
-    saldo: int = 0
-    opgave: int = 0
-    housed: int = 0
-    koppelingen: int = 0
-    with_figures: int = 0
-    with_koppelingen: int = 0  # of those, how many have koppelingen on the day
-    without_figures: list[str] = field(default_factory=list)
-    short: list[str] = field(default_factory=list)  # fewer koppelingen than still to house
-
-    @property
-    def minimum(self) -> int:
-        return minimum_mid(self.opgave)
-
-    @property
-    def nog_te_huisvesten(self) -> int:
-        return remaining(self.opgave, self.housed)
-
-    @property
-    def pct_of_opgave(self) -> Percentage | None:
-        return percentage(self.housed, self.opgave, OF_OPGAVE)
-
-    @property
-    def koppelingen_voldoende(self) -> bool:
-        return self.koppelingen >= self.nog_te_huisvesten
-
-
-def province_sums(
-    data: DataSet,
-    provincie: str,
-    day: date,
-    housed_of: Callable[[str], tuple[int | None, int | None]],
-) -> ProvinceSums:
-    """Sum the opgave and the figures per `day` over a province's municipalities.
-
-    `housed_of(name)` gives (housed, koppelingen) per the day as the policy counts them; the
-    caller passes the engine's reading (the mid-period check's figures).
-    """
-    period = checkpoint_period(day) if checkpoint_kind(day) else Period.containing(day)
-    sums = ProvinceSums(provincie, period, day)
-    for name in data.provinces().get(provincie, []):
-        opg = data.opgave(name, period)
-        housed, koppelingen = housed_of(name)
-        if opg.opgave is None or housed is None:
-            sums.without_figures.append(name)
-            continue
-        sums.with_figures += 1
-        sums.taakstelling += opg.taakstelling or 0
-        sums.saldo += opg.saldo_start or 0
-        sums.opgave += opg.opgave
-        sums.housed += housed
-        if koppelingen is not None:
-            sums.koppelingen += koppelingen
-            sums.with_koppelingen += 1
-            if koppelingen < remaining(opg.opgave, housed):
-                sums.short.append(name)
-    return sums
-
-
-@dataclass(slots=True)
 class Round:
     day: date
     kind: str
     period: Period
     entries: list[RoundEntry]
-    sums: dict[str, ProvinceSums] = field(default_factory=dict)  # per province, mid-period
+    # per province on a mid-period date: its own sums for the letters' annex (engine.status)
+    sums: dict[str, Totals] = field(default_factory=dict)
 
     def by_state(self, state: str) -> list[RoundEntry]:
         return [e for e in self.entries if e.state == state]
@@ -257,18 +193,12 @@ def checkpoint_round(data: DataSet, day: date, names: Iterable[str]) -> Round:
     entries = [entry(data, name, day) for name in sorted(names)]
     rnd = Round(day, kind, checkpoint_period(day), entries)
     if kind == "tussentijds":
-        results = {e.gemeente: e.result for e in entries}
         for provincie in sorted({e.municipality.provincie for e in entries}):
-            rnd.sums[provincie] = province_sums(
-                data, provincie, day, lambda n: _mid_figures(results.get(n))
-            )
+            members = data.provinces().get(provincie, [])
+            found = totals([status_on(data, n, day) for n in members])
+            if found is not None:
+                rnd.sums[provincie] = found
     return rnd
-
-
-def _mid_figures(result: Result | None) -> tuple[int | None, int | None]:
-    if isinstance(result, MidResult):
-        return result.realised, result.koppelingen
-    return None, None
 
 
 __all__ = [
@@ -279,12 +209,10 @@ __all__ = [
     "STATES",
     "STATE_LABELS",
     "KIND_LABELS",
-    "ProvinceSums",
     "Round",
     "RoundEntry",
     "RoundError",
     "checkpoint_round",
     "entry",
-    "province_sums",
     "treden_label",
 ]

@@ -14,13 +14,14 @@ from typing import Any
 from commands.letters.settings import LetterSettings, placeholder
 from engine.arithmetic import minimum_mid
 from engine.assessment import EndResult, MidResult
-from engine.checkpoint_round import CONFLICT, ProvinceSums, RoundEntry
+from engine.checkpoint_round import CONFLICT, RoundEntry
 from engine.ledger import Opgave
 from engine.periods import Period
 from engine.policies import PeriodRule
 from engine.prognosis import linear
 from engine.reasons import Percentage, dutch_number
 from engine.replay import Missing
+from engine.status import Totals
 from engine.treden import Trede
 
 GEMEENTE = "Gemeente en brief"
@@ -106,6 +107,7 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "koppelingen_zin": (TUSSEN, "zin: kan de opgave met deze koppelingen nog gehaald worden?"),
     "prognose": (TUSSEN, "lineaire prognose voor het einde van de periode"),
     "prognose_pct": (TUSSEN, "die prognose als percentage van de opgave"),
+    "prov_gemeenten": (PROVINCIE, "aantal gemeenten in de provincie"),
     "prov_taakstelling": (PROVINCIE, "taakstelling van de provincie (som)"),
     "prov_saldo_soort": (PROVINCIE, "'achterstand' of 'voorsprong' van de provincie"),
     "prov_saldo": (PROVINCIE, "hoogte daarvan (som)"),
@@ -117,7 +119,8 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "prov_nog_te_huisvesten": (PROVINCIE, "nog te huisvesten (som)"),
     "prov_koppelingen_conclusie": (PROVINCIE, "'voldoende' of 'niet voldoende'"),
     "prov_tekort": (PROVINCIE, "gemeenten met minder koppelingen dan nog te huisvesten"),
-    "prov_zonder_cijfers": (PROVINCIE, "gemeenten zonder cijfers op de peildatum (niet geteld)"),
+    "prov_zonder_cijfers": (PROVINCIE, "aantal gemeenten zonder cijfers op de peildatum"),
+    "prov_prognose": (PROVINCIE, "som van de lineaire prognoses voor het einde van de periode"),
 }
 
 UNKNOWN = "onbekend"
@@ -198,7 +201,7 @@ def letter_context(
     opgave: Opgave,
     settings: LetterSettings,
     number: int,
-    sums: ProvinceSums | None = None,
+    sums: Totals | None = None,
 ) -> dict[str, Any]:
     """Every placeholder for one municipality's letter, formatted as the letter prints it."""
     r = e.result
@@ -345,31 +348,28 @@ def _mid(r: MidResult, e: RoundEntry, opgave: Opgave) -> dict[str, Any]:
     return out
 
 
-def _province(s: ProvinceSums) -> dict[str, Any]:
-    kind, amount = saldo(s.saldo)
-    koppelingen, enough = (
-        n(s.koppelingen),
-        ("voldoende" if s.koppelingen_voldoende else "niet voldoende"),
-    )
-    if not s.with_koppelingen:
-        koppelingen = enough = UNKNOWN
-    elif s.with_koppelingen < s.with_figures:
-        koppelingen += f" (bekend van {s.with_koppelingen} van {s.with_figures} gemeenten)"
-    out = dict(
-        prov_taakstelling=n(s.taakstelling),
+def _province(t: Totals) -> dict[str, Any]:
+    kind, amount = saldo(t.saldo)
+    koppelingen = enough = UNKNOWN
+    if t.koppelingen is not None:
+        koppelingen = n(t.koppelingen)
+        enough = "voldoende" if t.koppelingen >= t.nog_te_huisvesten else "niet voldoende"
+    return dict(
+        prov_gemeenten=n(t.members),
+        prov_taakstelling=n(t.taakstelling),
         prov_saldo_soort=kind,
         prov_saldo=amount,
-        prov_opgave=n(s.opgave),
-        prov_minimum=n(s.minimum),
-        prov_gehuisvest=n(s.housed),
-        prov_pct_opgave=pct(s.pct_of_opgave),
+        prov_opgave=n(t.opgave),
+        prov_minimum=n(t.schedule.minimum),
+        prov_gehuisvest=n(t.realised),
+        prov_pct_opgave=pct(t.pct_opgave),
         prov_koppelingen=koppelingen,
-        prov_nog_te_huisvesten=n(s.nog_te_huisvesten),
+        prov_nog_te_huisvesten=n(t.nog_te_huisvesten),
         prov_koppelingen_conclusie=enough,
-        prov_tekort=", ".join(s.short) or ("geen" if s.with_koppelingen else UNKNOWN),
-        prov_zonder_cijfers=", ".join(s.without_figures) or "geen",
+        prov_tekort=", ".join(t.short) or ("geen" if t.koppelingen is not None else UNKNOWN),
+        prov_zonder_cijfers=n(t.members - t.with_figures),
+        prov_prognose=n(t.prognose_rounded),
     )
-    return out
 
 
 def _address(adres: str) -> str:

@@ -373,10 +373,15 @@ def _province_annex(w: _Writer) -> None:
             ("Gekoppelde vergunninghouders op {{ peildatum }}", "{{ prov_koppelingen }}"),
             ("Nog te huisvesten vóór {{ periode_tot }}", "{{ prov_nog_te_huisvesten }}"),
             ("Zijn er genoeg koppelingen?", "{{ prov_koppelingen_conclusie }}"),
+            ("Prognose voor {{ periode_tot }} (som, lineair)", "{{ prov_prognose }}"),
         ]
     )
     w.p("Gemeenten met minder koppelingen dan nog te huisvesten: {{ prov_tekort }}.")
-    w.p("Zonder cijfers per {{ peildatum }} (niet meegeteld): {{ prov_zonder_cijfers }}.", size=8)
+    w.p(
+        "Sommen over de gemeenten met cijfers per {{ peildatum }}; {{ prov_zonder_cijfers }} van "
+        "de {{ prov_gemeenten }} gemeenten hebben die niet en tellen niet mee.",
+        size=8,
+    )
 
 
 def write(policy: str, path: Path) -> Path:

@@ -210,7 +210,11 @@ async def deliver(
     if reply.document is not None:  # /export: the file carries the short text as its caption
         caption = chunks[0] if len(chunks) == 1 and len(chunks[0]) <= CAPTION_LIMIT else None
         await context.bot.send_document(
-            chat_id, reply.document, filename=reply.document_name, caption=caption
+            chat_id,
+            reply.document,
+            filename=reply.document_name,
+            caption=caption,
+            reply_markup=markup if caption else None,  # /ronde: Vastleggen, Brieven
         )
         if caption is not None:
             chunks = []

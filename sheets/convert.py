@@ -386,8 +386,12 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
     loader.gemeenten()
     loader.taakstelling()
     loader.realisatie()
-    loader.ladder()
+    known = bool(loader.records)
+    if known:  # before the overviews, so an overview that differs from the tab is reported
+        loader.ladder()
     tabs, readings, notes = read_overviews(loader, raw, provincie)
+    if not known:  # an overview-only workbook: its municipalities come from the overview, and
+        loader.ladder()  # the `ladder` tab Taakbot added when it recorded a round names them
     loader.falling()
     return SheetData(
         records=loader.records,

@@ -18,6 +18,7 @@ from babel.dates import format_datetime
 
 from commands.common import Target, button, members_of, resolve
 from commands.context import Ctx
+from commands.inputs import number
 from commands.reply import Button, Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS, Role, role_for
 from engine.reasons import N_
@@ -199,7 +200,8 @@ def _decide(ctx: Ctx, args: str, granted: bool) -> Reply:
     access = book(ctx)
     if access is None:
         return Reply(_("Toegang geven kan alleen in Telegram."))
-    request = access.get(int(args)) if args.strip().isdigit() else None
+    request_id = number(args)
+    request = access.get(request_id) if request_id is not None else None
     if request is None:
         return Reply(_("Deze aanvraag ken ik niet."))
     kind = KIND_OF_ROLE.get(request.kind, "gemeente")

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.logids import chat_ref
 from bot.pacing import Pacer, is_group, retry_seconds
 from bot.store import BLOCKED, FAILED, SENT, UNCERTAIN, Key
 
@@ -175,7 +176,7 @@ class Broadcaster:
             try:
                 outcome = await self._deliver_chunk(item, item.chunks[index], summary)
             except Exception as exc:  # a bug for one chat must not stop the others
-                log.exception("Onverwachte fout bij verzenden naar %s", item.chat_id)
+                log.exception("Onverwachte fout bij verzenden naar %s", chat_ref(item.chat_id))
                 outcome = FAILED, repr(exc)
             if outcome is None and index + 1 < len(item.chunks):
                 gap = (
@@ -211,7 +212,7 @@ class Broadcaster:
                 if inspect.isawaitable(result):
                     await result
             except Exception:
-                log.exception("Kon de uitkomst voor %s niet vastleggen", item.chat_id)
+                log.exception("Kon de uitkomst voor %s niet vastleggen", chat_ref(item.chat_id))
 
     async def _deliver_chunk(
         self, item: Outgoing, chunk: str, summary: Summary

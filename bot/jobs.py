@@ -22,6 +22,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from bot.access import book_for
 from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
+from bot.logids import chat_ref
 from bot.pacing import PacedLimiter
 from bot.services import Services
 from bot.settings import Settings
@@ -283,7 +284,7 @@ class Pushes:
             self.store.settle(item.keys, status, error)
             if status == BLOCKED:
                 self.store.deactivate_chat(item.chat_id, error or "blocked")
-                log.info("Chat %s blokkeert de bot; abonnementen gestopt", item.chat_id)
+                log.info("%s blokkeert de bot; abonnementen gestopt", chat_ref(item.chat_id))
             elif status == SENT and after_sent is not None:
                 after_sent(by_key[item.keys[0]])
 

@@ -56,7 +56,9 @@ def read_overviews(loader: Any, raw: RawWorkbook, provincie: str | None) -> tupl
     known = bool(loader.records)
     replaced = {"gemeenten", "taakstelling", "realisatie", "ladder"}  # the overview holds these
     loader.problems[:] = [
-        p for p in loader.problems if not (p.ref in replaced and p.message.endswith("ontbreekt"))
+        p
+        for p in loader.problems
+        if not (p.ref in replaced and p.message.startswith(f"tabblad {p.ref} ontbreekt"))
     ]
     if not known:
         provincie = _provincie(loader, provincie)

@@ -36,7 +36,7 @@ from bot.services import Services
 from bot.settings import Settings
 from commands.i18n import gettext_for, pick_language
 from commands.privacy import Forgotten
-from commands.reply import CAPTION_LIMIT, Reply
+from commands.reply import CAPTION_LIMIT, Reply, Work
 from commands.roles import viewer
 from commands.router import handle, handle_callback, lookup, parse
 from sheets.courtesy import serving
@@ -211,7 +211,11 @@ async def deliver(
     if reply.document is not None:  # /export: the file carries the short text as its caption
         caption = chunks[0] if len(chunks) == 1 and len(chunks[0]) <= CAPTION_LIMIT else None
         await context.bot.send_document(
-            chat_id, reply.document, filename=reply.document_name, caption=caption
+            chat_id,
+            reply.document,
+            filename=reply.document_name,
+            caption=caption,
+            reply_markup=markup if caption else None,  # /ronde: Vastleggen, Brieven
         )
         if caption is not None:
             chunks = []
@@ -221,13 +225,36 @@ async def deliver(
             chat_id, chunk, reply_markup=markup if last else None, disable_web_page_preview=True
         )
     hook = context.bot_data.get(POST_SEND)
-    if reply.action is not None and hook is not None:
+    if isinstance(reply.action, Work):  # a round's write or letters: after the reply
+        context.application.create_task(
+            follow_up(context, chat_id, reply.action, user_id), name=reply.action.what
+        )
+    elif reply.action is not None and hook is not None:
         await hook(context, chat_id, reply)
     for other, note in reply.notify:  # e.g. an access request to the approvers (onboarding)
         try:
             await deliver(context, other, note)
         except TelegramError:
             log.warning("Kon bericht aan %s niet versturen", chat_ref(other), exc_info=True)
+
+
+async def follow_up(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, work: Work, user_id: int | None
+) -> None:
+    """Run slow work in a thread, outside `serving()`: it steps aside for replies (its own
+    loops call sheets.courtesy.pause) instead of holding up the refresh, then send its result."""
+    try:
+        result = await asyncio.to_thread(work.run)
+    except Exception:
+        log.exception("Fout bij %s", work.what)
+        result = Reply(
+            escape(
+                gettext_for("nl")(
+                    "Sorry, er ging iets mis. Probeer het later opnieuw; de beheerder is op de hoogte."
+                )
+            )
+        )
+    await deliver(context, chat_id, result, user_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

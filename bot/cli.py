@@ -109,12 +109,109 @@ def cmd_assess(args) -> int:
 
     _, services = _services(args)
     try:
-        rows = assess_rows(services.cache.get(), args.date)
+        data = services.cache.get()
+        provincie = _province(data, args.provincie) if args.provincie else None
+        rows = assess_rows(data, args.date, provincie)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     _dump(rows, ASSESS_COLUMNS, "json" if args.json else "csv")
     return 0
+
+
+def cmd_ronde(args) -> int:
+    """The checkpoint round for one province: preview, and on request record and draft."""
+    from bot.console import plain
+    from commands.ronde import RECORDER, report, round_for, to_record
+    from commands.round_table import rows
+    from engine.periods import checkpoint_kind
+    from sheets.ladder_writer import WriteError
+
+    _, services = _services(args)
+    ctx = services.ctx(user_id=0, role=_role(None), today=args.date)
+    if checkpoint_kind(args.date) is None:
+        raise UsageError(
+            f"{args.date.isoformat()} is geen toetsdatum (1 januari, 1 april, 1 juli of 1 oktober)"
+        )
+    provincie = _province(ctx.data, args.provincie)
+    rnd = round_for(ctx, args.date, provincie)
+    table = rows(rnd, ctx.fmt.reason)
+    if args.json:
+        json.dump(table, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print_round(rnd, table, provincie)
+    if args.brieven:
+        write_letters(ctx, rnd, provincie, Path(args.brieven), table)
+    if not args.vastleggen:
+        return 0
+    todo, waiting = to_record(ctx, rnd)
+    if not todo:
+        print("Niets vast te leggen: elk besluit staat er al of wacht op een persoon.")
+        return 0
+    question = (
+        f"{len(todo)} besluiten vastleggen in het tabblad ladder van {ctx.data.source}, "
+        f"per {args.date.isoformat()}? [j/N] "
+    )
+    if not args.ja:
+        if not sys.stdin.isatty():
+            raise UsageError("Vastleggen vraagt om bevestiging: geef --ja mee in een script.")
+        if input(question).strip().lower() not in ("j", "ja", "y", "yes"):
+            print("Niets vastgelegd.")
+            return 0
+    try:
+        written = services.extras[RECORDER].record(todo)
+    except WriteError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return SHEET if str(ctx.data.source).startswith("Google") else SOURCE
+    print(plain(report(ctx, written, waiting)))
+    return 0
+
+
+def _province(data, asked: str | None) -> str:
+    provinces = list(data.provinces())
+    if asked:
+        hit = next((p for p in provinces if p.casefold() == asked.strip().casefold()), None)
+        if hit is None:
+            raise UsageError(f"--provincie {asked}: kies uit {', '.join(provinces)}")
+        return hit
+    if len(provinces) != 1:
+        raise UsageError(f"De ronde gaat per provincie: geef --provincie ({', '.join(provinces)})")
+    return provinces[0]
+
+
+def print_round(rnd, table, provincie: str) -> None:
+    from commands.round_table import COLUMNS
+
+    headers = dict(COLUMNS)
+    shown = ("gemeente", "trede_voor", "voorstel", "vastgelegd", "status", "open_vraag")
+    widths = {k: max(len(headers[k]), *(len(str(r[k] or "–")) for r in table)) for k in shown[:5]}
+    print(f"Ronde {dutch_date(rnd.day)} — {provincie}: {len(table)} gemeenten")
+    print("  ".join(headers[k].ljust(widths.get(k, 0)) for k in shown).rstrip())
+    for r in table:
+        cells = [str(r[k] if r[k] is not None else "–").ljust(widths.get(k, 0)) for k in shown]
+        print("  ".join(cells).rstrip())
+    counts = rnd.counts()
+    print("Voorstel per trede: " + ", ".join(f"{k}: {counts[k]}" for k in sorted(counts)))
+    states = {}
+    for r in table:
+        states[r["status"]] = states.get(r["status"], 0) + 1
+    print("; ".join(f"{k}: {v}" for k, v in states.items()))
+
+
+def dutch_date(day) -> str:
+    from engine.reasons import dutch_number
+
+    return dutch_number(day)
+
+
+def write_letters(ctx, rnd, provincie: str, folder: Path, table) -> None:
+    from commands.round_table import workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    overview = folder / f"ronde-{rnd.day.isoformat()}.xlsx"
+    overview.write_bytes(workbook(table, f"ronde {rnd.day.isoformat()}"))
+    print(f"Overzicht geschreven naar {overview}")
 
 
 def cmd_backup(args) -> int:
@@ -216,8 +313,19 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_export)
     sp = with_source(sub.add_parser("assess", help="toets of beoordeling op een toetsdatum"))
     sp.add_argument("--date", type=_iso, required=True)
+    sp.add_argument("--provincie", help="alleen de gemeenten van deze provincie")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_assess)
+    sp = with_source(sub.add_parser("ronde", help="toetsronde: voorstel, vastleggen, brieven"))
+    sp.add_argument("--date", type=_iso, required=True, help="toetsdatum JJJJ-MM-DD")
+    sp.add_argument("--provincie", help="de provincie (nodig als de sheet er meer heeft)")
+    sp.add_argument("--json", action="store_true", help="één regel per gemeente als JSON")
+    sp.add_argument(
+        "--vastleggen", action="store_true", help="besluiten schrijven in het tabblad ladder"
+    )
+    sp.add_argument("--ja", action="store_true", help="niet om bevestiging vragen (scripts)")
+    sp.add_argument("--brieven", metavar="MAP", help="één brief per gemeente en het overzicht")
+    sp.set_defaults(func=cmd_ronde)
     sp = sub.add_parser("init-sheet", help="lege sheet met alle tabbladen schrijven")
     sp.add_argument("path")
     sp.set_defaults(func=cmd_init_sheet)

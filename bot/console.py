@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import commands.subscriptions  # noqa: F401  (registers /volg etc.; they explain they need Telegram)
-from commands.reply import Reply
+from commands.reply import Reply, Work
 from commands.router import handle, handle_callback
 
 _TAG = re.compile(r"</?(b|i|code|pre|u|s)>")
@@ -39,6 +39,8 @@ def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
         print(f"(bestand opgeslagen: {path})", file=out)
     for chat, note in reply.notify:
         print(f"(bericht aan {chat}: {plain(note.text)})", file=out)
+    if isinstance(reply.action, Work):  # slow work after the reply: here, in the same thread
+        render(reply.action.run(), image_dir, out)
 
 
 def ask(services, text: str, role=None, lang: str = "nl", today=None, out=None) -> Reply:

@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 from bot.settings import Settings
 from commands.context import Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
+from commands.ronde import RECORDER
 from engine.state import DataSet
 from sheets import convert
 from sheets.cache import SheetCache, names
+from sheets.ladder_writer import Recorder
 from sheets.names import NameIndex
 from sheets.sources import open_source
 
@@ -51,11 +53,13 @@ class Services:
         )
         if load:
             cache.get()  # command-line tools: fail at start-up, not at the first question
+        tz = settings["TAAKBOT_TIMEZONE"]
         return cls(
             cache=cache,
             admins=_admins(settings["TAAKBOT_ADMINS"]),
             fixed_today=settings["TAAKBOT_TODAY"],
-            tz=settings["TAAKBOT_TIMEZONE"],
+            tz=tz,
+            extras={RECORDER: Recorder(cache, clock=lambda: datetime.now(tz))},
         )
 
     def today(self) -> date:

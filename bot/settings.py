@@ -137,6 +137,25 @@ def _key_json(text: str) -> dict[str, Any]:
     return info
 
 
+def _templates(text: str) -> dict[str, str]:
+    """'huisstijl.docx' (every province) or 'Utrecht=u.docx;Zuid-Holland=pzh.docx' → {province
+    or '*': path}; every file must exist and be a .docx."""
+    out: dict[str, str] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        province, sep, path = part.partition("=")
+        key, path = (province.strip(), path.strip()) if sep else ("*", province.strip())
+        if not path.lower().endswith(".docx"):
+            raise ValueError(f"{path} is geen .docx")
+        if not os.path.isfile(path):
+            raise ValueError(f"{path} bestaat niet")
+        out[key] = path
+    if not out:
+        raise ValueError("geen pad")
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -282,6 +301,34 @@ SETTINGS: tuple[Setting, ...] = (
         "Na hoeveel dagen regels uit het verzendlogboek worden gewist.",
         _int_between(30, 3650),
         allowed="30–3650",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_SJABLOON",
+        None,
+        "Eigen huisstijl-.docx (docxtpl) voor de brieven van /ronde, of per provincie "
+        "Provincie=pad, gescheiden door ';'. Standaard: het sjabloon van het kader.",
+        _templates,
+        allowed="pad naar een .docx, of Provincie=pad;…",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_ONDERTEKENAAR",
+        None,
+        "Naam en functie onder de brieven, bijvoorbeeld 'J. Jansen, teamleider toezicht'; "
+        "leeg laat een zichtbare plek om in te vullen.",
+        allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_KENMERK",
+        None,
+        "Kenmerk van de brieven; {n} wordt het volgnummer (bijvoorbeeld PZH-2022-{n}); leeg "
+        "laat een zichtbare plek om in te vullen.",
+        allowed="tekst, eventueel met {n}",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_CONTACT",
+        None,
+        "Contactblok in de briefkop (naam, telefoon, e-mail van de behandelaar).",
+        allowed="tekst",
     ),
     Setting(
         "TAAKBOT_TIMEZONE",

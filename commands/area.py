@@ -114,7 +114,14 @@ def trede_counts(ctx: Ctx, rows: list[Row]) -> str:
     parts = [
         ctx._("{n} op trede {code}").format(n=v, code=k)
         for k, v in sorted(counts.items())
-        if k != "?"
+        if k != "?" and "/" not in k
+    ]
+    parts += [
+        ctx._("{n} op trede {codes} (hangt af van een open vraag)").format(
+            n=v, codes=ctx._(" of ").join(k.split("/"))
+        )
+        for k, v in sorted(counts.items())
+        if "/" in k
     ]
     if counts["?"]:
         parts.append(ctx._("{n} met een onbekende trede").format(n=counts["?"]))
@@ -146,6 +153,26 @@ def totals_line(ctx: Ctx, statuses: list[Status]) -> str | None:
             n=t.with_figures, m=t.members
         )
     return line
+
+
+def prognosis_line(ctx: Ctx, statuses: list[Status]) -> str | None:
+    """The province's prognosis total, as its own overview sums it (engine.status.totals)."""
+    t = totals(statuses)
+    if t is None or t.prognose_rounded is None or showing_closed(statuses):
+        return None
+    period = statuses[0].period
+    return ctx.ngettext(
+        "Prognose voor {end}: {n} gehuisvest ({pct}), de som over {m} gemeente met cijfers "
+        "(lineair; /prognose geeft de aannames).",
+        "Prognose voor {end}: {n} gehuisvest ({pct}), de som over {m} gemeenten met cijfers "
+        "(lineair; /prognose geeft de aannames).",
+        t.with_figures,
+    ).format(
+        end=ctx.fmt.date(period.end),
+        n=ctx.fmt.num(t.prognose_rounded),
+        pct=ctx.fmt.pct(t.prognose_pct),
+        m=t.with_figures,
+    )
 
 
 def _verdict(ctx: Ctx, t, midpoint) -> str:
@@ -193,6 +220,7 @@ def provincie(ctx: Ctx, args: str) -> Reply:
             table(ctx, region_rows, _("regio"), _("gem")),
             legend(ctx, _("gem")) + " " + _("Totalen alleen over gemeenten met cijfers."),
             totals_line(ctx, statuses) or None,
+            prognosis_line(ctx, statuses),
             _("Gemeenten per trede: {counts}.").format(counts=per_trede),
             footer(ctx, peil),
         ]

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from engine.assessment import EndResult, MidResult
+from engine.checkpoint_round import treden_label
 from engine.periods import checkpoint_kind
 from engine.reasons import Percentage, Reason
 from engine.replay import Missing, Standing, Step, judge, proposal, standing_before
@@ -38,6 +39,9 @@ EXPORT_COLUMNS = (
     "trede_voorstel",
     "opgave_reden",
     "afgesloten_periode",
+    "afgesloten_opgave",
+    "afgesloten_realisatie",
+    "afgesloten_peildatum",
     "afgesloten_voorstel",
     "redenen",
 )
@@ -55,6 +59,7 @@ ASSESS_COLUMNS = (
     "trede_voor",
     "trede_na",
     "trede_mogelijk",
+    "vastgelegd",
     "reden_onbekend",
     "redenen",
 )
@@ -115,19 +120,36 @@ def export_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
                 "trede_voorstel": _code(st.proposed),
                 "opgave_reden": o.unknown.render() if o.unknown else None,
                 "afgesloten_periode": closed.period.label if closed else None,
-                "afgesloten_voorstel": _code(proposal(closed.result)) if closed else None,
+                "afgesloten_opgave": closed.opgave.opgave if closed else None,
+                "afgesloten_realisatie": closed.realised if closed else None,
+                "afgesloten_peildatum": closed.final.peildatum.isoformat()
+                if closed and closed.final
+                else None,
+                "afgesloten_voorstel": _closed_proposal(closed),
                 "redenen": _texts(reasons) if reasons else _texts(st.notes),
             }
         )
     return rows
 
 
+def _closed_proposal(closed) -> str | None:
+    """The closed half-year's pending proposal: '2', or '2/3A' where it hangs on an open
+    question; None when nothing closed or nothing can be said."""
+    if closed is None:
+        return None
+    step = proposal(closed.result)
+    if step is not None:
+        return step.code
+    return treden_label(closed.treden) if closed.treden else None
+
+
 def _code(trede) -> str | None:
     return trede.code if trede else None
 
 
-def assess_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
-    """The checkpoint due on `day` for every municipality, each from the step the replay gives."""
+def assess_rows(data: DataSet, day: date, provincie: str | None = None) -> list[dict[str, Any]]:
+    """The checkpoint due on `day` for every municipality (of one province, when named), each
+    from the step the replay gives, beside the decision recorded for that date."""
     if checkpoint_kind(day) is None:
         raise ValueError(
             f"{day.isoformat()} is geen toetsdatum (1 januari, 1 april, 1 juli of 1 oktober)"
@@ -135,8 +157,13 @@ def assess_rows(data: DataSet, day: date) -> list[dict[str, Any]]:
     rows = []
     for name in sorted(data.records):
         rec = data.records[name]
+        if provincie and rec.municipality.provincie.casefold() != provincie.casefold():
+            continue
         before = standing_before(data, rec, day)
-        rows.append(assess_row(name, day, judge(data, rec, day, before.treden), before))
+        row = assess_row(name, day, judge(data, rec, day, before.treden), before)
+        recorded = next((d for d in reversed(rec.decisions) if d.date == day), None)
+        row["vastgelegd"] = recorded.trede.code if recorded else None
+        rows.append(row)
     return rows
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 TELEGRAM_LIMIT = 4096
@@ -17,6 +18,15 @@ class Button:
     def __post_init__(self) -> None:
         if not 1 <= len(self.data.encode()) <= 64:
             raise ValueError(f"callback_data must be 1–64 bytes: {self.data!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """Slow work a reply leaves to the front end, to run after sending it and off the event
+    loop (a round's letters, a write to the sheet); what it returns is sent as a follow-up."""
+
+    run: Callable[[], Reply]
+    what: str  # for the log: 'ronde:brieven 2022-07-01 Zuid-Holland'
 
 
 @dataclass(slots=True)

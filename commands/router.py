@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from babel.lists import format_list
 
-from commands import admin, area, chart, excel, municipality, onboarding
+from commands import admin, area, chart, excel, municipality, onboarding, ronde
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import Ctx
 from commands.inputs import clean
@@ -105,6 +105,22 @@ COMMANDS: list[Command] = [
         N_("link waarmee een collega toegang vraagt"),
         roles=(PROVINCE, COORDINATOR),
         args=N_("gemeente of regio"),
+    ),
+    Command(
+        "ronde",
+        ronde.ronde,
+        N_("toetsronde: voorstel per gemeente, vastleggen en brieven"),
+        ("round",),
+        roles=(PROVINCE,),
+        args=N_("[datum] [provincie]"),
+    ),
+    Command(
+        "vastleggen",
+        ronde.vastleggen,
+        N_("een besluit vastleggen in het tabblad ladder"),
+        ("record",),
+        roles=(PROVINCE,),
+        args=N_("gemeente datum trede [toelichting]"),
     ),
     Command("toegang", onboarding.toegang, N_("toegang vragen met een link"), roles=()),
     Command(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from commands.context import Ctx
 from engine.assessment import EndResult, MidResult
+from engine.checkpoint_round import treden_label
 from engine.replay import Missing, Result, Standing, Step
 from engine.status import Closed, Status
 from engine.treden import Trede
@@ -30,8 +31,9 @@ def trede_text(ctx: Ctx, trede: Trede | None) -> str:
 
 
 def short_trede(st: Status) -> str:
-    """The trede in force as a table cell: the code, or '?' where the record leaves it open."""
-    return st.trede.code if st.trede else "?"
+    """The trede in force as a table cell: '2', '2/3A' where it hangs on an open question,
+    '?' where nothing is known (engine.checkpoint_round.treden_label)."""
+    return treden_label(st.standing.treden)
 
 
 def options_text(ctx: Ctx, treden) -> str:

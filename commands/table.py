@@ -84,7 +84,7 @@ def legend(ctx: Ctx, second: str | None = None) -> str:
     if second:
         return _("gem = aantal gemeenten; geh/opg = gehuisvest van de opgave, % van de opgave.")
     return _(
-        "tr = trede (? = onbekend); geh/opg = gehuisvest van de opgave, % van de opgave; "
+        "tr = trede (? = onbekend, 2/3A = hangt af van een open vraag); geh/opg = gehuisvest van de opgave, % van de opgave; "
         "! = onder het minimum van de tussentijdse toets."
     )
 

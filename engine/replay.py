@@ -20,6 +20,7 @@ from engine.assessment import (
 from engine.ledger import figures_per, with_late_contracts
 from engine.model import LadderDecision, MunicipalityRecord
 from engine.periods import Period, checkpoint_kind, checkpoint_period
+from engine.policies import Policy
 from engine.reasons import N_, Reason, reason
 from engine.state import DataSet
 from engine.treden import Trede
@@ -295,11 +296,15 @@ def check_decision(data: DataSet, rec: MunicipalityRecord, decision: LadderDecis
     if step.trede is None:
         return Verdict(decision, step.result, before)
     policy, _ = data.policy_for(rec.name, step.result.period)
-    recorded = policy.normalise(decision.trede)
-    # An unsplit '3' in an older table stands for 3A or 3B alike.
-    same = recorded == step.trede or (
-        decision.trede.code == "3" and step.trede.code in ("3A", "3B")
-    )
+    same = agrees(policy, decision.trede, step.trede)
     return Verdict(
         decision, step.result, before, contradicts=not same, follows=same, rules=step.trede
+    )
+
+
+def agrees(policy: Policy, recorded: Trede, rules: Trede) -> bool:
+    """A recorded step is the rules' step in this policy's numbering; an unsplit '3' in an
+    older table stands for 3A or 3B alike."""
+    return policy.normalise(recorded) == rules or (
+        recorded.code == "3" and rules.code in ("3A", "3B")
     )

@@ -13,7 +13,15 @@ from engine.ledger import Opgave, closing_stand
 from engine.model import Deadline, LadderDecision, MunicipalityRecord, Snapshot
 from engine.periods import Period
 from engine.policies import PeriodRule, Policy
-from engine.reasons import N_, OF_OPGAVE, Percentage, Reason, percentage, reason
+from engine.reasons import (
+    N_,
+    OF_OPGAVE,
+    Percentage,
+    Reason,
+    percentage,
+    reason,
+    round_half_up,
+)
 from engine.replay import (
     Result,
     Standing,
@@ -176,7 +184,8 @@ def _closed(data: DataSet, st: Status) -> Closed | None:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    """An area's own check as the province's annex gives it (province_totals in the cases)."""
+    """An area's own check as the province's annex gives it (province_totals in the cases):
+    sums over the members, computed, never typed."""
 
     members: int
     with_figures: int  # municipalities with a known opgave and figures in the period
@@ -185,6 +194,12 @@ class Totals:
     koppelingen: int | None  # None when no member has a koppelingen figure
     schedule: Schedule
     mid_realised: int | None = None  # housed per the mid-period date, when every member has it
+    taakstelling: int = 0
+    saldo: int = 0  # achterstand + / voorsprong − at the period start, summed
+    # the members with fewer koppelingen than they still have to house
+    short: tuple[str, ...] = ()
+    # the linear prognoses summed unrounded (as a spreadsheet sums its formula column)
+    prognose: float | None = None
 
     @property
     def nog_te_huisvesten(self) -> int:
@@ -204,6 +219,16 @@ class Totals:
     def pct_opgave(self) -> Percentage | None:
         return percentage(self.realised, self.opgave, OF_OPGAVE)
 
+    @property
+    def prognose_rounded(self) -> int | None:
+        return None if self.prognose is None else round_half_up(self.prognose)
+
+    @property
+    def prognose_pct(self) -> Percentage | None:
+        if self.prognose is None:
+            return None
+        return percentage(self.prognose, self.opgave, OF_OPGAVE)
+
 
 def totals(statuses: list[Status]) -> Totals | None:
     """Sums over the members with figures; None when none has any."""
@@ -214,6 +239,7 @@ def totals(statuses: list[Status]) -> Totals | None:
     opgave = sum(s.opgave.opgave for s in known)
     mids = [s.mid for s in known]
     judged = all(isinstance(m, MidResult) for m in mids)
+    linear = [s.prognoses[0].value for s in known if s.prognoses]
     return Totals(
         members=len(statuses),
         with_figures=len(known),
@@ -222,4 +248,13 @@ def totals(statuses: list[Status]) -> Totals | None:
         koppelingen=sum(kopp) if kopp else None,
         schedule=schedule(opgave, known[0].rule),
         mid_realised=sum(m.realised for m in mids) if judged else None,
+        taakstelling=sum(s.opgave.taakstelling or 0 for s in known),
+        saldo=sum(s.opgave.saldo_start or 0 for s in known),
+        short=tuple(
+            s.rec.name
+            for s in known
+            if s.snapshot.koppelingen is not None
+            and s.snapshot.koppelingen < (s.nog_te_huisvesten or 0)
+        ),
+        prognose=sum(linear) if len(linear) == len(known) else None,
     )

@@ -387,7 +387,7 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
     overviews = find_overviews(loader, raw, provincie)  # their municipalities are known too
     loader.taakstelling()
     loader.realisatie()
-    loader.ladder()
+    loader.ladder()  # also the rows a recorded round added for an overview's municipalities
     tabs, readings, notes = read_overviews(loader, overviews)
     loader.falling()
     return SheetData(

@@ -128,6 +128,7 @@ class GoogleSheetSource:
             http_client=functools.partial(_SheetsHTTPClient, api_root=self._api_root),
         )
         self._client.set_timeout(timeout)
+        self._timeout = timeout
         self._http = cast(_SheetsHTTPClient, self._client.http_client)
 
     @property
@@ -161,6 +162,12 @@ class GoogleSheetSource:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def append_ladder(self, rows, aliases=lambda name: (name,)):
+        """Record ladder decisions (sheets.gsheet_writer); needs edit rights on the sheet."""
+        from sheets.gsheet_writer import append_ladder
+
+        return append_ladder(self, rows, aliases)
 
     def forget_tabs(self) -> None:
         """Kept for callers of the old API: every fetch reads the tab list anyway."""

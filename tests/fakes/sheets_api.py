@@ -1,7 +1,13 @@
 """A fake Google Sheets API v4 on loopback, so tests drive the real, unmodified gspread over HTTP.
 
 It serves what Taakbot reads: ``GET /v4/spreadsheets/{id}`` (metadata) and
-``GET /v4/spreadsheets/{id}/values:batchGet`` (values), in Google's JSON shapes, with Google's
+``GET /v4/spreadsheets/{id}/values:batchGet`` (values), and what it writes when it records a
+ladder round: ``GET …/values/{range}``, ``POST …/values/{range}:append``, ``PUT …/values/{range}``
+and ``POST …:batchUpdate`` (addSheet), with ``valueInputOption`` RAW or USER_ENTERED (a typed
+"2022-07-01" becomes a date cell, a leading apostrophe keeps text). ``share_read_only(id)``
+answers every write 403 PERMISSION_DENIED, as Google does for a reader; ``lose_next_write_answer()``
+applies a write and then drops the connection (a write that timed out but landed). All in Google's
+JSON shapes, with Google's
 error bodies (404 unknown id, 400 unparsable range, 429 quota, 503 down). Values render like the
 real API: trailing empty cells and rows are trimmed; ``FORMATTED_VALUE`` (the default) shows every
 cell as text in the sheet's locale (``nl_NL`` "12,5" and "1-7-2022", ``en_US`` "12.5" and
@@ -205,7 +211,35 @@ def _classify(method: str, path: str) -> tuple[str, str]:
         return "metadata", rest
     if method == "POST" and path == "/token":
         return "token", ""
+    if rest and method == "POST" and rest.endswith(":batchUpdate") and "/" not in rest:
+        return "batchUpdate", rest[: -len(":batchUpdate")]
+    if rest and "/values/" in rest:
+        sid, _, tail = rest.partition("/values/")
+        if method == "POST" and tail.endswith(":append"):
+            return "append", sid
+        if method == "PUT":
+            return "update", sid
+        if method == "GET":
+            return "valuesGet", sid
     return "other", ""
+
+
+WRITES = frozenset({"append", "update", "batchUpdate"})
+_ENTERED_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$")
+
+
+def user_entered(value: Any) -> Cell:
+    """What the Sheets UI makes of typed text: a date, a number, or text ('… keeps text)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("'"):
+        return value[1:]
+    if m := _ENTERED_DATE.match(value):
+        parts = [int(p) for p in m.groups() if p is not None]
+        return datetime(*parts) if len(parts) == 6 else date(*parts)
+    with contextlib.suppress(ValueError):
+        return int(value)
+    return value
 
 
 class FakeSheetsServer:
@@ -226,6 +260,9 @@ class FakeSheetsServer:
         self._sheet_ids: dict[tuple[str, str], int] = {}
         self._faults: list[_Fault] = []
         self._down: str | None = None
+        self._read_only: set[str] = set()
+        self._lose_answers = 0
+        self._lose_kind = "append"
         self._tokens = 0
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -319,6 +356,26 @@ class FakeSheetsServer:
         with self._lock:
             self._down = mode
 
+    def share_read_only(self, spreadsheet_id: str, read_only: bool = True) -> None:
+        """The service account may read but not edit: writes answer 403 PERMISSION_DENIED."""
+        with self._lock:
+            (self._read_only.add if read_only else self._read_only.discard)(spreadsheet_id)
+
+    def lose_next_write_answer(self, times: int = 1, kind: str = "append") -> None:
+        """Apply the next write(s) of `kind`, then drop the connection before answering."""
+        with self._lock:
+            self._lose_answers += times
+            self._lose_kind = kind
+
+    def tab(self, spreadsheet_id: str, title: str) -> list[list[Cell]]:
+        """A tab's cells as stored (dates as dates), for assertions."""
+        with self._lock:
+            return [list(row) for row in self._books[spreadsheet_id][title]]
+
+    def titles(self, spreadsheet_id: str) -> list[str]:
+        with self._lock:
+            return list(self._books[spreadsheet_id])
+
     def come_back(self) -> None:
         with self._lock:
             self._down = None
@@ -340,6 +397,7 @@ class FakeSheetsServer:
         path = request.path
         kind, sid = _classify(request.method, path)
         query = parse_qs(request.query_string, keep_blank_values=True)
+        body = await request.json() if kind in WRITES and request.can_read_body else None
         with self._lock:
             self.requests.append(
                 RecordedRequest(
@@ -361,7 +419,119 @@ class FakeSheetsServer:
             if fault.retry_after is not None:
                 response.headers["Retry-After"] = f"{fault.retry_after:g}"
             return response
+        if kind in WRITES:
+            return self._write(request, kind, sid, path, query, body)
         return self._answer(kind, sid, query, f"{request.method} {path}")
+
+    def _write(self, request, kind, sid, path, query, body) -> web.Response:
+        with self._lock:
+            book = self._books.get(sid)
+            if book is None:
+                return google_error(404)
+            if sid in self._read_only:
+                return google_error(403)
+            if kind == "batchUpdate":
+                answer = self._batch_update(sid, book, body or {})
+            else:
+                rng = path.partition("/values/")[2].removesuffix(":append")
+                entered = query.get("valueInputOption", ["RAW"])[0] == "USER_ENTERED"
+                values = [
+                    [user_entered(c) if entered else c for c in row]
+                    for row in (body or {}).get("values", [])
+                ]
+                answer = self._put_values(sid, book, rng, values, kind == "append")
+            if isinstance(answer, web.Response):
+                return answer
+            lose = self._lose_answers > 0 and kind == self._lose_kind
+            self._lose_answers -= lose
+        if lose and request.transport is not None:
+            request.transport.abort()
+            raise asyncio.CancelledError
+        return web.json_response(answer)
+
+    def _batch_update(self, sid, book, body) -> dict[str, Any] | web.Response:
+        replies = []
+        for req in body.get("requests", []):
+            props = req.get("addSheet", {}).get("properties")
+            if props is None:
+                return google_error(400, "only addSheet is faked")
+            title = props["title"]
+            if title in book:
+                return google_error(400, f'A sheet with the name "{title}" already exists.')
+            book[title] = []
+            self._sheet_ids.setdefault((sid, title), len(self._sheet_ids) * 7 + 1)
+            replies.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": self._sheet_ids[(sid, title)],
+                            "title": title,
+                            "index": len(book) - 1,
+                            "sheetType": "GRID",
+                            "gridProperties": props.get(
+                                "gridProperties", {"rowCount": 1000, "columnCount": 26}
+                            ),
+                        }
+                    }
+                }
+            )
+        return {"spreadsheetId": sid, "replies": replies}
+
+    def _put_values(self, sid, book, rng, values, append) -> dict[str, Any] | web.Response:
+        title, a1 = split_range(rng)
+        if title not in book:
+            return google_error(400, f"Unable to parse range: {rng}")
+        m = _A1_END.match((a1 or "A1").partition(":")[0])
+        if not m:
+            return google_error(400, f"Unable to parse range: {rng}")
+        col = _column_number(m.group(1)) if m.group(1) else 1
+        rows = book[title]
+        # An append goes after the last row with content (the table the range points into).
+        first = len(_trim(rows)) + 1 if append else int(m.group(2) or 1)
+        width = max((len(r) for r in values), default=0)
+        for i, row in enumerate(values):
+            while len(rows) < first + i:
+                rows.append([])
+            target = rows[first + i - 1]
+            while len(target) < col - 1 + len(row):
+                target.append(None)
+            for j, cell in enumerate(row):
+                target[col - 1 + j] = None if cell == "" else cell
+        last = column_letters(col + width - 1)
+        updated = (
+            f"{_quote_sheet(title)}!{column_letters(col)}{first}:{last}{first + len(values) - 1}"
+        )
+        update = {
+            "spreadsheetId": sid,
+            "updatedRange": updated,
+            "updatedRows": len(values),
+            "updatedColumns": width,
+            "updatedCells": sum(len(r) for r in values),
+        }
+        if append:
+            return {
+                "spreadsheetId": sid,
+                "tableRange": f"{_quote_sheet(title)}!A1",
+                "updates": update,
+            }
+        return update
+
+    def _values_get(self, book, rng: str, query) -> web.Response:
+        title, a1 = split_range(rng)
+        if title not in book:
+            return google_error(400, f"Unable to parse range: {rng}")
+        dates = query.get("dateTimeRenderOption", ["SERIAL_NUMBER"])[0]
+        render = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
+        values = _trim(_crop(_trim(book[title]), a1))
+        if render == "FORMATTED_VALUE":
+            values = [[_formatted(c, self.locale) for c in row] for row in values]
+        else:
+            values = [[_unformatted(c, dates, self.locale) for c in row] for row in values]
+        body: dict[str, Any] = {"range": f"{_quote_sheet(title)}!{a1 or 'A1:Z1000'}"}
+        body["majorDimension"] = "ROWS"
+        if values:
+            body["values"] = values
+        return web.json_response(body)
 
     def _answer(self, kind: str, sid: str, query: dict[str, list[str]], what: str) -> web.Response:
         if kind == "token":
@@ -381,6 +551,8 @@ class FakeSheetsServer:
                 return google_error(404)
             if kind == "metadata":
                 return web.json_response(self._metadata(sid, book))
+            if kind == "valuesGet":
+                return self._values_get(book, what.partition("/values/")[2], query)
             return self._batch_get(sid, book, query)
 
     def _take_fault(self, kind: str) -> _Fault | None:

@@ -1,0 +1,117 @@
+"""The checkpoint round as a table: one row per municipality, for `--json`, the .xlsx that
+`/ronde` sends and the rows `taakbot ronde` prints. Values come from engine.checkpoint_round;
+headers and texts are Dutch, numbers stay numbers (the spreadsheet shows them in its locale).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+from engine.assessment import EndResult, MidResult
+from engine.checkpoint_round import KIND_LABELS, STATE_LABELS, Round, RoundEntry
+from engine.replay import Missing
+
+# (key for --json, Dutch header for the .xlsx and the console)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("gemeente", "Gemeente"),
+    ("provincie", "Provincie"),
+    ("regio", "Regio"),
+    ("datum", "Toetsdatum"),
+    ("soort", "Soort"),
+    ("periode", "Periode"),
+    ("trede_voor", "Trede ervoor"),
+    ("trede_voor_basis", "Trede ervoor volgens"),
+    ("voorstel", "Voorstel"),
+    ("voorstel_basis", "Basis van het voorstel"),
+    ("vastgelegd", "Vastgelegd op deze datum"),
+    ("status", "Stand"),
+    ("open_vraag", "Hangt af van"),
+    ("oplossen_in", "Op te lossen in"),
+    ("opgave", "Opgave"),
+    ("gehuisvest", "Gehuisvest"),
+    ("pct_opgave", "% van de opgave"),
+    ("minimum", "Minimum tussentijds"),
+    ("op_schema", "Op schema"),
+    ("koppelingen", "Koppelingen"),
+    ("drempel", "Drempel (coulance)"),
+    ("gerealiseerd", "Opgave gerealiseerd"),
+    ("toelichting", "Toelichting"),
+)
+
+
+def _basis(entry: RoundEntry) -> str:
+    before = entry.before
+    if before.trede is None:
+        return "mogelijk" if before.treden else "onbekend"
+    return "afgeleid" if before.steps else "vastgelegd"
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("ja" if value else "nee")
+
+
+def row(entry: RoundEntry, render: Callable[[Any], str]) -> dict[str, Any]:
+    """One municipality; `render` turns an engine Reason into text (translated or not)."""
+    r = entry.result
+    m = entry.municipality
+    out: dict[str, Any] = {
+        "gemeente": m.name,
+        "provincie": m.provincie,
+        "regio": m.regio,
+        "datum": entry.day.isoformat(),
+        "soort": render(KIND_LABELS[entry.kind]),
+        "periode": entry.period.label,
+        "trede_voor": entry.before.trede.code if entry.before.trede else None,
+        "trede_voor_basis": _basis(entry),
+        "voorstel": entry.label,
+        "voorstel_basis": render(r.reasons[-1]) if not isinstance(r, Missing) else None,
+        "vastgelegd": entry.recorded.trede.code if entry.recorded else None,
+        "status": render(STATE_LABELS[entry.state]),
+        "open_vraag": render(entry.open) if entry.open else None,
+        "oplossen_in": entry.settle or None,
+        "toelichting": render(entry.toelichting()),
+    }
+    if isinstance(r, MidResult | EndResult):
+        out.update(
+            opgave=r.opgave,
+            gehuisvest=r.realised,
+            pct_opgave=r.pct_of_opgave.rounded if r.pct_of_opgave else None,
+            koppelingen=r.koppelingen if isinstance(r, MidResult) else None,
+        )
+    if isinstance(r, MidResult):
+        out.update(minimum=r.minimum, op_schema=_yes_no(r.op_schema))
+    if isinstance(r, EndResult):
+        out.update(
+            drempel=round(r.coulance_bar, 2) if r.coulance_bar is not None else None,
+            gerealiseerd=_yes_no(r.gerealiseerd),
+        )
+    return {key: out.get(key) for key, _ in COLUMNS}
+
+
+def rows(rnd: Round, render: Callable[[Any], str] = str) -> list[dict[str, Any]]:
+    return [row(e, render) for e in rnd.entries]
+
+
+def workbook(table: list[dict[str, Any]], title: str) -> bytes:
+    """The round as an .xlsx: Dutch headers, frozen first row and column, readable widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "ronde"
+    sheet.append([header for _, header in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in table:
+        sheet.append([values[key] for key, _ in COLUMNS])
+    sheet.freeze_panes = "B2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(50, max(8, width + 2))
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

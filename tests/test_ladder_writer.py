@@ -1,0 +1,197 @@
+"""Recording in a local workbook: only the ladder tab changes, once, and the file is whole."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+
+from engine.treden import Trede
+from sheets.convert import load
+from sheets.ladder_writer import LadderRow, NoWriteAccess, WriteError, append
+from sheets.local import SAMPLE, LocalSource
+
+WHEN = datetime(2022, 7, 4, 9, 30, 15)
+NEW = LadderRow("Delft", date(2022, 7, 1), Trede("1"), "Eindbeoordeling 2022-I", "Ans (7)", WHEN)
+SAME = LadderRow("Rijswijk", date(2022, 1, 1), Trede("2"), "al vastgelegd", "Ans (7)", WHEN)
+OTHER = LadderRow("Westland", date(2022, 1, 1), Trede("3A"), "anders", "Ans (7)", WHEN)
+HEADER = ["gemeente", "datum", "trede", "toelichting"]
+RECORDED = [
+    ["Rijswijk", datetime(2022, 1, 1), "2", "brief januari"],
+    ["Westland", datetime(2022, 1, 1), "1", "brief januari"],
+]
+
+
+def _xlsx(path: Path, chart: bool = False) -> Path:
+    book = Workbook()
+    first = book.active
+    first.title = "gemeenten"
+    first.append(["gemeente", "provincie", "regio"])
+    for name in ("Delft", "Rijswijk", "Westland"):
+        first.append([name, "Zuid-Holland", "Haaglanden"])
+    first["A1"].font = Font(bold=True)
+    sums = book.create_sheet("som")
+    sums.append(["a", 1])
+    sums.append(["b", 2])
+    sums.append(["totaal", "=SUM(B1:B2)"])
+    if chart:
+        bars = BarChart()
+        bars.add_data(Reference(sums, min_col=2, min_row=1, max_row=2))
+        sums.add_chart(bars, "D2")
+    ladder = book.create_sheet("ladder")
+    ladder.append(HEADER)
+    for row in RECORDED:
+        ladder.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_adds_only_new_rows_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "sheet.xlsx")
+    written = append(LocalSource(path), [NEW, SAME, OTHER])
+    assert written.added == [NEW]
+    assert written.present == [SAME]
+    assert written.conflicts == [(OTHER, "1")]
+    assert written.rows == "ladder!A4:F4"
+    book = load_workbook(path)
+    assert book["som"]["B3"].value == "=SUM(B1:B2)"  # formulas stay formulas
+    assert book["gemeenten"]["A1"].font.bold  # styles stay
+    rows = [list(r) for r in book["ladder"].iter_rows(values_only=True)]
+    assert rows[0] == [*HEADER, "vastgelegd_door", "vastgelegd_op"]
+    assert rows[1:3] == [[*r, None, None] for r in RECORDED]  # nothing overwritten
+    assert rows[3] == ["Delft", datetime(2022, 7, 1), "1", NEW.toelichting, "Ans (7)", WHEN]
+    assert not list(tmp_path.glob(".sheet-*"))  # no temporary file left behind
+
+
+def test_xlsx_second_run_adds_nothing(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "sheet.xlsx")
+    append(LocalSource(path), [NEW])
+    before = path.read_bytes()
+    again = append(LocalSource(path), [NEW])
+    assert again.added == [] and again.present == [NEW]
+    assert path.read_bytes() == before  # not even rewritten
+
+
+def test_recorded_step_is_read_back(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "sheet.xlsx")
+    append(LocalSource(path), [NEW])
+    data = load(LocalSource(path).fetch(), "test")
+    decision = data.records["Delft"].trede_on(date(2022, 7, 1))
+    assert decision is not None and decision.trede == Trede("1")
+
+
+def test_xlsx_without_ladder_tab_gets_one(tmp_path: Path) -> None:
+    path = tmp_path / "overzicht.xlsx"
+    book = Workbook()
+    book.active.title = "Overzicht"
+    book.active.append(["Gemeente", "Taakstelling 2022-2"])
+    book.save(path)
+    written = append(LocalSource(path), [NEW])
+    assert written.created_tab and written.added == [NEW]
+    rows = [list(r) for r in load_workbook(path)["ladder"].iter_rows(values_only=True)]
+    assert rows[0] == [
+        "gemeente",
+        "datum",
+        "trede",
+        "toelichting",
+        "vastgelegd_door",
+        "vastgelegd_op",
+    ]
+    assert rows[1][0] == "Delft"
+
+
+@pytest.mark.parametrize(
+    ("lock", "message"),
+    [(".~lock.sheet.xlsx#", "geopend in een ander programma"), ("~$sheet.xlsx", "geopend")],
+)
+def test_an_open_workbook_is_refused(tmp_path: Path, lock: str, message: str) -> None:
+    path = _xlsx(tmp_path / "sheet.xlsx")
+    (tmp_path / lock).write_text("Ans")
+    before = path.read_bytes()
+    with pytest.raises(WriteError, match=message):
+        append(LocalSource(path), [NEW])
+    assert path.read_bytes() == before
+
+
+def test_a_workbook_with_a_chart_is_refused_not_damaged(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "sheet.xlsx", chart=True)
+    before = path.read_bytes()
+    with pytest.raises(WriteError, match="verloren"):
+        append(LocalSource(path), [NEW])
+    assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_workbook_is_refused(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "sheet.xlsx")
+    path.chmod(0o444)
+    with pytest.raises(NoWriteAccess, match="alleen-lezen"):
+        append(LocalSource(path), [NEW])
+
+
+def test_the_bundled_sample_is_never_written() -> None:
+    before = SAMPLE.read_bytes()
+    with pytest.raises(WriteError, match="voorbeeldwerkmap"):
+        append(LocalSource(SAMPLE), [NEW])
+    assert SAMPLE.read_bytes() == before
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_csv_folder_appends_in_its_own_delimiter(tmp_path: Path, delimiter: str) -> None:
+    (tmp_path / "gemeenten.csv").write_text("gemeente,provincie\nDelft,Zuid-Holland\n")
+    lines = [delimiter.join(HEADER), delimiter.join(["Rijswijk", "2022-01-01", "2", "x"])]
+    (tmp_path / "ladder.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written = append(LocalSource(tmp_path), [NEW, SAME])
+    assert written.added == [NEW] and written.present == [SAME]
+    text = (tmp_path / "ladder.csv").read_text(encoding="utf-8").splitlines()
+    assert text[0] == delimiter.join([*HEADER, "vastgelegd_door", "vastgelegd_op"])
+    assert text[1] == lines[1]
+    assert text[2].split(delimiter)[:3] == ["Delft", "2022-07-01", "1"]
+    assert (tmp_path / "gemeenten.csv").read_text() == "gemeente,provincie\nDelft,Zuid-Holland\n"
+
+
+def test_csv_folder_without_ladder_gets_one(tmp_path: Path) -> None:
+    (tmp_path / "gemeenten.csv").write_text("gemeente,provincie\nDelft,Zuid-Holland\n")
+    assert append(LocalSource(tmp_path), [NEW]).created_tab
+    assert (tmp_path / "ladder.csv").read_text().startswith("gemeente,datum,trede,toelichting")
+
+
+def _ods(path: Path) -> Path:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    for name, rows in (
+        ("gemeenten", [["gemeente", "provincie"], ["Delft", "Zuid-Holland"]]),
+        ("ladder", [HEADER, ["Rijswijk", "2022-01-01", "2", "x"]]),
+    ):
+        table = Table(name=name)
+        for cells in rows:
+            row = TableRow()
+            for value in cells:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                row.addElement(cell)
+            table.addElement(row)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path
+
+
+def test_ods_appends_with_odfpy_and_keeps_other_tables(tmp_path: Path) -> None:
+    path = _ods(tmp_path / "sheet.ods")
+    written = append(LocalSource(path), [NEW, SAME])
+    assert written.added == [NEW] and written.present == [SAME]
+    raw = LocalSource(path).fetch()
+    assert raw["gemeenten"] == [["gemeente", "provincie"], ["Delft", "Zuid-Holland"]]
+    assert raw["ladder"][0] == [*HEADER, "vastgelegd_door", "vastgelegd_op"]
+    assert raw["ladder"][2][:3] == ["Delft", datetime(2022, 7, 1), "1"] or raw["ladder"][2][
+        :3
+    ] == ["Delft", date(2022, 7, 1), "1"]
+    assert append(LocalSource(path), [NEW]).added == []

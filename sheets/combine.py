@@ -10,10 +10,19 @@ from typing import Any
 from engine.state import Problem
 from sheets import overview, selfcheck
 from sheets.facts import Facts
-from sheets.headers import Reading
+from sheets.headers import Reading, plain
 from sheets.kolommen import TAB as KOLOMMEN
 from sheets.kolommen import read_overrides, unused
-from sheets.layout import INFO_TAB, TABS, Table, column_letter, find_tab, normalise, sheet_ref
+from sheets.layout import (
+    INFO_TAB,
+    TABS,
+    Table,
+    column_letter,
+    find_tab,
+    missing_tab,
+    normalise,
+    sheet_ref,
+)
 from sheets.names import NameIndex
 from sheets.overview import ColumnReading, OverviewTab
 from sheets.values import is_blank, text
@@ -62,7 +71,12 @@ def find_overviews(loader: Any, raw: RawWorkbook, provincie: str | None) -> Over
     skip = {t for tab in (*TABS, KOLOMMEN) for t in find_tab(raw, tab.name, tab.aliases)}
     skip |= set(find_tab(raw, INFO_TAB))
     found = overview.find(raw, skip, overrides)
-    loader.problems += unused(overrides)
+    titles = {plain(title) for title in raw}
+    gone = [o for o in overrides if o.tab is not None and o.tab not in titles]
+    loader.problems += [  # the workbook itself says the tab is there: its columns read wrong
+        Problem("fout", o.ref, missing_tab(f"{o.tab} uit deze regel", raw)) for o in gone
+    ]
+    loader.problems += unused([o for o in overrides if o not in gone])
     if not found:
         return None
     known = bool(loader.records)

@@ -58,3 +58,16 @@ def test_the_intact_workbook_still_passes(capsys: pytest.CaptureFixture[str]) ->
     ctx = Ctx(data, date(2022, 3, 21), 1, Role("provincie", "Zuid-Holland"))
     assert "ontbreekt in de sheet" not in handle(ctx, "/stand Delft").text
     assert not [p for p in data.problems if "ontbreekt" in p.message]
+
+
+def test_a_tab_the_kolommen_tab_names_is_an_error_when_it_is_gone() -> None:
+    """The workbook itself says the tab is there: without it the override reads nothing and the
+    overview's "Taakstelling" column would count as a taakstelling instead of the opgave."""
+    from tests.overview_books import KOLOMMEN, haaglanden_rows
+
+    data = load({"Haaglanden april": haaglanden_rows(), "kolommen": KOLOMMEN}, "x", "Zuid-Holland")
+    errors = [str(p) for p in data.problems if p.severity == "fout"]
+    assert errors == [
+        "kolommen!B2: tabblad haaglanden 30 maart 2022 uit deze regel ontbreekt (gevonden: "
+        "Haaglanden april, kolommen)"
+    ]

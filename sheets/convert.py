@@ -124,6 +124,7 @@ class _Loader:
                 spelling.setdefault(normalise(row["provincie"]), row["provincie"]),
                 spelling.setdefault(normalise(row["regio"]), row["regio"]) if row["regio"] else "",
                 row["aliassen"] or (),
+                row["adres"] or "",
             )
             if not self.unique(seen, normalise(name), row, f"gemeente {name}", _gemeente_of):
                 continue

@@ -51,6 +51,8 @@ TABS: tuple[Tab, ...] = (
         Column("regio", aliases=("woonregio", "veiligheidsregio")),
         Column("aliassen", "names", aliases=("alias", "andere namen", "synoniemen"),
                help="andere schrijfwijzen, gescheiden door komma's"),
+        Column("adres", aliases=("postadres", "adres college"),
+               help="postadres voor de brieven, regels gescheiden door ' | ' of een nieuwe regel"),
         _BRON,
     ), aliases=("gemeente",), required=True, help="één regel per gemeente"),
     Tab("taakstelling", (

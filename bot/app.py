@@ -30,6 +30,7 @@ from telegram.ext import (
 
 import commands.privacy  # noqa: F401  registers /privacy and /vergeet
 from bot import menus
+from bot.logids import chat_ref
 from bot.pacing import PacedLimiter, Pacer
 from bot.services import Services
 from bot.settings import Settings
@@ -125,7 +126,7 @@ async def _chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
     except TelegramError:
-        log.warning("Kon de beheerders van groep %s niet opvragen", chat.id, exc_info=True)
+        log.warning("Kon de beheerders van %s niet opvragen", chat_ref(chat.id), exc_info=True)
         return False
     return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
@@ -234,7 +235,7 @@ async def deliver(
         try:
             await deliver(context, other, note)
         except TelegramError:
-            log.warning("Kon bericht aan %s niet versturen", other, exc_info=True)
+            log.warning("Kon bericht aan %s niet versturen", chat_ref(other), exc_info=True)
 
 
 async def follow_up(

@@ -10,6 +10,7 @@ from babel.lists import format_list
 from commands import admin, area, chart, excel, municipality, onboarding, ronde
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import Ctx
+from commands.inputs import clean
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
@@ -207,7 +208,7 @@ def loading_reply(ctx: Ctx) -> Reply:
 def handle(ctx: Ctx, text: str) -> Reply:
     """Answer one message; unknown or unauthorised requests get a short, friendly reply."""
     _ = ctx._
-    name, args = parse(text)
+    name, args = parse(clean(text))  # no control character reaches a command or its echo
     command = lookup(name) if name else None
     if ctx.extras.get(LOADING) and (command.roles if command else not name):
         return loading_reply(ctx)  # /start, /help and /taal need no sheet

@@ -24,7 +24,7 @@ from engine.periods import Period
 from engine.policies import POLICIES, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User
 from sheets.attribution import attribute
-from sheets.combine import layout_readings, read_overviews
+from sheets.combine import find_overviews, layout_readings, read_overviews
 from sheets.courtesy import pause
 from sheets.damage import Structure
 from sheets.facts import Note
@@ -63,6 +63,7 @@ class _Loader:
         self.snap_refs: dict[int, str] = {}
         self.found: dict[tuple[str, ...], dict[Any, str]] = {}  # kinds → typed name → name
         self.periods: dict[Any, Period] = {}  # peildatum → its period (Period.of_peildatum)
+        self.origin = "tabblad gemeenten"  # where the municipalities come from (sheets.combine)
 
     def problem(self, severity: str, row: Row, key: str, message: str) -> None:
         self.problems.append(Problem(severity, row.ref(key), message))
@@ -102,7 +103,7 @@ class _Loader:
         if hit is not None:
             found[typed] = hit[1]
             return hit[1]
-        message = f'onbekende {what} "{row[key]}" (niet in tabblad gemeenten)'
+        message = f'onbekende {what} "{row[key]}" (niet in {self.origin})'
         if suggestion := self.index.suggest(row[key], kinds, cutoff=SUGGEST_SCORE):
             message += f"; bedoelt u {suggestion[0]}?"
         self.problem("fout", row, key, message)
@@ -384,14 +385,11 @@ def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = N
     """
     loader = _Loader(raw)
     loader.gemeenten()
+    overviews = find_overviews(loader, raw, provincie)  # their municipalities are known too
     loader.taakstelling()
     loader.realisatie()
-    known = bool(loader.records)
-    if known:  # before the overviews, so an overview that differs from the tab is reported
-        loader.ladder()
-    tabs, readings, notes = read_overviews(loader, raw, provincie)
-    if not known:  # an overview-only workbook: its municipalities come from the overview, and
-        loader.ladder()  # the `ladder` tab Taakbot added when it recorded a round names them
+    loader.ladder()  # also the rows a recorded round added for an overview's municipalities
+    tabs, readings, notes = read_overviews(loader, overviews)
     loader.falling()
     return SheetData(
         records=loader.records,

@@ -198,13 +198,30 @@ def _match(tab: Tab, header: str) -> Column | None:
     return None
 
 
+FIGURE_TABS = ("taakstelling", "realisatie")  # one without the other: figures half missing
+
+
+def missing_tab(name: str, raw: dict[str, list[list[Any]]]) -> str:
+    """'tabblad realisatie ontbreekt (gevonden: gemeenten, taakstelling, Realisatie oud)'."""
+    return f"tabblad {name} ontbreekt (gevonden: {', '.join(raw) or 'geen tabbladen'})"
+
+
+def _half_missing(tab: Tab, raw: dict[str, list[list[Any]]]) -> bool:
+    """`taakstelling` or `realisatie` gone while `gemeenten` and the other one are there: a
+    renamed or deleted tab, not a sheet still being set up (which has only `gemeenten`)."""
+    if tab.name not in FIGURE_TABS:
+        return False
+    others = [t for t in TABS if t.name == "gemeenten" or (t.name in FIGURE_TABS and t != tab)]
+    return all(find_tab(raw, t.name, t.aliases) for t in others)
+
+
 def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem]) -> Table | None:
     """Map the header row of `tab` and keep its non-blank rows; None when it cannot be read."""
     titles = find_tab(raw, tab.name, tab.aliases)
     if not titles:
         if tab.required or tab.expected:
-            severity = "fout" if tab.required else "waarschuwing"
-            problems.append(Problem(severity, tab.name, f"tabblad {tab.name} ontbreekt"))
+            severity = "fout" if tab.required or _half_missing(tab, raw) else "waarschuwing"
+            problems.append(Problem(severity, tab.name, missing_tab(tab.name, raw)))
         return None
     title = titles[0]
     for extra in titles[1:]:

@@ -34,6 +34,7 @@ from telegram.ext import (
 from bot import menus, webhook
 from bot.botdata import CONTEXT_TYPES, BotData, Context
 from bot.jobs import install_jobs
+from bot.logids import chat_ref
 from bot.pacing import PacedLimiter, Pacer
 from bot.refresh import install_refresh
 from bot.services import Services
@@ -143,7 +144,7 @@ async def _chat_admin(update: Update, context: Context, text: str) -> bool:
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
     except TelegramError:
-        log.warning("Kon de beheerders van groep %s niet opvragen", chat.id, exc_info=True)
+        log.warning("Kon de beheerders van %s niet opvragen", chat_ref(chat.id), exc_info=True)
         return False
     return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
@@ -226,7 +227,11 @@ async def deliver(
     if reply.document is not None:  # /export: the file carries the short text as its caption
         caption = chunks[0] if len(chunks) == 1 and len(chunks[0]) <= CAPTION_LIMIT else None
         await context.bot.send_document(
-            chat_id, reply.document, filename=reply.document_name, caption=caption
+            chat_id,
+            reply.document,
+            filename=reply.document_name,
+            caption=caption,
+            reply_markup=markup if caption else None,  # /ronde: Vastleggen, Brieven
         )
         if caption is not None:
             chunks = []
@@ -246,7 +251,7 @@ async def deliver(
         try:
             await deliver(context, other, note)
         except TelegramError:
-            log.warning("Kon bericht aan %s niet versturen", other, exc_info=True)
+            log.warning("Kon bericht aan %s niet versturen", chat_ref(other), exc_info=True)
 
 
 async def follow_up(context: Context, chat_id: int, work: Work, user_id: int | None) -> None:

@@ -20,10 +20,22 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.broadcast import Broadcaster, Outgoing, Summary
+from bot.lease import HEARTBEAT_SECONDS
+from bot.logids import chat_ref
 from bot.pacing import PacedLimiter
 from bot.services import Services
 from bot.settings import Settings
-from bot.store import BLOCKED, FAILED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
+from bot.store import (
+    BLOCKED,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    UNCERTAIN,
+    Key,
+    Store,
+    Subscription,
+)
 from commands.i18n import gettext_for, ngettext_for
 from commands.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
 from commands.reply import split_message
@@ -35,6 +47,7 @@ from engine.state import DataSet
 log = logging.getLogger(__name__)
 
 REMIND_TICK, WEEKLY_PUSH, CATCH_UP = "remind:tick", "weekly:push", "remind:catchup"
+HEARTBEAT = "ledger:heartbeat"  # renews the lease, takes over a dead process's rows
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SEND_FROM = time(9, 0)  # reminders go out from 09:00 local time, not at midnight
 TICK = timedelta(hours=1)  # hourly: a failed or crashed send is retried within the hour
@@ -215,7 +228,7 @@ class Pushes:
                 counts[UNCERTAIN],
             ).format(n=counts[UNCERTAIN])
             report += " " + _("Toch opnieuw versturen: /herinnering opnieuw {id}").format(id=bid)
-        if counts[PENDING]:  # still being sent, or a crashed send: a later tick finishes it
+        if counts[PENDING] or counts[SENDING]:  # still being sent: a later round finishes it
             return summary
         moved = await asyncio.to_thread(
             self.store.move_broadcast, bid, "confirmed", "done", report
@@ -265,6 +278,20 @@ class Pushes:
         await self.remind_tick()
         await self.resume_broadcasts()
 
+    async def heartbeat(self, context: Any = None) -> tuple[int, int]:
+        """Renew this process's lease and take over the rows of a process that died: the
+        unsent ones go now, those in flight are uncertain (and in the sender's report)."""
+        unsent, uncertain = await asyncio.to_thread(self.store.heartbeat)
+        if unsent or uncertain:
+            log.warning(
+                "Verzendlogboek overgenomen van een gestopt proces: %d nog te versturen, "
+                "%d onzeker",
+                unsent,
+                uncertain,
+            )
+            await self.hourly()
+        return unsent, uncertain
+
     # -- sending ---------------------------------------------------------------------------
     async def _push(
         self, messages: list[Message], after_sent: Callable[[Message], None] | None = None
@@ -276,18 +303,21 @@ class Pushes:
         async def claim(item: Outgoing) -> bool:
             return await asyncio.to_thread(self.store.claim, item.keys)
 
+        async def mark(item: Outgoing) -> bool:  # right before the request: in flight
+            return await asyncio.to_thread(self.store.mark, item.keys)
+
         def settle_now(item: Outgoing, status: str, error: str | None) -> None:
             self.store.settle(item.keys, status, error)
             if status == BLOCKED:
                 self.store.deactivate_chat(item.chat_id, error or "blocked")
-                log.info("Chat %s blokkeert de bot; abonnementen gestopt", item.chat_id)
+                log.info("%s blokkeert de bot; abonnementen gestopt", chat_ref(item.chat_id))
             elif status == SENT and after_sent is not None:
                 after_sent(by_key[item.keys[0]])
 
         async def settle(item: Outgoing, status: str, error: str | None) -> None:
             await asyncio.to_thread(settle_now, item, status, error)
 
-        summary = await self.broadcaster.run(items, settle, claim)
+        summary = await self.broadcaster.run(items, settle, claim, mark)
         if items:
             log.info(
                 "%d verzonden, %d mislukt, %d geblokkeerd, %d onzeker, %d×429 in %.1fs",
@@ -370,6 +400,13 @@ def install_jobs(
             job_kwargs=late,
         ),
     )  # PTB counts days from Sunday = 0
+    replace_job(
+        jq,
+        HEARTBEAT,
+        lambda: jq.run_repeating(
+            pushes.heartbeat, interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS, name=HEARTBEAT
+        ),
+    )
     replace_job(
         jq,
         CATCH_UP,

@@ -29,6 +29,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.logids import chat_ref
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
@@ -249,5 +251,5 @@ class PacedLimiter(BaseRateLimiter[dict[str, Any]]):
                     self.pacer.pause(wait, chat_id)
                     if attempt == self.max_retries:
                         raise
-                    log.info("429 voor chat %s; opnieuw over %.1f s", chat_id, wait)
+                    log.info("429 voor %s; opnieuw over %.1f s", chat_ref(chat_id), wait)
         raise AssertionError("unreachable")  # pragma: no cover

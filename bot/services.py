@@ -13,7 +13,8 @@ from bot.access import book_for
 from bot.settings import Settings
 from commands.context import LOADING, STALE_REASON, Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
-from commands.ronde import RECORDER
+from commands.ronde import LETTERS, RECORDER
+from commands.round_letters import LetterDefaults, zipped
 from engine.state import DataSet
 from sheets import convert
 from sheets.cache import SheetCache, names
@@ -63,7 +64,10 @@ class Services:
             admins=_admins(settings["TAAKBOT_ADMINS"]),
             fixed_today=settings["TAAKBOT_TODAY"],
             tz=tz,
-            extras={RECORDER: Recorder(cache, clock=lambda: datetime.now(tz))},
+            extras={
+                RECORDER: Recorder(cache, clock=lambda: datetime.now(tz)),
+                LETTERS: functools.partial(zipped, defaults=letter_defaults(settings)),
+            },
         )
 
     def attach(self, store: Any, settings: Settings) -> None:
@@ -127,6 +131,18 @@ class Services:
                 "chat_id": user_id if chat_id is None else chat_id,
             },
         )
+
+
+def letter_defaults(settings: Settings) -> LetterDefaults:
+    """The TAAKBOT_BRIEF_* settings for the round's letters."""
+    return LetterDefaults(
+        ondertekenaar=settings["TAAKBOT_BRIEF_ONDERTEKENAAR"] or "",
+        functie=settings["TAAKBOT_BRIEF_FUNCTIE"] or "",
+        contact=(settings["TAAKBOT_BRIEF_CONTACT"] or "").replace("|", "\n"),
+        kenmerk=settings["TAAKBOT_BRIEF_KENMERK"] or "",
+        digitaal=bool(settings["TAAKBOT_BRIEF_DIGITAAL"]),
+        templates=settings["TAAKBOT_BRIEF_SJABLOON"] or {},
+    )
 
 
 def _admins(value: Any) -> frozenset[int]:

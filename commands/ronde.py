@@ -13,6 +13,7 @@ from datetime import date
 
 from commands.common import footer
 from commands.context import Ctx
+from commands.excel import slug
 from commands.reply import Button, Reply, Work
 from commands.round_table import rows, workbook
 from engine.checkpoint_round import (
@@ -203,14 +204,8 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
         "\n".join(lines),
         keyboard=[keyboard],
         document=workbook(table, f"ronde {iso}"),
-        document_name=f"ronde-{_slug(provincie)}-{iso}.xlsx",
+        document_name=f"ronde-{slug(provincie, 'ronde')}-{iso}.xlsx",
     )
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or "ronde"
 
 
 def _grouped(ctx: Ctx, entries) -> list[tuple[list[str], str]]:

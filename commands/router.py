@@ -26,6 +26,7 @@ from commands import (
 )
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import LOADING, Ctx
+from commands.inputs import clean
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
@@ -276,7 +277,7 @@ def loading_reply(ctx: Ctx) -> Reply:
 def handle(ctx: Ctx, text: str) -> Reply:
     """Answer one message; unknown or unauthorised requests get a short, friendly reply."""
     _ = ctx._
-    name, args = parse(text)
+    name, args = parse(clean(text))  # no control character reaches a command or its echo
     command = lookup(name) if name else None
     if ctx.extras.get(LOADING) and (command.roles if command else not name):
         return loading_reply(ctx)  # /start, /help and /taal need no sheet

@@ -100,6 +100,16 @@ class RoundEntry:
     def toelichting(self) -> Reason:
         """The decision's reason in one line, for the `ladder` tab's toelichting column."""
         r = self.result
+        if isinstance(r, Missing) and self.proposal is not None:
+            # A check that cannot move this step needs no figures (engine.replay._possible).
+            return reason(
+                N_("{kind} {period}: trede blijft {code}; deze toets kan trede {code} niet "
+                   "veranderen (cijfers ontbreken: {why})"),
+                kind=KIND_LABELS[r.kind],
+                period=r.period.label,
+                code=self.proposal.code,
+                why=r.why,
+            )  # fmt: skip
         if isinstance(r, Missing):
             return reason(
                 N_("{kind} {period}: {why}"),

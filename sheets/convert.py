@@ -24,7 +24,7 @@ from engine.periods import Period
 from engine.policies import POLICIES, PeriodRule, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User, policy_in_force
 from sheets.attribution import attribute
-from sheets.combine import layout_readings, read_overviews
+from sheets.combine import find_overviews, layout_readings, read_overviews
 from sheets.damage import Structure
 from sheets.facts import Note
 from sheets.layout import TABS, is_sample, normalise, read_table
@@ -65,16 +65,9 @@ class _Loader:
         self.snap_refs: dict[int, str] = {}
         self.found: dict[tuple[str, ...], dict[Any, str]] = {}  # kinds → typed name → name
         self.periods: dict[Any, Period] = {}  # peildatum → its period (Period.of_peildatum)
+        self.origin = "tabblad gemeenten"  # where the municipalities come from (sheets.combine)
         self.policies: list[PolicyRow] = []
         self.cutoffs: dict[tuple[str, Period], date] = {}  # (provincie, period) → its cutoff
-
-    def quietly(self, read: Callable[[], list[PolicyRow]]) -> list[PolicyRow]:
-        """`read()` without its problems: a first pass that a later, reported one repeats."""
-        kept, self.problems = self.problems, []
-        try:
-            return read()
-        finally:
-            self.problems = kept
 
     def problem(self, severity: str, row: Row, key: str, message: str) -> None:
         self.problems.append(Problem(severity, row.ref(key), message))
@@ -114,7 +107,7 @@ class _Loader:
         if hit is not None:
             found[typed] = hit[1]
             return hit[1]
-        message = f'onbekende {what} "{row[key]}" (niet in tabblad gemeenten)'
+        message = f'onbekende {what} "{row[key]}" (niet in {self.origin})'
         if suggestion := self.index.suggest(row[key], kinds, cutoff=SUGGEST_SCORE):
             message += f"; bedoelt u {suggestion[0]}?"
         self.problem("fout", row, key, message)
@@ -135,6 +128,7 @@ class _Loader:
                 spelling.setdefault(normalise(row["provincie"]), row["provincie"]),
                 spelling.setdefault(normalise(row["regio"]), row["regio"]) if row["regio"] else "",
                 row["aliassen"] or (),
+                row["adres"] or "",
             )
             if not self.unique(seen, normalise(name), row, f"gemeente {name}", _gemeente_of):
                 continue
@@ -412,15 +406,16 @@ def load(
     """
     loader = _Loader(raw, pause)
     loader.gemeenten()
+    overviews = find_overviews(loader, raw, provincie)  # their municipalities are known too
     loader.taakstelling()
-    loader.policies = loader.quietly(loader.beleid)  # the cutoff for late contracts in realisatie
+    loader.policies = loader.beleid()  # before realisatie: the cutoff for late contracts
     loader.realisatie()
-    loader.ladder()
-    tabs, readings, notes = read_overviews(loader, raw, provincie)
+    loader.ladder()  # also the rows a recorded round added for an overview's municipalities
+    tabs, readings, notes = read_overviews(loader, overviews)
     loader.falling()
     return SheetData(
         records=loader.records,
-        policies=loader.beleid(),  # again, now that overview tabs may have named more provinces
+        policies=loader.policies,
         deadlines=loader.deadlines(),
         users=loader.gebruikers(),
         problems=sorted(

@@ -27,6 +27,7 @@ from sheets.ladder_writer import (
     NoWriteAccess,
     WriteError,
     Written,
+    defused,
     existing,
     ladder_title,
     layout,
@@ -37,7 +38,6 @@ from sheets.layout import column_letter
 log = logging.getLogger(__name__)
 
 WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _client(source: GoogleSheetSource) -> gspread.Client:
@@ -59,9 +59,7 @@ def _entered(key: str, value: Any) -> Any:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and key != "trede":
-        return "'" + value
-    return value
+    return defused(key, value)
 
 
 def append_ladder(

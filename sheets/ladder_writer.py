@@ -30,6 +30,15 @@ from sheets.values import CellError, day, is_blank
 LADDER = next(t for t in TABS if t.name == "ladder")
 HEADER = ("gemeente", "datum", "trede", "toelichting", "vastgelegd_door", "vastgelegd_op")
 _LOCK = threading.Lock()  # one round writes at a time in this process
+FORMULA_START = ("=", "+", "-", "@")  # what a spreadsheet runs as a formula when typed
+
+
+def defused(key: str, value: Any) -> Any:
+    """Typed text that would start a formula keeps a leading apostrophe: Google (with
+    USER_ENTERED) and Excel opening a CSV read it as text, never as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and key != "trede":
+        return "'" + value
+    return value
 
 
 class WriteError(Exception):
@@ -246,7 +255,9 @@ def append_xlsx(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -
             if value == "":
                 continue
             cell = sheet.cell(first + offset, column, value)
-            if isinstance(value, datetime):
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # typed text is never run as a formula (as in Google)
+            elif isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
@@ -410,7 +421,7 @@ def append_csv(folder: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) 
     if content and not content.endswith("\n"):
         content += "\n"
     for row in out.added:
-        writer.writerow([_shown(v) for v in lay.cells(row, _as_is)])
+        writer.writerow([_shown(v) for v in lay.cells(row, defused)])
     first = len([r for r in raw if r]) + 1 + (1 if created else 0)
     out.rows = f"{out.tab}!A{first}:{_letter(lay.width)}{first + len(out.added) - 1}"
     body = content + buf.getvalue()
@@ -427,7 +438,7 @@ def append(source: Any, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -> Wr
         path = Path(getattr(source, "path", ""))
         from sheets.local import SAMPLE
 
-        if path == SAMPLE:
+        if path.exists() and path.samefile(SAMPLE):  # also as a relative path or a link
             raise WriteError(
                 "De meegeleverde voorbeeldwerkmap wordt niet gewijzigd. Kopieer hem (cp "
                 f"{SAMPLE} mijn-sheet.xlsx) en zet TAAKBOT_SOURCE op de kopie."

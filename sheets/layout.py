@@ -51,6 +51,8 @@ TABS: tuple[Tab, ...] = (
         Column("regio", aliases=("woonregio", "veiligheidsregio")),
         Column("aliassen", "names", aliases=("alias", "andere namen", "synoniemen"),
                help="andere schrijfwijzen, gescheiden door komma's"),
+        Column("adres", aliases=("postadres", "adres college"),
+               help="postadres voor de brieven, regels gescheiden door ' | ' of een nieuwe regel"),
         _BRON,
     ), aliases=("gemeente",), required=True, help="één regel per gemeente"),
     Tab("taakstelling", (
@@ -196,6 +198,23 @@ def _match(tab: Tab, header: str) -> Column | None:
     return None
 
 
+FIGURE_TABS = ("taakstelling", "realisatie")  # one without the other: figures half missing
+
+
+def missing_tab(name: str, raw: dict[str, list[list[Any]]]) -> str:
+    """'tabblad realisatie ontbreekt (gevonden: gemeenten, taakstelling, Realisatie oud)'."""
+    return f"tabblad {name} ontbreekt (gevonden: {', '.join(raw) or 'geen tabbladen'})"
+
+
+def _half_missing(tab: Tab, raw: dict[str, list[list[Any]]]) -> bool:
+    """`taakstelling` or `realisatie` gone while `gemeenten` and the other one are there: a
+    renamed or deleted tab, not a sheet still being set up (which has only `gemeenten`)."""
+    if tab.name not in FIGURE_TABS:
+        return False
+    others = [t for t in TABS if t.name == "gemeenten" or (t.name in FIGURE_TABS and t != tab)]
+    return all(find_tab(raw, t.name, t.aliases) for t in others)
+
+
 def read_table(
     tab: Tab,
     raw: dict[str, list[list[Any]]],
@@ -206,8 +225,8 @@ def read_table(
     titles = find_tab(raw, tab.name, tab.aliases)
     if not titles:
         if tab.required or tab.expected:
-            severity = "fout" if tab.required else "waarschuwing"
-            problems.append(Problem(severity, tab.name, f"tabblad {tab.name} ontbreekt"))
+            severity = "fout" if tab.required or _half_missing(tab, raw) else "waarschuwing"
+            problems.append(Problem(severity, tab.name, missing_tab(tab.name, raw)))
         return None
     title = titles[0]
     for extra in titles[1:]:

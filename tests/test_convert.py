@@ -307,9 +307,12 @@ def test_missing_required_column_is_one_problem_and_skips_the_tab() -> None:
 
 def test_missing_tabs() -> None:
     data = load({"gemeenten": BASE["gemeenten"]}, "test")
-    assert Problem("waarschuwing", "realisatie", "tabblad realisatie ontbreekt") in data.problems
+    missing = "tabblad realisatie ontbreekt (gevonden: gemeenten)"  # a sheet being set up
+    assert Problem("waarschuwing", "realisatie", missing) in data.problems
     assert len(data.records) == 3
-    assert load({}, "x").problems[0] == Problem("fout", "gemeenten", "tabblad gemeenten ontbreekt")
+    assert load({}, "x").problems[0] == Problem(
+        "fout", "gemeenten", "tabblad gemeenten ontbreekt (gevonden: geen tabbladen)"
+    )
 
 
 def test_headers_coordinators_already_use() -> None:

@@ -195,3 +195,11 @@ def test_ods_appends_with_odfpy_and_keeps_other_tables(tmp_path: Path) -> None:
         :3
     ] == ["Delft", date(2022, 7, 1), "1"]
     assert append(LocalSource(path), [NEW]).added == []
+
+
+def test_csv_keeps_typed_formulas_as_text(tmp_path: Path) -> None:
+    (tmp_path / "gemeenten.csv").write_text("gemeente,provincie\nDelft,Zuid-Holland\n")
+    typed = LadderRow("Delft", date(2022, 7, 1), Trede("1"), '=HYPERLINK("x")', "-Ans", WHEN)
+    append(LocalSource(tmp_path), [typed])
+    last = (tmp_path / "ladder.csv").read_text().splitlines()[-1]
+    assert "'=HYPERLINK" in last and ",'-Ans," in last

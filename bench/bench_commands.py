@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import statistics
@@ -40,8 +41,9 @@ from bench.workbook import ADMIN, MemorySource, country, name, save_xlsx  # noqa
 from bot.refresh import SWITCH_INTERVAL, Heap  # noqa: E402
 from bot.services import Services  # noqa: E402
 from commands.router import handle  # noqa: E402
+from sheets import convert  # noqa: E402
 from sheets.cache import SheetCache  # noqa: E402
-from sheets.courtesy import REPLIES, serving  # noqa: E402
+from sheets.courtesy import REPLIES, pause, serving  # noqa: E402
 from sheets.local import LocalSource  # noqa: E402
 
 COMMANDS = [
@@ -117,7 +119,7 @@ def source_for(kind: str, scale: int) -> Iterator[Any]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "land.xlsx"
             save_xlsx(book, path)
-            yield LocalSource(path)
+            yield LocalSource(path, pause)
     else:
         from bench.bench_gsheet import SHEET_ID, _serve
         from sheets.gsheet import GoogleSheetSource
@@ -136,7 +138,9 @@ def source_for(kind: str, scale: int) -> Iterator[Any]:
 
 async def main_async(args: argparse.Namespace) -> None:
     with source_for(args.source, args.scale) as source:
-        await measure(args, SheetCache(source))
+        # wired as bot.services does: the reader, the conversion and the preparation pause
+        loader = functools.partial(convert.load, pause=pause)
+        await measure(args, SheetCache(source, loader=loader, pause=pause))
 
 
 async def measure(args: argparse.Namespace, cache: SheetCache) -> None:

@@ -48,7 +48,9 @@ def workbook(seed: int = 2022) -> dict[str, list[list[Any]]]:
                 months = period.start.month - 1 + month  # the first of each following month
                 day = f"1-{months % 12 + 1}-{period.year + months // 12}"  # Dutch notation
                 raw["realisatie"].append([name, day, housed, rng.randint(0, 80)])
-            raw["ladder"].append([name, period.end.isoformat(), str(rng.choice("0123"))])
+            raw["ladder"].append(
+                [name, period.first_day_after.isoformat(), str(rng.choice("0123"))]
+            )
     return raw
 
 

@@ -1,4 +1,8 @@
-"""The Telegram front end. `build_application` reads as the bot's table of contents."""
+"""The Telegram front end. `run` and `build_application` read as the bot's table of contents.
+
+Everything the bot keeps lives in the typed `BotData` (bot.botdata); what it opens is closed in
+one `post_shutdown`.
+"""
 
 from __future__ import annotations
 
@@ -22,17 +26,20 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    ContextTypes,
     Defaults,
     MessageHandler,
     filters,
 )
 
-import commands.privacy  # noqa: F401  registers /privacy and /vergeet
-from bot import menus
+from bot import menus, webhook
+from bot.botdata import CONTEXT_TYPES, BotData, Context
+from bot.jobs import install_jobs
+from bot.logids import chat_ref
 from bot.pacing import PacedLimiter, Pacer
+from bot.refresh import install_refresh
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import Store
 from commands.i18n import gettext_for, pick_language
 from commands.privacy import Forgotten
 from commands.reply import CAPTION_LIMIT, Reply, Work
@@ -41,9 +48,6 @@ from commands.router import handle, handle_callback, lookup, parse
 from sheets.courtesy import serving
 
 log = logging.getLogger(__name__)
-SERVICES = "services"
-POST_SEND = "post_send"  # bot_data hook: async (context, chat_id, reply) after a reply is sent
-GROUP_ADMIN_ONLY = frozenset({"volg", "ontvolg"})  # change what a whole group receives
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 LANG_READ = "lang_read"  # user_data: the stored /taal choice was looked up
 
@@ -58,14 +62,15 @@ def build_application(
         # One limiter for replies and broadcasts alike; replies go first (bot/pacing.py).
         .rate_limiter(PacedLimiter(pacer or Pacer(), max_retries=3))
         .concurrent_updates(True)
+        .context_types(CONTEXT_TYPES)  # context.bot_data is a BotData
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings["TAAKBOT_TELEGRAM_API_URL"]:
         root = settings["TAAKBOT_TELEGRAM_API_URL"].rstrip("/").removesuffix("/bot")
         builder = builder.base_url(root + "/bot").base_file_url(root + "/file/bot")
     app = builder.build()
-    app.bot_data[SERVICES] = services
-    services.extras.setdefault("retention_days", settings["TAAKBOT_RETENTION_DAYS"])
+    app.bot_data.services = services
 
     # 1. Keyboard answers (a chosen municipality, a confirmed broadcast).
     app.add_handler(CallbackQueryHandler(on_callback))
@@ -80,16 +85,30 @@ def build_application(
 
 async def post_init(app: Application) -> None:
     """The general menus now; each user's role menu in the background (the sheet may load)."""
-    await menus.start(app, app.bot_data[SERVICES])
+    await menus.start(app, _data(app).services)
+
+
+async def post_shutdown(app: Application) -> None:
+    """Close what the bot opened, in one place: background sends finish, then the store and its
+    access book, then the sheet source's HTTP session."""
+    data = _data(app)
+    if data.pushes is not None:
+        await data.pushes.idle()
+        data.pushes.store.close()
+    if data.services is not None:
+        data.services.close()
+
+
+def _data(app: Application) -> BotData:
+    return app.bot_data
 
 
 # -- updates ---------------------------------------------------------------------------------
-def _store(context: ContextTypes.DEFAULT_TYPE) -> Any:
-    services: Services = context.bot_data[SERVICES]
-    return services.extras.get("store")
+def _store(context: Context) -> Any:
+    return context.bot_data.services.extras.get("store")
 
 
-async def _lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def _lang(update: Update, context: Context) -> str:
     """/taal choice (memory, then the store: it survives a restart), else the client's."""
     user, memory = update.effective_user, context.user_data
     chosen = memory.get("lang") if memory is not None else None
@@ -114,27 +133,25 @@ def _for_other_bot(text: str, username: str | None) -> bool:
     return head.partition("@")[2].casefold() != (username or "").casefold()
 
 
-async def _chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+async def _chat_admin(update: Update, context: Context, text: str) -> bool:
     """In a group, ask Telegram whether the sender administers it (only when it matters)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type not in GROUP_TYPES:
         return False
     command = lookup(parse(text)[0])
-    if command is None or command.name not in GROUP_ADMIN_ONLY:
+    if command is None or not command.group_admins:  # e.g. /volg: what a whole group gets
         return False
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
     except TelegramError:
-        log.warning("Kon de beheerders van groep %s niet opvragen", chat.id, exc_info=True)
+        log.warning("Kon de beheerders van %s niet opvragen", chat_ref(chat.id), exc_info=True)
         return False
     return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
-async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, callback: bool = False
-) -> Reply:
+async def _answer(update: Update, context: Context, text: str, callback: bool = False) -> Reply:
     """Run the command in a worker thread with the sender's role as it applies in this chat."""
-    services: Services = context.bot_data[SERVICES]
+    services = context.bot_data.services
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     lang = await _lang(update, context)
     as_typed = "/" + " ".join(text.split("|")[1:]) if callback else text
@@ -152,7 +169,7 @@ async def _answer(
     return await asyncio.to_thread(run)
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_message(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text or update.effective_user is None:
         return
@@ -162,7 +179,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await deliver(context, update.effective_chat.id, reply, update.effective_user.id)
 
 
-async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_callback(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
@@ -188,7 +205,7 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def deliver(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, user_id: int | None = None
+    context: Context, chat_id: int, reply: Reply, user_id: int | None = None
 ) -> None:
     """Send text in chunks under Telegram's limit; an image carries a short caption."""
     store = _store(context)
@@ -223,23 +240,21 @@ async def deliver(
         await context.bot.send_message(
             chat_id, chunk, reply_markup=markup if last else None, disable_web_page_preview=True
         )
-    hook = context.bot_data.get(POST_SEND)
+    pushes = context.bot_data.pushes
     if isinstance(reply.action, Work):  # a round's write or letters: after the reply
         context.application.create_task(
             follow_up(context, chat_id, reply.action, user_id), name=reply.action.what
         )
-    elif reply.action is not None and hook is not None:
-        await hook(context, chat_id, reply)
+    elif reply.action is not None and pushes is not None:  # e.g. a confirmed /herinnering
+        await pushes.post_send(context, chat_id, reply)
     for other, note in reply.notify:  # e.g. an access request to the approvers (onboarding)
         try:
             await deliver(context, other, note)
         except TelegramError:
-            log.warning("Kon bericht aan %s niet versturen", other, exc_info=True)
+            log.warning("Kon bericht aan %s niet versturen", chat_ref(other), exc_info=True)
 
 
-async def follow_up(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, work: Work, user_id: int | None
-) -> None:
+async def follow_up(context: Context, chat_id: int, work: Work, user_id: int | None) -> None:
     """Run slow work in a thread, outside `serving()`: it steps aside for replies (its own
     loops call sheets.courtesy.pause) instead of holding up the refresh, then send its result."""
     try:
@@ -256,7 +271,7 @@ async def follow_up(
     await deliver(context, chat_id, result, user_id)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     log.error("Fout bij het verwerken van een update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         lang = pick_language(
@@ -299,10 +314,19 @@ def install_retention(app: Application, store: Any, days: int) -> None:
 
 
 # -- running ---------------------------------------------------------------------------------
+def _warn_if_db_may_vanish(path: str) -> None:
+    if not os.path.isabs(path):
+        log.warning(
+            "TAAKBOT_DB=%s ligt in de werkmap %s; veel hosts wissen die bij een herstart "
+            "(dubbele of gemiste herinneringen, abonnementen kwijt). Zet TAAKBOT_DB op een "
+            "blijvend volume, zie README 'In productie'.",
+            path,
+            os.getcwd(),
+        )
+
+
 async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> None:
     """Start the bot (polling or webhook, plus /healthz), run until `stop` is set, shut down."""
-    from bot import webhook
-
     url = settings["TAAKBOT_WEBHOOK_URL"]
     port = settings["TAAKBOT_WEBHOOK_PORT"] if url else settings["TAAKBOT_HEALTH_PORT"]
     started = time.time()
@@ -320,7 +344,7 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> No
                 path=webhook.url_path(url) if url else None,
                 secret=settings["TAAKBOT_WEBHOOK_SECRET"],
             )
-            app.bot_data["http"] = http
+            _data(app).http = http
         if url:
             await app.bot.set_webhook(
                 url,
@@ -348,28 +372,25 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> No
 
 
 def run(settings: Settings) -> int:
-    """`taakbot run`: errors propagate to the CLI, which turns them into one line and a code."""
-    from bot.jobs import install_jobs
-    from bot.refresh import install_refresh
-    from bot.store import Store
+    """`taakbot run`: errors propagate to the CLI, which turns them into one line and a code.
 
+    The store opens before anything else, so a bad TAAKBOT_DB is refused before Telegram is
+    contacted; `post_shutdown` closes it with the rest.
+    """
+    # 1. What the bot keeps: the store (local and quick) and the sheet behind its cache.
     settings.check_for_run()
-    if not os.path.isabs(settings["TAAKBOT_DB"]):
-        log.warning(
-            "TAAKBOT_DB=%s ligt in de werkmap %s; veel hosts wissen die bij een herstart "
-            "(dubbele of gemiste herinneringen, abonnementen kwijt). Zet TAAKBOT_DB op een "
-            "blijvend volume, zie README 'In productie'.",
-            settings["TAAKBOT_DB"],
-            os.getcwd(),
-        )
-    store = Store(settings["TAAKBOT_DB"])  # local and quick: refuse a bad location first
+    _warn_if_db_may_vanish(settings["TAAKBOT_DB"])
+    store = Store(settings["TAAKBOT_DB"])
     services = Services.from_settings(settings, load=False)  # the refresh job reads the sheet
+    # 2. The application: handlers, limiter, BotData, post_init / post_shutdown.
     app = build_application(settings, services)
+    # 3. Jobs, each rebuilt under its own name: sheet refresh, pushes, retention, menus.
     install_refresh(app, services.cache)
     install_jobs(app, settings, services, store=store)
     install_retention(app, store, settings["TAAKBOT_RETENTION_DAYS"])
     menus.install_sync(app, services)
 
+    # 4. Serve (polling or webhook, plus /healthz) until SIGINT or SIGTERM.
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

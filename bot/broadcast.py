@@ -20,10 +20,12 @@ from typing import Any
 import httpx
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.logids import chat_ref
 from bot.pacing import Pacer, is_group, retry_seconds
 from bot.store import BLOCKED, FAILED, SENT, UNCERTAIN, Key
 
 __all__ = [
+    "SKIPPED",
     "Broadcaster",
     "Outgoing",
     "Pacer",
@@ -57,6 +59,7 @@ class Outgoing:
     chat_id: int
     chunks: list[str]
     keys: tuple[Key, ...] = ()
+    marked: bool = False  # its ledger rows are in flight ('sending'): see Broadcaster.run
 
 
 @dataclass(slots=True)
@@ -76,6 +79,7 @@ class Summary:
 
 OnResult = Callable[[Outgoing, str, str | None], Any]
 Claim = Callable[[Outgoing], bool | Awaitable[bool]]
+SKIPPED = "skipped"  # the claim was lost before the request: nothing sent, nothing to settle
 
 
 class Broadcaster:
@@ -100,11 +104,14 @@ class Broadcaster:
         items: Iterable[Outgoing],
         on_result: OnResult | None = None,
         claim: Claim | None = None,
+        mark: Claim | None = None,
     ) -> Summary:
         """Deliver every item; `on_result(item, status, error)` runs as each chat finishes.
 
         `claim(item)` is asked just before a chat's turn (not for all chats up front), so a
         ledger row stays 'pending' only for seconds even in a broadcast that takes an hour.
+        `mark(item)` is asked right before its first request goes out (the rows are in flight
+        from then on: after a crash they are uncertain, not resent); False: nothing is sent.
 
         Earliest deadline first on one schedule: chat i's first message is due at i / rate, its
         next ones a chat interval apart (the Pacer holds each to the real interval), so a
@@ -142,7 +149,7 @@ class Broadcaster:
             # Places are taken here, one at a time in deadline order; sending runs concurrently.
             await self.pacer.acquire(item.chat_id)
             task = asyncio.create_task(
-                self._turn(item, when, order, index, due, summary, on_result, slots)
+                self._turn(item, when, order, index, due, summary, (on_result, mark), slots)
             )
             running.add(task)
             task.add_done_callback(running.discard)
@@ -167,16 +174,20 @@ class Broadcaster:
         index: int,
         due: list[tuple[float, int, int, Outgoing]],
         summary: Summary,
-        on_result: OnResult | None,
+        hooks: tuple[OnResult | None, Claim | None],
         slots: asyncio.Semaphore,
     ) -> None:
         """Send chunk `index` of one chat (its place is held); queue the next, or settle."""
+        on_result, mark = hooks
         try:
             try:
-                outcome = await self._deliver_chunk(item, item.chunks[index], summary)
+                outcome = await self._deliver_chunk(item, item.chunks[index], summary, mark)
             except Exception as exc:  # a bug for one chat must not stop the others
-                log.exception("Onverwachte fout bij verzenden naar %s", item.chat_id)
+                log.exception("Onverwachte fout bij verzenden naar %s", chat_ref(item.chat_id))
                 outcome = FAILED, repr(exc)
+            if outcome is not None and outcome[0] == SKIPPED:
+                summary.skipped += 1
+                return
             if outcome is None and index + 1 < len(item.chunks):
                 gap = (
                     self.pacer.group_interval
@@ -211,10 +222,10 @@ class Broadcaster:
                 if inspect.isawaitable(result):
                     await result
             except Exception:
-                log.exception("Kon de uitkomst voor %s niet vastleggen", item.chat_id)
+                log.exception("Kon de uitkomst voor %s niet vastleggen", chat_ref(item.chat_id))
 
     async def _deliver_chunk(
-        self, item: Outgoing, chunk: str, summary: Summary
+        self, item: Outgoing, chunk: str, summary: Summary, mark: Claim | None = None
     ) -> tuple[str, str | None] | None:
         """Send one chunk, its first place already held; retry what may be retried.
 
@@ -227,6 +238,11 @@ class Broadcaster:
                 await self.pacer.acquire(chat)
             held = False
             try:
+                if mark is not None and not item.marked:
+                    marked = mark(item)
+                    item.marked = await marked if inspect.isawaitable(marked) else marked
+                    if not item.marked:
+                        return SKIPPED, None
                 await self.send(chat, chunk)
                 return None
             except RetryAfter as exc:

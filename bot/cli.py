@@ -45,18 +45,20 @@ def _role(name: str | None):
 
 
 def cmd_ask(args) -> int:
-    from bot.console import ask
+    from bot.console import ask, open_console
 
-    _, services = _services(args)
-    ask(services, args.text, role=_role(args.as_role), lang=args.lang, today=args.today)
+    settings, services = _services(args)
+    with open_console(services, settings):
+        ask(services, args.text, role=_role(args.as_role), lang=args.lang, today=args.today)
     return 0
 
 
 def cmd_chat(args) -> int:
-    from bot.console import chat
+    from bot.console import chat, open_console
 
-    _, services = _services(args)
-    chat(services, role=_role(args.as_role), lang=args.lang, today=args.today)
+    settings, services = _services(args)
+    with open_console(services, settings):
+        chat(services, role=_role(args.as_role), lang=args.lang, today=args.today)
     return 0
 
 
@@ -127,8 +129,8 @@ def cmd_ronde(args) -> int:
     from engine.periods import checkpoint_kind
     from sheets.ladder_writer import WriteError
 
-    _, services = _services(args)
-    ctx = services.ctx(user_id=0, role=_role(None), today=args.date)
+    settings, services = _services(args)
+    ctx = services.ctx(user_id=0, role=_role(None), today=services.today())
     if checkpoint_kind(args.date) is None:
         raise UsageError(
             f"{args.date.isoformat()} is geen toetsdatum (1 januari, 1 april, 1 juli of 1 oktober)"
@@ -142,7 +144,7 @@ def cmd_ronde(args) -> int:
     else:
         print_round(rnd, table, provincie)
     if args.brieven:
-        write_letters(ctx, rnd, provincie, Path(args.brieven), table)
+        write_letters(ctx, rnd, provincie, Path(args.brieven), settings)
     if not args.vastleggen:
         return 0
     todo, waiting = to_record(ctx, rnd)
@@ -205,13 +207,16 @@ def dutch_date(day) -> str:
     return dutch_number(day)
 
 
-def write_letters(ctx, rnd, provincie: str, folder: Path, table) -> None:
-    from commands.round_table import workbook
+def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:
+    from bot.services import letter_defaults
+    from commands.letters import TemplateError
+    from commands.round_letters import write_folder
 
-    folder.mkdir(parents=True, exist_ok=True)
-    overview = folder / f"ronde-{rnd.day.isoformat()}.xlsx"
-    overview.write_bytes(workbook(table, f"ronde {rnd.day.isoformat()}"))
-    print(f"Overzicht geschreven naar {overview}")
+    try:
+        paths = write_folder(ctx, rnd, provincie, letter_defaults(settings), folder)
+    except TemplateError as exc:
+        raise UsageError(f"Brieven: {exc}") from None
+    print(f"{len(paths) - 1} brieven en het overzicht geschreven naar {folder}")
 
 
 def cmd_backup(args) -> int:

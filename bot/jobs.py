@@ -19,13 +19,23 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from bot.access import book_for
-from bot.app import POST_SEND
 from bot.broadcast import Broadcaster, Outgoing, Summary
+from bot.lease import HEARTBEAT_SECONDS
+from bot.logids import chat_ref
 from bot.pacing import PacedLimiter
 from bot.services import Services
 from bot.settings import Settings
-from bot.store import BLOCKED, FAILED, PENDING, SENT, UNCERTAIN, Key, Store, Subscription
+from bot.store import (
+    BLOCKED,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    UNCERTAIN,
+    Key,
+    Store,
+    Subscription,
+)
 from commands.i18n import gettext_for, ngettext_for
 from commands.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
 from commands.reply import split_message
@@ -36,8 +46,8 @@ from engine.state import DataSet
 
 log = logging.getLogger(__name__)
 
-PUSHES = "pushes"
 REMIND_TICK, WEEKLY_PUSH, CATCH_UP = "remind:tick", "weekly:push", "remind:catchup"
+HEARTBEAT = "ledger:heartbeat"  # renews the lease, takes over a dead process's rows
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SEND_FROM = time(9, 0)  # reminders go out from 09:00 local time, not at midnight
 TICK = timedelta(hours=1)  # hourly: a failed or crashed send is retried within the hour
@@ -163,7 +173,7 @@ class Pushes:
     async def post_send(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Any
     ) -> None:
-        """The POST_SEND hook: carry out a confirmed /herinnering after the reply went out."""
+        """After a reply went out (bot.app.deliver): carry out a confirmed /herinnering."""
         if isinstance(reply.action, BroadcastRequest):
             coro = self.run_broadcast(reply.action.broadcast_id)
             # PTB's create_task: Application.stop() waits for it before the bot shuts down.
@@ -218,7 +228,7 @@ class Pushes:
                 counts[UNCERTAIN],
             ).format(n=counts[UNCERTAIN])
             report += " " + _("Toch opnieuw versturen: /herinnering opnieuw {id}").format(id=bid)
-        if counts[PENDING]:  # still being sent, or a crashed send: a later tick finishes it
+        if counts[PENDING] or counts[SENDING]:  # still being sent: a later round finishes it
             return summary
         moved = await asyncio.to_thread(
             self.store.move_broadcast, bid, "confirmed", "done", report
@@ -268,6 +278,20 @@ class Pushes:
         await self.remind_tick()
         await self.resume_broadcasts()
 
+    async def heartbeat(self, context: Any = None) -> tuple[int, int]:
+        """Renew this process's lease and take over the rows of a process that died: the
+        unsent ones go now, those in flight are uncertain (and in the sender's report)."""
+        unsent, uncertain = await asyncio.to_thread(self.store.heartbeat)
+        if unsent or uncertain:
+            log.warning(
+                "Verzendlogboek overgenomen van een gestopt proces: %d nog te versturen, "
+                "%d onzeker",
+                unsent,
+                uncertain,
+            )
+            await self.hourly()
+        return unsent, uncertain
+
     # -- sending ---------------------------------------------------------------------------
     async def _push(
         self, messages: list[Message], after_sent: Callable[[Message], None] | None = None
@@ -279,18 +303,21 @@ class Pushes:
         async def claim(item: Outgoing) -> bool:
             return await asyncio.to_thread(self.store.claim, item.keys)
 
+        async def mark(item: Outgoing) -> bool:  # right before the request: in flight
+            return await asyncio.to_thread(self.store.mark, item.keys)
+
         def settle_now(item: Outgoing, status: str, error: str | None) -> None:
             self.store.settle(item.keys, status, error)
             if status == BLOCKED:
                 self.store.deactivate_chat(item.chat_id, error or "blocked")
-                log.info("Chat %s blokkeert de bot; abonnementen gestopt", item.chat_id)
+                log.info("%s blokkeert de bot; abonnementen gestopt", chat_ref(item.chat_id))
             elif status == SENT and after_sent is not None:
                 after_sent(by_key[item.keys[0]])
 
         async def settle(item: Outgoing, status: str, error: str | None) -> None:
             await asyncio.to_thread(settle_now, item, status, error)
 
-        summary = await self.broadcaster.run(items, settle, claim)
+        summary = await self.broadcaster.run(items, settle, claim, mark)
         if items:
             log.info(
                 "%d verzonden, %d mislukt, %d geblokkeerd, %d onzeker, %d×429 in %.1fs",
@@ -336,9 +363,8 @@ def install_jobs(
     store: Store | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> Pushes:
-    """Open the store, wire the commands and the POST_SEND hook, and (re)build the jobs."""
-    import commands.subscriptions  # noqa: F401  registers /volg, /ontvolg, /mijn, /herinnering
-
+    """Open the store, give it to the commands and the bot (BotData.pushes), and (re)build the
+    jobs; bot.app.post_shutdown closes the store."""
     store = store or Store(settings["TAAKBOT_DB"])
     leads, weekly, tz = (
         settings["TAAKBOT_REMINDER_DAYS"],
@@ -349,9 +375,8 @@ def install_jobs(
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
     broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.migrate_chat)
     pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
-    services.extras.update(store=store, access=book_for(store), weekly=weekly, reminder_days=leads)
-    app.bot_data[PUSHES] = pushes
-    app.bot_data[POST_SEND] = pushes.post_send
+    services.attach(store, settings)
+    app.bot_data.pushes = pushes
     jq = app.job_queue
     if jq is None:
         raise RuntimeError("JobQueue ontbreekt: installeer python-telegram-bot[job-queue]")
@@ -377,20 +402,14 @@ def install_jobs(
     )  # PTB counts days from Sunday = 0
     replace_job(
         jq,
+        HEARTBEAT,
+        lambda: jq.run_repeating(
+            pushes.heartbeat, interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS, name=HEARTBEAT
+        ),
+    )
+    replace_job(
+        jq,
         CATCH_UP,
         lambda: jq.run_once(pushes.catch_up, when=1.0, name=CATCH_UP, job_kwargs=late),
     )
-    _close_on_shutdown(app, pushes)
     return pushes
-
-
-def _close_on_shutdown(app: Application, pushes: Pushes) -> None:
-    previous = app.post_shutdown
-
-    async def post_shutdown(application: Application) -> None:
-        await pushes.idle()
-        pushes.store.close()
-        if previous is not None:
-            await previous(application)
-
-    app.post_shutdown = post_shutdown

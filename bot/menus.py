@@ -23,6 +23,7 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import Application
 
+from bot.logids import chat_ref
 from commands.i18n import LANGUAGES, gettext_for
 from commands.roles import MUNICIPAL, role_for
 from commands.router import COMMANDS
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 JOB = "menus:sync"
 FIRST = "menus:start"  # the per-user menus after start-up
 FIRST_AFTER = 30.0  # seconds after start-up
-NOT_IN_GROUPS = frozenset({"vergeet"})
 
 
 def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
@@ -39,7 +39,7 @@ def menu(kind: str | None, lang: str, group: bool = False) -> list[BotCommand]:
     _ = gettext_for(lang)
     out = []
     for c in COMMANDS:
-        if group and c.name in NOT_IN_GROUPS:
+        if group and not c.in_groups:
             continue
         if not c.roles or (kind is not None and kind in c.roles):
             out.append(BotCommand(c.name, _(c.help)[:256]))
@@ -64,7 +64,8 @@ async def set_menus(app: Application, services: Any, users: bool = True) -> int:
         try:
             await app.bot.set_my_commands(entries, scope=scope, language_code=code)
         except BadRequest as exc:  # e.g. a user who never started the bot: "chat not found"
-            log.info("Menu voor %s niet gezet: %s", getattr(scope, "chat_id", scope.type), exc)
+            where = getattr(scope, "chat_id", None)
+            log.info("Menu voor %s niet gezet: %s", chat_ref(where) if where else scope.type, exc)
     return len(menus)
 
 

@@ -29,6 +29,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.logids import chat_ref
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
@@ -198,12 +200,6 @@ class Pacer:
         finally:
             self.release(chat_id)
 
-    async def wait_turn(self, chat_id: int) -> float:
-        """Take and at once give back a broadcast place (a send that takes no time)."""
-        granted = await self.acquire(chat_id)
-        self.release(chat_id)
-        return granted
-
     def _forget_old(self, now: float) -> None:
         if len(self._chat_last) > 10_000:
             horizon = now - GROUP_WINDOW
@@ -255,5 +251,5 @@ class PacedLimiter(BaseRateLimiter[dict[str, Any]]):
                     self.pacer.pause(wait, chat_id)
                     if attempt == self.max_retries:
                         raise
-                    log.info("429 voor chat %s; opnieuw over %.1f s", chat_id, wait)
+                    log.info("429 voor %s; opnieuw over %.1f s", chat_ref(chat_id), wait)
         raise AssertionError("unreachable")  # pragma: no cover

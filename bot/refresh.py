@@ -161,10 +161,8 @@ def install_refresh(
 
 async def _tell_staff(app: Application, cache: SheetCache, text: str) -> None:
     """Send a damage notice to province staff: `provincie` users and TAAKBOT_ADMINS."""
-    from bot.app import SERVICES
-
     data = cache.current()
-    services = app.bot_data.get(SERVICES)
+    services = app.bot_data.services
     chats = {u.telegram_id for u in (data.users if data else ()) if u.rol == "provincie"}
     chats |= set(getattr(services, "admins", ()))
     for chat in sorted(chats):

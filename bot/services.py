@@ -9,19 +9,20 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.access import book_for
 from bot.settings import Settings
-from commands.context import Ctx
+from commands.context import LOADING, STALE_REASON, Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
-from commands.ronde import RECORDER
+from commands.ronde import LETTERS, RECORDER
+from commands.round_letters import LetterDefaults, zipped
 from engine.state import DataSet
 from sheets import convert
 from sheets.cache import SheetCache, names
+from sheets.courtesy import pause
 from sheets.ladder_writer import Recorder
 from sheets.names import NameIndex
 from sheets.sources import open_source
 
-LOADING = "loading"  # Ctx.extras: True, or the error, until the sheet is first read
-STALE_REASON = "stale_reason"  # Ctx.extras: why the last read failed, while stale data is served
 _NOTHING_YET = DataSet(source="")
 
 
@@ -44,12 +45,16 @@ class Services:
             settings["TAAKBOT_SOURCE"],
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
+            pause=pause,  # replies go first while a refresh reads and converts (sheets.courtesy)
             **source_options,
         )
         cache = SheetCache(
             source,
             ttl=float(settings["TAAKBOT_REFRESH_SECONDS"]),
-            loader=functools.partial(convert.load, provincie=settings.get("TAAKBOT_PROVINCIE")),
+            loader=functools.partial(
+                convert.load, provincie=settings.get("TAAKBOT_PROVINCIE"), pause=pause
+            ),
+            pause=pause,
         )
         if load:
             cache.get()  # command-line tools: fail at start-up, not at the first question
@@ -59,8 +64,28 @@ class Services:
             admins=_admins(settings["TAAKBOT_ADMINS"]),
             fixed_today=settings["TAAKBOT_TODAY"],
             tz=tz,
-            extras={RECORDER: Recorder(cache, clock=lambda: datetime.now(tz))},
+            extras={
+                RECORDER: Recorder(cache, clock=lambda: datetime.now(tz)),
+                LETTERS: functools.partial(zipped, defaults=letter_defaults(settings)),
+            },
         )
+
+    def attach(self, store: Any, settings: Settings) -> None:
+        """What commands read beside the sheet in either front end (Ctx.extras): the store of
+        subscriptions, its access book, the push schedule and how long the send log is kept."""
+        self.extras.update(
+            store=store,
+            access=book_for(store),
+            weekly=settings["TAAKBOT_WEEKLY"],
+            reminder_days=settings["TAAKBOT_REMINDER_DAYS"],
+            retention_days=settings["TAAKBOT_RETENTION_DAYS"],
+        )
+
+    def close(self) -> None:
+        """At shutdown: the access book beside the store, and the sheet source's session."""
+        if (access := self.extras.get("access")) is not None:
+            access.close()
+        self.cache.close()
 
     def today(self) -> date:
         return self.fixed_today or datetime.now(self.tz).date()
@@ -106,6 +131,18 @@ class Services:
                 "chat_id": user_id if chat_id is None else chat_id,
             },
         )
+
+
+def letter_defaults(settings: Settings) -> LetterDefaults:
+    """The TAAKBOT_BRIEF_* settings for the round's letters."""
+    return LetterDefaults(
+        ondertekenaar=settings["TAAKBOT_BRIEF_ONDERTEKENAAR"] or "",
+        functie=settings["TAAKBOT_BRIEF_FUNCTIE"] or "",
+        contact=(settings["TAAKBOT_BRIEF_CONTACT"] or "").replace("|", "\n"),
+        kenmerk=settings["TAAKBOT_BRIEF_KENMERK"] or "",
+        digitaal=bool(settings["TAAKBOT_BRIEF_DIGITAAL"]),
+        templates=settings["TAAKBOT_BRIEF_SJABLOON"] or {},
+    )
 
 
 def _admins(value: Any) -> frozenset[int]:

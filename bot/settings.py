@@ -137,6 +137,13 @@ def _key_json(text: str) -> dict[str, Any]:
     return info
 
 
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("ja", "nee", "true", "false", "1", "0"):
+        raise ValueError("geen ja of nee")
+    return value in ("ja", "true", "1")
+
+
 def _templates(text: str) -> dict[str, str]:
     """'huisstijl.docx' (every province) or 'Utrecht=u.docx;Zuid-Holland=pzh.docx' → {province
     or '*': path}; every file must exist and be a .docx."""
@@ -313,9 +320,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TAAKBOT_BRIEF_ONDERTEKENAAR",
         None,
-        "Naam en functie onder de brieven, bijvoorbeeld 'J. Jansen, teamleider toezicht'; "
-        "leeg laat een zichtbare plek om in te vullen.",
+        "Naam van wie de brieven ondertekent; leeg laat een zichtbare plek om in te vullen.",
         allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_FUNCTIE",
+        None,
+        "Functie van de ondertekenaar; leeg laat een zichtbare plek om in te vullen.",
+        allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_DIGITAAL",
+        "nee",
+        "Zet onder de brieven dat ze digitaal zijn vastgesteld (ja/nee).",
+        _yes_no,
+        allowed="ja, nee",
     ),
     Setting(
         "TAAKBOT_BRIEF_KENMERK",

@@ -1,24 +1,33 @@
 """SQLite state that outlives the process: subscriptions, the send ledger, weekly figures.
 
-The ledger is what makes pushes exactly-once: a row keyed by (kind, scope, due, chat) is claimed
-('pending') before anything is sent and settled ('sent', 'failed', 'blocked') afterwards, under a
-UNIQUE constraint, so a restart, a second process or a retried job cannot send the same thing twice.
+The ledger is what makes pushes at-most-once: a row keyed by (kind, scope, due, chat) is claimed
+('pending', with its owner) under a UNIQUE constraint, marked 'sending' right before the HTTP
+request, and settled from the answer ('sent', 'failed', 'blocked', 'uncertain'). A restart, a
+second process or a retried job cannot send the same thing twice. Rows of a process that died
+are taken over at once (bot.lease tells a dead process from a live one): 'pending' rows were never
+sent and are sent; 'sending' rows may have been delivered and become 'uncertain', never resent
+unless a person asks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from bot.lease import LEASE_SECONDS, Process, runs, this_process
 from commands.records import Broadcast, Key, Subscription
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
+SENDING = "sending"  # in flight: marked right before the request, until its answer settles it
+CRASHED = "proces gestopt tijdens het versturen"  # the error of a 'sending' row taken over
 # A send that timed out after the request went out: Telegram may have delivered it. Settled
 # (never resent by itself); `release_uncertain` makes such rows sendable again, on purpose.
 UNCERTAIN = "uncertain"
@@ -84,6 +93,30 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ledger_new RENAME TO ledger;
     CREATE INDEX ledger_status ON ledger (status, claimed_at);
     """,
+    """
+    CREATE TABLE ledger_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, scope TEXT NOT NULL, due TEXT NOT NULL, chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN
+            ('pending', 'sending', 'sent', 'failed', 'blocked', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 1, claimed_at REAL NOT NULL, settled_at REAL,
+        error TEXT,
+        owner TEXT,  -- the lease of the process that claimed it (NULL: nobody's, claimable)
+        UNIQUE (kind, scope, due, chat_id)
+    );
+    INSERT INTO ledger_new (id, kind, scope, due, chat_id, status, attempts, claimed_at,
+        settled_at, error)
+        SELECT id, kind, scope, due, chat_id, status, attempts, claimed_at, settled_at, error
+        FROM ledger;
+    DROP TABLE ledger;
+    ALTER TABLE ledger_new RENAME TO ledger;
+    CREATE INDEX ledger_status ON ledger (status, claimed_at);
+    CREATE INDEX ledger_owner ON ledger (owner, status);
+    CREATE TABLE leases (
+        owner TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,
+        started TEXT NOT NULL, heartbeat REAL NOT NULL
+    );
+    """,
 )
 # What /vergeet erases for one Telegram user (an id appears as chat_id in their private chat).
 # Tables other modules keep in the same file (access requests) are erased when present.
@@ -109,11 +142,18 @@ class Store:
         path: str | Path,
         *,
         clock: Callable[[], float] = time.time,
-        stale_after: float = 15 * 60,
         max_attempts: int = 3,
+        process: Process | None = None,
+        runs: Callable[[Process], bool | None] = runs,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
-        self.path, self.clock = str(path), clock
-        self.stale_after, self.max_attempts = stale_after, max_attempts
+        self.path, self.clock, self.max_attempts = str(path), clock, max_attempts
+        self.process, self.runs, self.lease_seconds = (
+            process or this_process(),
+            runs,
+            lease_seconds,
+        )
+        self.owner = uuid.uuid4().hex  # this Store's lease: its rows carry it
         self._lock = threading.RLock()
         self._identity: tuple[int, int] | None = None
         self._db = _connect(self.path)
@@ -124,6 +164,12 @@ class Store:
             raise StoreError(_explain(self.path, exc)) from None
         if self.path != ":memory:":
             self._identity = _identity(self.path)
+        p = self.process
+        self._run(
+            "INSERT INTO leases (owner, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)",
+            (self.owner, p.host, p.pid, p.started, self.clock()),
+        )
+        self.recover()  # a process that died mid-send: its rows are taken over at once
 
     def check(self) -> None:
         """Raise StoreError when the file was deleted or replaced while Taakbot runs."""
@@ -179,7 +225,10 @@ class Store:
                     raise
 
     def close(self) -> None:
+        """Give up the lease: unsent rows become claimable, rows in flight uncertain."""
         with self._lock:
+            with contextlib.suppress(sqlite3.Error):  # a closed file: nothing to release
+                self._give_up([self.owner])
             self._db.close()
 
     def _run(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
@@ -226,7 +275,8 @@ class Store:
         cutoff = self.clock() - older_than
         with self._lock:
             n = self._run(
-                "DELETE FROM ledger WHERE status != 'pending' AND claimed_at < ?", (cutoff,)
+                "DELETE FROM ledger WHERE status NOT IN ('pending', 'sending') AND claimed_at < ?",
+                (cutoff,),
             ).rowcount
             n += self._run(
                 "DELETE FROM broadcasts WHERE status IN ('done', 'cancelled', 'preview') "
@@ -282,10 +332,10 @@ class Store:
 
     # -- ledger ----------------------------------------------------------------------------
     def claim(self, keys: Iterable[Key]) -> bool:
-        """Claim every key or none: insert 'pending', or take over a crashed or failed row.
+        """Claim every key or none: insert 'pending', or take over a row nobody holds.
 
-        A 'pending' row older than `stale_after` seconds is taken to be from a process that
-        died mid-send; a 'failed' row is retried until `max_attempts`.
+        A 'pending' row without an owner was never sent (its process died before marking it,
+        see `recover`); a 'failed' row is retried until `max_attempts`.
         """
         keys = list(keys)
         now = self.clock()
@@ -305,22 +355,46 @@ class Store:
 
     def _claim_one(self, key: Key, now: float) -> bool:
         cur = self._db.execute(
-            "INSERT INTO ledger (kind, scope, due, chat_id, status, claimed_at) "
-            "VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
-            (*key, now),
+            "INSERT INTO ledger (kind, scope, due, chat_id, status, claimed_at, owner) "
+            "VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
+            (*key, now, self.owner),
         )
         if cur.rowcount == 1:
             return True
         cur = self._db.execute(
-            "UPDATE ledger SET status='pending', attempts=attempts+1, claimed_at=?, error=NULL "
-            "WHERE kind=? AND scope=? AND due=? AND chat_id=? AND ("
-            "(status='pending' AND claimed_at <= ?) OR (status='failed' AND attempts < ?))",
-            (now, *key, now - self.stale_after, self.max_attempts),
+            "UPDATE ledger SET status='pending', attempts=attempts+1, claimed_at=?, error=NULL, "
+            "owner=? WHERE kind=? AND scope=? AND due=? AND chat_id=? AND ("
+            "(status='pending' AND owner IS NULL) OR (status='failed' AND attempts < ?))",
+            (now, self.owner, *key, self.max_attempts),
         )
         return cur.rowcount == 1
 
+    def mark(self, keys: Iterable[Key]) -> bool:
+        """Right before the HTTP request: the claimed rows are in flight ('sending'). False,
+        and nothing marked, when a row is no longer this process's claim: then do not send."""
+        keys = list(keys)
+        with self._lock:
+            self.check()
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for key in keys:
+                    cur = self._db.execute(
+                        "UPDATE ledger SET status='sending' WHERE kind=? AND scope=? AND due=? "
+                        "AND chat_id=? AND status='pending' AND owner=?",
+                        (*key, self.owner),
+                    )
+                    if cur.rowcount != 1:
+                        self._db.execute("ROLLBACK")
+                        return False
+                self._db.execute("COMMIT")
+                return True
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
     def settle(self, keys: Iterable[Key], status: str, error: str | None = None) -> None:
-        """Record how a claimed send ended."""
+        """Record how a send ended (from its answer); a row another live process holds is
+        left alone."""
         if status not in (SENT, FAILED, BLOCKED, UNCERTAIN):
             raise ValueError(status)
         now = self.clock()
@@ -328,22 +402,74 @@ class Store:
             self.check()
             self._db.executemany(
                 "UPDATE ledger SET status=?, settled_at=?, error=? "
-                "WHERE kind=? AND scope=? AND due=? AND chat_id=?",
-                [(status, now, error, *key) for key in keys],
+                "WHERE kind=? AND scope=? AND due=? AND chat_id=? AND NOT ("
+                "status IN ('pending', 'sending') AND owner IS NOT NULL AND owner != ?)",
+                [(status, now, error, *key, self.owner) for key in keys],
             )
+
+    # -- leases ----------------------------------------------------------------------------
+    def heartbeat(self) -> tuple[int, int]:
+        """The periodic pass: renew this lease, then take over the rows of dead processes."""
+        self._run("UPDATE leases SET heartbeat=? WHERE owner=?", (self.clock(), self.owner))
+        return self.recover()
+
+    def recover(self) -> tuple[int, int]:
+        """Take over the rows of every process that is gone: its 'pending' rows (never sent)
+        become claimable, its 'sending' rows (maybe delivered) 'uncertain'. A live process's
+        rows are never touched. Returns (rows to send, rows now uncertain)."""
+        with self._lock:
+            self.check()
+            leases = self._db.execute(
+                "SELECT owner, host, pid, started, heartbeat FROM leases"
+            ).fetchall()
+            now = self.clock()
+            live = [
+                owner
+                for owner, host, pid, started, beat in leases
+                if owner == self.owner or self._alive(Process(host, pid, started), beat, now)
+            ]
+            return self._give_up(live, keep=True)
+
+    def _alive(self, process: Process, heartbeat: float, now: float) -> bool:
+        verdict = self.runs(process)
+        return verdict if verdict is not None else heartbeat > now - self.lease_seconds
+
+    def _give_up(self, owners: list[str], keep: bool = False) -> tuple[int, int]:
+        """Release the rows of `owners` (or, with `keep`, of every owner but those) and drop
+        their leases, in one transaction."""
+        marks = ", ".join("?" * len(owners))
+        which = f"owner {'NOT ' if keep else ''}IN ({marks})"
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            uncertain = self._db.execute(
+                f"UPDATE ledger SET status='uncertain', settled_at=?, error=? "  # noqa: S608
+                f"WHERE status='sending' AND owner IS NOT NULL AND {which}",
+                (self.clock(), CRASHED, *owners),
+            ).rowcount
+            unsent = self._db.execute(
+                f"UPDATE ledger SET owner=NULL "  # noqa: S608 - placeholders only
+                f"WHERE status='pending' AND owner IS NOT NULL AND {which}",
+                owners,
+            ).rowcount
+            self._db.execute(f"DELETE FROM leases WHERE {which}", owners)  # noqa: S608
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return unsent, uncertain
 
     def is_settled(self, key: Key) -> bool:
         """True when the key needs no (further) send: done, blocked, busy or out of tries."""
         row = self._run(
-            "SELECT status, attempts, claimed_at FROM ledger "
+            "SELECT status, attempts, owner FROM ledger "
             "WHERE kind=? AND scope=? AND due=? AND chat_id=?",
             key,
         ).fetchone()
         if row is None:
             return False
-        status, attempts, claimed = row
+        status, attempts, owner = row
         if status == PENDING:
-            return claimed > self.clock() - self.stale_after
+            return owner is not None  # claimed by a process (until `recover` finds it gone)
         return status != FAILED or attempts >= self.max_attempts
 
     def release_uncertain(

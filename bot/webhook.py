@@ -25,6 +25,8 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as Tornado
 from tornado.web import RequestHandler
 
+from bot.settings import SettingError
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
@@ -111,8 +113,6 @@ def start(
     try:
         sockets = bind_sockets(port, address=listen)
     except OSError as exc:
-        from bot.settings import SettingError
-
         raise SettingError(
             f"Poort {port} op {listen} is niet beschikbaar ({exc.strerror}); kies een andere "
             "TAAKBOT_WEBHOOK_PORT of TAAKBOT_HEALTH_PORT, of een ander TAAKBOT_WEBHOOK_LISTEN."
@@ -125,11 +125,9 @@ def start(
 
 def health_report(app: Application, started: float | None = None) -> tuple[bool, dict[str, Any]]:
     """Healthy when the database is where it was opened and the sheet has been read."""
-    from bot.app import SERVICES
-
     body: dict[str, Any] = {"uptime_seconds": round(time.time() - (started or time.time()))}
     ok = True
-    services = app.bot_data.get(SERVICES)
+    services = app.bot_data.services
     store = services.extras.get("store") if services is not None else None
     try:
         if store is not None:

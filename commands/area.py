@@ -12,7 +12,7 @@ from commands.context import Ctx
 from commands.reply import Reply
 from commands.standing import short_trede
 from commands.table import area_table, legend
-from engine.reasons import round_half_up
+from engine.reasons import OF_OPGAVE, Percentage, percentage
 from engine.status import Status, status_on, totals
 
 
@@ -26,10 +26,11 @@ class Row:
     op_schema: bool | None
 
     @property
-    def pct(self) -> int | None:
-        if self.opgave and self.realised is not None:
-            return round_half_up(100 * self.realised / self.opgave)
-        return None
+    def pct(self) -> Percentage | None:
+        """Of the opgave, as everywhere (engine.reasons.percentage); none of an opgave of 0."""
+        if self.opgave is None or self.realised is None:
+            return None
+        return percentage(self.realised, self.opgave, OF_OPGAVE)
 
 
 def rows_for(ctx: Ctx, names) -> tuple[list[Row], list[Status]]:
@@ -49,7 +50,9 @@ def rows_for(ctx: Ctx, names) -> tuple[list[Row], list[Status]]:
                 op_schema=None if c else st.op_schema,
             )
         )
-    rows.sort(key=lambda r: (r.op_schema is not False, r.pct is None, r.pct or 0, r.name))
+    rows.sort(
+        key=lambda r: (r.op_schema is not False, r.pct is None, r.pct and r.pct.value, r.name)
+    )
     return rows, statuses
 
 
@@ -168,7 +171,7 @@ def prognosis_line(ctx: Ctx, statuses: list[Status]) -> str | None:
         "(lineair; /prognose geeft de aannames).",
         t.with_figures,
     ).format(
-        end=ctx.fmt.date(period.end),
+        end=ctx.fmt.date(period.first_day_after),
         n=ctx.fmt.num(t.prognose_rounded),
         pct=ctx.fmt.pct(t.prognose_pct),
         m=t.with_figures,

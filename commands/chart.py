@@ -20,7 +20,7 @@ from babel.lists import format_list
 from commands.common import footer, resolve
 from commands.context import Ctx
 from commands.reply import Reply
-from engine.reasons import round_half_up
+from engine.reasons import OF_OPGAVE, percentage
 from engine.status import Status, status_on
 
 SIZE_PX = (1600, 900)
@@ -126,14 +126,12 @@ def caption(ctx: Ctx, f: Figures) -> str:
     """The key figures as text: the chart read aloud."""
     _, num = ctx._, ctx.fmt.num
     lines = [
-        _(
-            "<b>{name}</b>, periode {period}: {n} van de {opgave} gehuisvest ({pct}% van de opgave)."
-        ).format(
+        _("<b>{name}</b>, periode {period}: {n} van de {opgave} gehuisvest ({pct}).").format(
             name=ctx.e(f.title),
             period=f.period.label,
             n=num(f.realised),
             opgave=num(f.opgave),
-            pct=round_half_up(100 * f.realised / f.opgave) if f.opgave else 0,
+            pct=ctx.fmt.pct(percentage(f.realised, f.opgave, OF_OPGAVE)),
         )
     ]
     parts = [
@@ -141,7 +139,9 @@ def caption(ctx: Ctx, f: Figures) -> str:
     ]
     if f.prognosis is not None:
         parts.append(
-            _("Prognose {d}: {n}.").format(d=ctx.fmt.date(f.period.end), n=num(f.prognosis))
+            _("Prognose {d}: {n}.").format(
+                d=ctx.fmt.date(f.period.first_day_after), n=num(f.prognosis)
+            )
         )
     if f.extra:
         parts.append(_("Met de extra opgave: {n}.").format(n=num(f.opgave + f.extra)))
@@ -171,7 +171,7 @@ def build_figure(ctx: Ctx, f: Figures):
     fig = Figure(figsize=(SIZE_PX[0] / DPI, SIZE_PX[1] / DPI), dpi=DPI)
     fig.subplots_adjust(left=0.08, right=0.80, top=0.86, bottom=0.19)
     ax = fig.add_subplot()
-    start, end, mid = f.period.start, f.period.end, f.period.midpoint
+    start, end, mid = f.period.start, f.period.first_day_after, f.period.midpoint
     top = max(f.opgave + f.extra, f.prognosis or 0, max(v for _d, v in f.points)) * 1.12 or 1
 
     labels: list[tuple[float, str, str]] = []  # direct labels beside the lines' right ends

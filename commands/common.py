@@ -10,6 +10,7 @@ from babel.dates import format_timedelta
 from babel.lists import format_list
 
 from commands.context import Ctx
+from commands.inputs import echo
 from commands.reply import Button, Reply
 from engine.reasons import N_
 
@@ -137,14 +138,14 @@ def resolve(ctx: Ctx, command: str, text: str, kinds: tuple[str, ...]) -> Target
         if may_see(ctx, kind, name)  # the access rule holds for buttons too
     ]
     if len(keyboard) > 1:
-        lead = _("Welke bedoelt u met „{text}”? Kies:").format(text=ctx.e(text))
+        lead = _("Welke bedoelt u met „{text}”? Kies:").format(text=echo(text))
     elif keyboard:
-        lead = _("„{text}” staat niet in de sheet. Bedoelt u deze?").format(text=ctx.e(text))
+        lead = _("„{text}” staat niet in de sheet. Bedoelt u deze?").format(text=echo(text))
     else:
         lead = _(
             "„{text}” staat niet in de sheet als {wanted}. Controleer de spelling; "
             "/help geeft voorbeelden."
-        ).format(text=ctx.e(text), wanted=wanted_text(ctx, kinds))
+        ).format(text=echo(text), wanted=wanted_text(ctx, kinds))
     return Reply(lead, keyboard=keyboard)
 
 
@@ -232,11 +233,9 @@ def _choices(
 
 def actions(ctx: Ctx, target: Target, current: str) -> list[list[Button]]:
     """One row of buttons under an answer: Grafiek · Prognose · Ladder · Volg (what fits)."""
-    from commands.router import lookup  # the router imports the commands that import this
-
     row = []
     for command, label, kinds in ACTIONS:
-        if command == current or target.kind not in kinds or lookup(command) is None:
+        if command == current or target.kind not in kinds:
             continue
         if command == "volg" and not ctx.extras.get("store"):
             continue

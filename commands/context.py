@@ -14,6 +14,9 @@ from commands.roles import Role
 from engine.state import DataSet
 from sheets.names import NameIndex
 
+LOADING = "loading"  # Ctx.extras: True, or the error, until the sheet is first read
+STALE_REASON = "stale_reason"  # Ctx.extras: why the last read failed, while stale data is served
+
 
 @dataclass
 class Ctx:

@@ -38,9 +38,13 @@ def export(ctx: Ctx, args: str) -> Reply:
     )
 
 
+def slug(text: str, empty: str = "taakbot") -> str:
+    """'Zuid-Holland' → 'zuid-holland': a name as it may stand in a file name."""
+    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or empty
+
+
 def file_name(scope: str, day) -> str:
-    slug = re.sub(r"[^0-9a-z]+", "-", scope.casefold()).strip("-") or "taakbot"
-    return f"taakbot-{slug}-{day.isoformat()}.xlsx"
+    return f"taakbot-{slug(scope)}-{day.isoformat()}.xlsx"
 
 
 def _cell(value: Any) -> Any:

@@ -67,6 +67,7 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
         lines.append(
             _("Opgave onbekend: {why}.").format(why=e(f.reason(o.unknown)))
             + settle_text(ctx, o.settle)
+            + _missing_tab(ctx, "taakstelling")
         )
     else:
         opg = _("Opgave: {o}").format(o=f"<b>{f.num(o.opgave)}</b>")
@@ -100,11 +101,24 @@ def stand_lines(ctx: Ctx, st: Status) -> list[str]:
         lines.append(left)
         lines += prognosis_lines(ctx, st)
     elif o.opgave is not None:
-        lines.append(_("Nog geen realisatiecijfers voor {period}.").format(period=st.period.label))
+        lines.append(
+            _("Nog geen realisatiecijfers voor {period}.").format(period=st.period.label)
+            + _missing_tab(ctx, "realisatie")
+        )
     lines += closed_lines(ctx, st.closed)
     lines += trede_lines(ctx, st)
     lines += deadline_lines(ctx, st.deadlines[:3], ctx.today)
     return lines
+
+
+def _missing_tab(ctx: Ctx, tab: str) -> str:
+    """' Het tabblad realisatie ontbreekt in de sheet.' when that is why figures are missing."""
+    if any(
+        p.ref == tab and p.message.startswith(f"tabblad {tab} ontbreekt")
+        for p in ctx.data.problems
+    ):
+        return " " + ctx._("Het tabblad {tab} ontbreekt in de sheet.").format(tab=tab)
+    return ""
 
 
 def _saldo(ctx: Ctx, saldo: int) -> str:
@@ -120,7 +134,7 @@ def prognosis_lines(ctx: Ctx, st: Status) -> list[str]:
     out = []
     for p in st.prognoses:
         label = (
-            _("Prognose {d}").format(d=f.date(p.period.end))
+            _("Prognose {d}").format(d=f.date(p.period.first_day_after))
             if p.model == "lineair"
             else _("Prognose met koppelingen als plafond")
         )

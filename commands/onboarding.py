@@ -18,6 +18,7 @@ from babel.dates import format_datetime
 
 from commands.common import Target, button, members_of, resolve
 from commands.context import Ctx
+from commands.inputs import number
 from commands.reply import Button, Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS, Role, role_for
 from engine.reasons import N_
@@ -27,6 +28,7 @@ CODE_KINDS = {"g": "gemeente", "r": "regio"}
 ROLE_FOR = {"gemeente": MUNICIPAL, "regio": COORDINATOR}
 KIND_OF_ROLE = {MUNICIPAL: "gemeente", COORDINATOR: "regio"}
 TZ = ZoneInfo("Europe/Amsterdam")
+SHOWN = 25  # decisions listed in /controle, newest first
 STATUS_LABELS = {"toegestaan": N_("toegestaan"), "geweigerd": N_("geweigerd"), "open": N_("open")}
 
 
@@ -78,26 +80,33 @@ def _when(ctx: Ctx, timestamp: float | None) -> str:
     return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=TZ, locale=ctx.fmt.locale)
 
 
+def yours(ctx: Ctx, request) -> bool:
+    """A request (its name, id and scope) is shown only to whom its whole scope is visible:
+    province staff of that province, the coordinators of that region, TAAKBOT_ADMINS."""
+    if ctx.role is None:
+        return False
+    kind = KIND_OF_ROLE.get(request.kind, "gemeente")
+    return ctx.role.covers_area(ctx.data, list(members_of(ctx, kind, request.scope)))
+
+
+def _same_province(ctx: Ctx, members: tuple[str, ...]) -> bool:
+    """True when the role sees some municipality of the province these members lie in."""
+    records = ctx.data.records
+    theirs = {records[g].municipality.provincie for g in members if g in records}
+    return any(
+        rec.municipality.provincie in theirs and ctx.role.covers(ctx.data, g)
+        for g, rec in records.items()
+    )
+
+
 def _who(user_id: int | None, name: str) -> str:
     return f"{name} ({user_id})" if name else str(user_id)
 
 
 # -- commands --------------------------------------------------------------------------------
-def start(ctx: Ctx, code: str) -> Reply:
-    """/start <code>: a known user gets the answer for the link's scope; a new user one button."""
+def welcome(ctx: Ctx, kind: str, name: str) -> Reply:
+    """/start <code> from a link (router), for someone without access yet: one button."""
     _ = ctx._
-    hit = decode(ctx, code)
-    if hit is None:
-        from commands.router import help_reply
-
-        reply = help_reply(ctx)
-        reply.text = _("Deze link ken ik niet (meer).") + "\n" + reply.text
-        return reply
-    kind, name = hit
-    if ctx.role is not None:
-        from commands.router import handle
-
-        return handle(ctx, f"/stand {name}" if kind == "gemeente" else f"/regio regio {name}")
     text = "\n".join(
         [
             _(
@@ -199,12 +208,15 @@ def _decide(ctx: Ctx, args: str, granted: bool) -> Reply:
     access = book(ctx)
     if access is None:
         return Reply(_("Toegang geven kan alleen in Telegram."))
-    request = access.get(int(args)) if args.strip().isdigit() else None
+    request_id = number(args)
+    request = access.get(request_id) if request_id is not None else None
     if request is None:
         return Reply(_("Deze aanvraag ken ik niet."))
     kind = KIND_OF_ROLE.get(request.kind, "gemeente")
     target = Target(kind, request.scope, members_of(ctx, kind, request.scope))
     if not ctx.role.covers_area(ctx.data, list(target.members)):
+        if not _same_province(ctx, target.members):  # another province's request: not there
+            return Reply(_("Deze aanvraag ken ik niet."))
         return Reply(
             _("Over toegang tot {scope} beslist u niet; uw rol geldt voor {mine}.").format(
                 scope=ctx.e(request.scope), mine=ctx.e(ctx.role.scope)
@@ -274,7 +286,8 @@ def control_lines(ctx: Ctx) -> list[str]:
     access = book(ctx)
     if access is None:
         return []
-    decided, pending = access.decided(), access.pending()
+    decided = [r for r in access.decided(limit=-1) if yours(ctx, r)][:SHOWN]
+    pending = [r for r in access.pending() if yours(ctx, r)]
     if not decided and not pending:
         return []
     lines = ["<b>" + _("Toegang via een link") + "</b>"]

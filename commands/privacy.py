@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from commands.context import Ctx
 from commands.reply import Button, Reply
-from commands.router import Command, register
-from engine.reasons import N_
 
 YES, NO = ("ja", "yes"), ("nee", "no")
 
@@ -73,7 +71,3 @@ def vergeet(ctx: Ctx, args: str) -> Reply:
         ).format(n=removed),
         action=Forgotten(ctx.user_id),
     )
-
-
-register(Command("privacy", privacy, N_("wat Taakbot over u bewaart"), roles=()))
-register(Command("vergeet", vergeet, N_("wis wat Taakbot over u bewaart"), ("forget",), roles=()))

@@ -13,6 +13,8 @@ from datetime import date
 
 from commands.common import footer
 from commands.context import Ctx
+from commands.excel import slug
+from commands.inputs import echo
 from commands.reply import Button, Reply, Work
 from commands.round_table import rows, workbook
 from engine.checkpoint_round import (
@@ -32,7 +34,7 @@ from sheets.ladder_writer import LadderRow, WriteError, Written
 from sheets.values import CellError, day
 
 RECORDER = "recorder"  # Ctx.extras: sheets.ladder_writer.Recorder of the front end
-LETTERS = "letters"  # Ctx.extras: draft letters for a round (bot.letters), or absent
+LETTERS = "letters"  # Ctx.extras: commands.round_letters.zipped with its settings, or absent
 LISTED = 8  # open and conflicting municipalities named in the chat; the .xlsx has them all
 
 
@@ -95,7 +97,7 @@ def _provinces(ctx: Ctx, asked: str | None) -> list[str] | Reply:
     if asked:
         res = ctx.names.resolve(asked, ("provincie",))
         if not (res.found and res.name):
-            return Reply(_("Provincie {name} staat niet in de sheet.").format(name=ctx.e(asked)))
+            return Reply(_("Provincie {name} staat niet in de sheet.").format(name=echo(asked)))
         if res.name not in mine:
             return Reply(_("Geen toegang: de ronde van {name} is voor die provincie.").format(
                 name=ctx.e(res.name)))  # fmt: skip
@@ -203,14 +205,8 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
         "\n".join(lines),
         keyboard=[keyboard],
         document=workbook(table, f"ronde {iso}"),
-        document_name=f"ronde-{_slug(provincie)}-{iso}.xlsx",
+        document_name=f"ronde-{slug(provincie, 'ronde')}-{iso}.xlsx",
     )
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or "ronde"
 
 
 def _grouped(ctx: Ctx, entries) -> list[tuple[list[str], str]]:
@@ -364,7 +360,7 @@ def vastleggen(ctx: Ctx, args: str) -> Reply:
     if not (res.found and res.name):
         return Reply(
             _("Gemeente {name} staat niet in de sheet; typ de naam zoals /stand hem kent.").format(
-                name=ctx.e(name_text)
+                name=echo(name_text)
             )
         )
     name = res.name
@@ -378,7 +374,7 @@ def vastleggen(ctx: Ctx, args: str) -> Reply:
     if trede is None or trede.code not in policy.ladder:
         return Reply(
             _("Trede {trede} kent het kader {kader} niet; kies uit {known}.").format(
-                trede=ctx.e(rest[0]), kader=ctx.e(policy.code), known=", ".join(policy.ladder)
+                trede=echo(rest[0]), kader=ctx.e(policy.code), known=", ".join(policy.ladder)
             )
         )
     note = " ".join(rest[1:]) or _("vastgelegd door een persoon")

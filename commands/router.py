@@ -1,4 +1,10 @@
-"""The command table: names, English aliases, who may use them, and their help line."""
+"""The one command table, and the dispatch that reads it.
+
+`COMMANDS` lists every command with its English aliases, the roles that may use it, its handler
+(a plain `(Ctx, args) -> Reply` function in its own module), its help line and what of it only
+the bot in Telegram can do. The router, the bot's handlers, the command menus, /help and the
+console all read this table; nothing registers itself on import. A new command is one row here.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,26 @@ from dataclasses import dataclass
 
 from babel.lists import format_list
 
-from commands import admin, area, chart, excel, municipality, onboarding, ronde
+from commands import (
+    admin,
+    area,
+    chart,
+    excel,
+    municipality,
+    onboarding,
+    privacy,
+    ronde,
+    subscriptions,
+)
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
-from commands.context import Ctx
+from commands.context import LOADING, Ctx
+from commands.inputs import clean
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
 from engine.reasons import N_
 
 ALL = (PROVINCE, COORDINATOR, MUNICIPAL)
 WITH_ACTIONS = ("stand", "regio", "prognose", "ladder", "grafiek")  # buttons under the answer
-LOADING = "loading"  # Ctx.extras flag set by the front end until the sheet is first read
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +43,27 @@ class Command:
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ALL
     args: str = ""  # msgid for the argument, shown in /help
+    telegram: str = ""  # msgid: what of it only the bot in Telegram does (the console says it)
+    group_admins: bool = False  # in a group, only its admins may use it (the bot asks Telegram)
+    in_groups: bool = True  # offered in the groups' command menu
 
 
 def _start(ctx: Ctx, args: str) -> Reply:
-    """/start, or /start <code> from a link (t.me/<bot>?start=g_leusden)."""
-    if args.strip() and ctx.extras.get(LOADING):
+    """/start, or /start <code> from a link (t.me/<bot>?start=g_leusden): a known user gets the
+    answer for the link's scope, a new user a button to ask for access."""
+    if not args.strip():
+        return help_reply(ctx)
+    if ctx.extras.get(LOADING):
         return loading_reply(ctx)
-    return onboarding.start(ctx, args) if args.strip() else help_reply(ctx)
+    hit = onboarding.decode(ctx, args)
+    if hit is None:
+        reply = help_reply(ctx)
+        reply.text = ctx._("Deze link ken ik niet (meer).") + "\n" + reply.text
+        return reply
+    kind, name = hit
+    if ctx.role is None:
+        return onboarding.welcome(ctx, kind, name)
+    return handle(ctx, f"/stand {name}" if kind == "gemeente" else f"/regio regio {name}")
 
 
 def _taal(ctx: Ctx, args: str) -> Reply:
@@ -44,7 +74,10 @@ def _taal(ctx: Ctx, args: str) -> Reply:
     return Reply(other._("Taal ingesteld op Nederlands."), language=lang)
 
 
-COMMANDS: list[Command] = [
+SENDS = N_("Versturen doet alleen de bot in Telegram; de console verstuurt niets.")
+PUSHES = N_("Berichten komen alleen via de bot in Telegram, niet in de console.")
+
+COMMANDS: tuple[Command, ...] = (
     Command("start", _start, N_("wat Taakbot doet"), roles=()),
     Command("help", _start, N_("deze uitleg"), ("hulp",), roles=()),
     Command(
@@ -134,12 +167,49 @@ COMMANDS: list[Command] = [
         N_("een toegangsaanvraag weigeren"),
         roles=(PROVINCE, COORDINATOR),
     ),
-]
-
-
-def register(command: Command) -> None:
-    """Front ends and features add commands (e.g. subscriptions) without editing this table."""
-    COMMANDS[:] = [c for c in COMMANDS if c.name != command.name] + [command]
+    Command(
+        "volg",
+        subscriptions.volg,
+        N_("weekoverzicht en herinneringen ontvangen"),
+        ("follow",),
+        args=N_("gemeente, regio of provincie"),
+        telegram=PUSHES,
+        group_admins=True,
+    ),
+    Command(
+        "ontvolg",
+        subscriptions.ontvolg,
+        N_("niet meer volgen"),
+        ("unfollow",),
+        args=N_("[naam of alles]"),
+        group_admins=True,
+    ),
+    Command(
+        "mijn",
+        subscriptions.mijn,
+        N_("wat dit gesprek volgt en wanneer berichten komen"),
+        ("mine", "abonnementen"),
+        telegram=PUSHES,
+    ),
+    Command(
+        "herinnering",
+        subscriptions.herinnering,
+        N_("herinnering versturen (met voorbeeld)"),
+        ("reminder",),
+        roles=(PROVINCE,),
+        args=N_("soort [gemeente, regio of provincie]"),
+        telegram=SENDS,
+    ),
+    Command("privacy", privacy.privacy, N_("wat Taakbot over u bewaart"), roles=()),
+    Command(
+        "vergeet",
+        privacy.vergeet,
+        N_("wis wat Taakbot over u bewaart"),
+        ("forget",),
+        roles=(),
+        in_groups=False,  # it erases a person's own data: in their own chat
+    ),
+)
 
 
 def lookup(name: str) -> Command | None:
@@ -207,7 +277,7 @@ def loading_reply(ctx: Ctx) -> Reply:
 def handle(ctx: Ctx, text: str) -> Reply:
     """Answer one message; unknown or unauthorised requests get a short, friendly reply."""
     _ = ctx._
-    name, args = parse(text)
+    name, args = parse(clean(text))  # no control character reaches a command or its echo
     command = lookup(name) if name else None
     if ctx.extras.get(LOADING) and (command.roles if command else not name):
         return loading_reply(ctx)  # /start, /help and /taal need no sheet
@@ -260,10 +330,3 @@ def handle_callback(ctx: Ctx, data: str) -> Reply:
         return Reply(ctx._("Deze knop werkt niet meer."))
     command, _, name = rest.partition("|")
     return handle(ctx, f"/{command} {expand_truncated(ctx, name)}".rstrip())
-
-
-def telegram_command_list(lang: str = "nl") -> list[tuple[str, str]]:
-    from commands.i18n import gettext_for
-
-    _ = gettext_for(lang)
-    return [(c.name, _(c.help)) for c in COMMANDS]

@@ -16,16 +16,19 @@ from babel.lists import format_list
 
 from commands.common import Target, resolve
 from commands.context import Ctx
+from commands.inputs import echo, number
 from commands.records import Broadcast
+from commands.reminders import SOORTEN, Planner
 from commands.reply import Button, Reply
-from commands.roles import PROVINCE, role_with_grants
-from commands.router import Command, register
-from engine.reasons import N_
+from commands.roles import role_with_grants
+from commands.uncertain import resend, sending_again
 
 KINDS = ("gemeente", "regio", "provincie")
 ALL_WORDS = ("alles", "alle", "all", "everything")
-_CONFIRM = re.compile(r"^(ok|nee)\s+(\d+)$", re.I)
-_RESEND = re.compile(r"^opnieuw\s+(\d+)$", re.I)  # the uncertain sends of a broadcast, on purpose
+_CONFIRM = re.compile(r"^(ok|nee)\s+([0-9]+)$", re.I)  # bounded by commands.inputs.number
+_RESEND = re.compile(
+    r"^opnieuw\s+([0-9]+)$", re.I
+)  # the uncertain sends of a broadcast, on purpose
 _RESEND_AUTOMATIC = re.compile(r"^opnieuw\s+onzeker$", re.I)  # scheduled ones (commands.uncertain)
 
 
@@ -127,7 +130,7 @@ def ontvolg(ctx: Ctx, args: str) -> Reply:
         res = ctx.names.resolve(text)
         hits = [s for s in subs if (s.kind, s.scope) == (res.kind, res.name)]
     if not hits:
-        return Reply(_("U volgt „{text}” niet. Zie /mijn.").format(text=ctx.e(text)))
+        return Reply(_("U volgt „{text}” niet. Zie /mijn.").format(text=echo(text)))
     for s in hits:
         store.unsubscribe(chat, s.kind, s.scope)
     names = ", ".join(ctx.e(s.scope) for s in hits)
@@ -157,20 +160,16 @@ def mijn(ctx: Ctx, args: str) -> Reply:
 
 def herinnering(ctx: Ctx, args: str) -> Reply:
     """Preview a manual reminder with its number of recipients; nothing is sent yet."""
-    from commands.reminders import SOORTEN, Planner  # only /herinnering needs the planner
-
     store = _store(ctx)
     if store is None:
         return _no_store(ctx)
     _ = ctx._
     if match := _CONFIRM.match(args.strip()):
-        return _decide(ctx, store, match.group(1).lower() == "ok", int(match.group(2)))
-    if match := _RESEND.match(args.strip()):
-        return _resend(ctx, store, int(match.group(1)))
+        return _decide(ctx, store, match.group(1).lower() == "ok", number(match.group(2)))
     if _RESEND_AUTOMATIC.match(args.strip()):
-        from commands.uncertain import resend
-
         return resend(ctx, store)
+    if match := _RESEND.match(args.strip()):
+        return _resend(ctx, store, number(match.group(1)))
     soort, _sep, scope_text = args.strip().partition(" ")
     sheet_kinds = {d.kind.casefold(): d.kind for d in ctx.data.deadlines}
     kind = SOORTEN.get(soort.casefold()) or sheet_kinds.get(soort.casefold())
@@ -231,10 +230,10 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
     return Reply(f"{head}\n\n{text}", keyboard=keyboard)
 
 
-def _decide(ctx: Ctx, store: Any, ok: bool, bid: int) -> Reply:
+def _decide(ctx: Ctx, store: Any, ok: bool, bid: int | None) -> Reply:
     """Confirm or cancel exactly once: the store moves 'preview' on only one time."""
     _ = ctx._
-    b = store.broadcast(bid)
+    b = store.broadcast(bid) if bid is not None else None
     if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
     if not ok:
@@ -254,48 +253,14 @@ def _decide(ctx: Ctx, store: Any, ok: bool, bid: int) -> Reply:
     )
 
 
-def _resend(ctx: Ctx, store: Any, bid: int) -> Reply:
+def _resend(ctx: Ctx, store: Any, bid: int | None) -> Reply:
     """Send the timed-out ('uncertain') messages of a finished broadcast again: the requester
     accepts that some chats may get it twice rather than not at all."""
     _ = ctx._
-    b = store.broadcast(bid)
+    b = store.broadcast(bid) if bid is not None else None
     if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
     n = store.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
     if not n or not store.move_broadcast(bid, "done", "confirmed"):
         return Reply(_("Er is niets onzekers om opnieuw te versturen."))
-    from commands.uncertain import sending_again
-
     return sending_again(ctx, n, BroadcastRequest(bid))
-
-
-register(
-    Command(
-        "volg",
-        volg,
-        N_("weekoverzicht en herinneringen ontvangen"),
-        ("follow",),
-        args=N_("gemeente, regio of provincie"),
-    )
-)
-register(
-    Command("ontvolg", ontvolg, N_("niet meer volgen"), ("unfollow",), args=N_("[naam of alles]"))
-)
-register(
-    Command(
-        "mijn",
-        mijn,
-        N_("wat dit gesprek volgt en wanneer berichten komen"),
-        ("mine", "abonnementen"),
-    )
-)
-register(
-    Command(
-        "herinnering",
-        herinnering,
-        N_("herinnering versturen (met voorbeeld)"),
-        ("reminder",),
-        roles=(PROVINCE,),
-        args=N_("soort [gemeente, regio of provincie]"),
-    )
-)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from commands.context import Ctx
-from engine.reasons import round_half_up
+from engine.reasons import OF_OPGAVE, percentage
 
 WIDTH = 34  # characters of a <pre> line on a phone held upright (Telegram, 360 dp)
 _SHORTER = (
@@ -69,13 +69,13 @@ def area_table(ctx: Ctx, rows, first: str, second: str | None = None) -> str:
     body = []
     for r in rows:
         share = _ratio(num, r.realised, r.opgave)
-        pct = _pct(r.realised, r.opgave)
+        pct = _pct(ctx, r.realised, r.opgave)
         body.append([r.name, str(r.trede), share, pct, "!" if r.op_schema is False else ""])
     with_data = [r for r in rows if r.opgave is not None and r.realised is not None]
     if with_data:
         opg = sum(r.opgave for r in with_data)
         real = sum(r.realised for r in with_data)
-        body.append([_("Totaal"), "", _ratio(num, real, opg), _pct(real, opg), ""])
+        body.append([_("Totaal"), "", _ratio(num, real, opg), _pct(ctx, real, opg), ""])
     return pre(ctx, render(header, body))
 
 
@@ -95,7 +95,8 @@ def _ratio(num, realised, opgave) -> str:
     return f"{num(realised) if realised is not None else '–'}/{num(opgave)}"
 
 
-def _pct(realised, opgave) -> str:
-    if not opgave or realised is None:
+def _pct(ctx: Ctx, realised: int | None, opgave: int | None) -> str:
+    """The engine's percentage of the opgave, unlabelled (the legend names it); '–' for none."""
+    if opgave is None or realised is None:
         return "–"
-    return f"{round_half_up(100 * realised / opgave)}%"
+    return ctx.fmt.pct(percentage(realised, opgave, OF_OPGAVE), with_label=False)

@@ -195,6 +195,16 @@ class EndResult:
     pct_of_opgave: Percentage | None = None
     open_question: Reason | None = None  # what the proposal depends on
     alternatives: tuple[Trede, ...] = ()  # the steps the open question leaves possible
+    # The input's facts as the letters state them (letters.md, annex), so no letter reads them
+    # from anywhere but the assessment that judged them.
+    taakstelling: int | None = None
+    realised_base: int | None = None  # housed before rental contracts (COA figures)
+    contracts: int = 0  # rental contracts submitted (counted or not: `contracts_counted`)
+    backlog_previous: int = 0
+    koppelingen_mid: int | None = None
+    nog_te_huisvesten_mid: int | None = None
+    omkoppelingen: bool | None = None
+    stapelgemeente: bool | None = None
     kind: str = "eindbeoordeling"
 
 
@@ -267,7 +277,7 @@ def end_of_period_assessment(
     reasons.append(_step_reason(trede_voor, trede_na))
     return EndResult(
         period=data.period,
-        date=data.period.end,
+        date=data.period.first_day_after,
         opgave=data.opgave,
         realised=counted,
         gerealiseerd=realised_ok,
@@ -285,6 +295,14 @@ def end_of_period_assessment(
         pct_of_opgave=percentage(counted, data.opgave, OF_OPGAVE),
         open_question=open_question,
         alternatives=alternatives,
+        taakstelling=data.taakstelling,
+        realised_base=data.realised,
+        contracts=data.contracts,
+        backlog_previous=data.backlog_previous,
+        koppelingen_mid=data.koppelingen_mid,
+        nog_te_huisvesten_mid=data.nog_te_huisvesten_mid,
+        omkoppelingen=data.omkoppelingen,
+        stapelgemeente=data.stapelgemeente,
     )
 
 

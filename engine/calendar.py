@@ -29,7 +29,7 @@ def checkpoints(period: Period) -> list[Deadline]:
             ),
         ),
         Deadline(
-            period.end,
+            period.first_day_after,
             CHECKPOINT,
             reason(N_("Eindbeoordeling {period}: opgave gerealiseerd?"), period=period.label),
         ),
@@ -96,7 +96,7 @@ def _late_contracts(policy: Policy, rule: PeriodRule, period: Period) -> bool:
     Utrecht counts municipal reports in the realisation itself and sets no such cutoff."""
     if rule.huurcontracten_tot is not None:
         return True
-    probe = Snapshot("", period.end, period, housed=0, contracts=1)
+    probe = Snapshot("", period.first_day_after, period, housed=0, contracts=1)
     return policy.contracts_on_top(probe) > 0
 
 

@@ -49,7 +49,7 @@ def figures_per(rec: MunicipalityRecord, period: Period, day: date) -> Snapshot 
 
 def closing_stand(rec: MunicipalityRecord, period: Period) -> Snapshot | None:
     """The stand per the period end: dated 1 January / 1 July or in the week before it."""
-    return figures_per(rec, period, period.end)
+    return figures_per(rec, period, period.first_day_after)
 
 
 def with_late_contracts(

@@ -17,6 +17,7 @@ class Municipality:
     provincie: str
     regio: str = ""
     aliases: tuple[str, ...] = ()
+    adres: str = ""  # the college's postal address where the sheet has one (letters)
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,13 +59,10 @@ class Period:
         return date(self.year, 1 if self.half == 1 else 7, 1)
 
     @property
-    def end(self) -> date:
-        """First day of the next period: the end-of-period assessment date."""
+    def first_day_after(self) -> date:
+        """1 July or 1 January: the end-of-period assessment date, and the day a figure "per"
+        the period end is dated (the rulebook calls it the period end, §6)."""
         return self.next.start
-
-    @property
-    def last_day(self) -> date:
-        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
 
     @property
     def midpoint(self) -> date:
@@ -82,11 +79,11 @@ class Period:
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days
+        return (self.first_day_after - self.start).days
 
     def covers_peildatum(self, day: date) -> bool:
         """True when a figure 'per <day>' can belong to this period (start < day <= end)."""
-        return self.start < day <= self.end or day == self.start
+        return self.start < day <= self.first_day_after or day == self.start
 
 
 def checkpoint_kind(day: date) -> str | None:

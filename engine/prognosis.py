@@ -59,7 +59,7 @@ def linear(
             peildatum=peildatum,
             realised=realised,
             elapsed=elapsed,
-            end=period.end,
+            end=period.first_day_after,
             days=period.days,
         ),
     )

@@ -99,16 +99,9 @@ class DataSet:
         A province that neither declares a kader nor has a `beleid` row gets NO_POLICY: its
         checkpoints cannot be judged, and the data check says so.
         """
-        provincie = self.records[gemeente].municipality.provincie
-        policy = policy_for_province(provincie)
-        overrides: dict[str, Any] = {}
-        for row in self.policies:
-            if row.provincie.lower() != provincie.lower():
-                continue
-            if row.period is None or row.period == period:
-                policy = get_policy(row.kader)
-                overrides.update(row.overrides)
-        return policy, policy.rule_for(period, **overrides)
+        return policy_in_force(
+            self.policies, self.records[gemeente].municipality.provincie, period
+        )
 
     def provinces_without_kader(self) -> list[str]:
         with_rows = {row.provincie.lower() for row in self.policies}
@@ -132,3 +125,18 @@ class DataSet:
             s.peildatum for r in self.records.values() for s in r.snapshots if s.peildatum <= on
         ]
         return max(days) if days else None
+
+
+def policy_in_force(
+    rows: list[PolicyRow], provincie: str, period: Period
+) -> tuple[Policy, PeriodRule]:
+    """The kader and thresholds of a province in a period: its `beleid` rows over its default."""
+    policy = policy_for_province(provincie)
+    overrides: dict[str, Any] = {}
+    for row in rows:
+        if row.provincie.lower() != provincie.lower():
+            continue
+        if row.period is None or row.period == period:
+            policy = get_policy(row.kader)
+            overrides.update(row.overrides)
+    return policy, policy.rule_for(period, **overrides)

@@ -176,7 +176,7 @@ def _closed(data: DataSet, st: Status) -> Closed | None:
         return None
     if any(st.period.start <= d.date <= st.day for d in rec.decisions):
         return None  # the assessment is recorded: the new period stands on its own
-    step = _step_at(data, st, prev.end)
+    step = _step_at(data, st, prev.first_day_after)
     return Closed(
         prev, data.opgave(rec.name, prev), closing_stand(rec, prev), step.result, step.treden
     )

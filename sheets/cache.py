@@ -26,7 +26,6 @@ from typing import Any, Protocol
 
 from engine.state import DataSet
 from sheets import convert
-from sheets.courtesy import pause
 from sheets.damage import Damage, structural_damage
 from sheets.names import NameIndex
 
@@ -129,10 +128,13 @@ class SheetCache:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = datetime.now,
         loader: Callable[[RawWorkbook, str], DataSet] = convert.load,
+        pause: Callable[[], None] = lambda: None,
     ) -> None:
+        """`pause` is called between steps of preparing a DataSet, so a reply goes first (the
+        bot passes sheets.courtesy's; the loader and the source take it too)."""
         self.source, self.ttl, self.retry = source, ttl, retry
         self.min_interval = min_interval  # /ververs reads the sheet at most this often
-        self._clock, self._wall, self._loader = clock, wall, loader
+        self._clock, self._wall, self._loader, self.pause = clock, wall, loader, pause
         self._refresh_lock = threading.Lock()  # one refresh at a time; readers never take it
         self._data: DataSet | None = None
         self._loaded: float | None = None  # clock() of the last good load
@@ -163,6 +165,11 @@ class SheetCache:
     @property
     def refreshing(self) -> bool:
         return self._refresh_lock.locked()
+
+    def close(self) -> None:
+        """Release the source's connections (a Google source's HTTP session) at shutdown."""
+        if (close := getattr(self.source, "close", None)) is not None:
+            close()
 
     def current(self) -> DataSet | None:
         """The DataSet served now, or None before the first good load. Never blocks."""
@@ -237,7 +244,7 @@ class SheetCache:
                 # Structural damage (issue 10, sheets.damage): a read that lost a tab, a key
                 # column or a fact never replaces good data, so it is not prepared either.
                 if (damage := structural_damage(previous, data)) is None:
-                    prepare(data)
+                    prepare(data, self.pause)
         except Exception as exc:  # SourceError, OSError, or a loader bug: keep serving
             self.stale = previous is not None
             self.last_error = str(exc) or type(exc).__name__
@@ -255,7 +262,7 @@ class SheetCache:
         return RefreshResult(True, data, previous=previous if keep_previous else UNKEPT)
 
 
-def prepare(data: DataSet) -> None:
+def prepare(data: DataSet, pause: Callable[[], None] = lambda: None) -> None:
     """Before a DataSet is served: the rolled saldo, snapshot indexes and the name index, so no
     reply pays for them (the first /controle after a refresh took 104 ms instead of 40)."""
     data.prepare(pause)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -22,12 +22,11 @@ from engine.model import (
     Snapshot,
 )
 from engine.periods import Period
-from engine.policies import POLICIES, UnknownPolicy, get_policy
-from engine.state import DataSet, PolicyRow, Problem, User
+from engine.policies import POLICIES, PeriodRule, UnknownPolicy, get_policy
+from engine.state import DataSet, PolicyRow, Problem, User, policy_in_force
 from sheets.attribution import attribute
 from sheets.bulk import build
-from sheets.combine import layout_readings, read_overviews
-from sheets.courtesy import pause
+from sheets.combine import find_overviews, layout_readings, read_overviews
 from sheets.damage import Structure
 from sheets.facts import Note
 from sheets.layout import TABS, is_sample, normalise, read_table
@@ -36,11 +35,13 @@ from sheets.overview import ColumnReading
 from sheets.rows import Row, nl_date, parse_rows, problem_order
 
 ROLES = ("provincie", "coordinator", "gemeente")
-# A row for a closed period may be dated after its end: rental contracts submitted until the
-# cutoff (4 July 2022). The engine counts them up to the policy's cutoff; the audit names later ones.
-LATE_CONTRACTS = timedelta(days=31)
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
-OVERRIDES = ("drempel", "achterstand_aandeel", "omkoppelingen_tellen", "huurcontracten_tot")
+# The `beleid` columns named after a PeriodRule threshold override it (engine.policies.base).
+OVERRIDES = tuple(
+    f.name
+    for f in fields(PeriodRule)
+    if any(c.key == f.name for t in TABS if t.name == "beleid" for c in t.columns)
+)
 GEMEENTE = ("gemeente",)  # the kinds of name a fact tab's gemeente column may hold
 
 
@@ -57,15 +58,19 @@ class SheetData(DataSet):
 class _Loader:
     """Builds one DataSet; holds the problems and the name index while it goes."""
 
-    def __init__(self, raw: dict[str, list[list[Any]]]) -> None:
+    def __init__(self, raw: dict[str, list[list[Any]]], pause: Callable[[], None]) -> None:
+        self.pause = pause  # a reply being computed goes first (the bot's sheets.courtesy)
         self.problems: list[Problem] = []
-        self.tables = {tab.name: read_table(tab, raw, self.problems) for tab in TABS}
-        self.rows = {name: parse_rows(t, self.problems) for name, t in self.tables.items()}
+        self.tables = {tab.name: read_table(tab, raw, self.problems, pause) for tab in TABS}
+        self.rows = {n: parse_rows(t, self.problems, pause) for n, t in self.tables.items()}
         self.records: dict[str, MunicipalityRecord] = {}
         self.index = NameIndex([])
         self.snap_refs: dict[int, str] = {}
         self.found: dict[tuple[str, ...], dict[Any, str]] = {}  # kinds → typed name → name
         self.periods: dict[Any, Period] = {}  # peildatum → its period (Period.of_peildatum)
+        self.origin = "tabblad gemeenten"  # where the municipalities come from (sheets.combine)
+        self.policies: list[PolicyRow] = []
+        self.cutoffs: dict[tuple[str, Period], date] = {}  # (provincie, period) → its cutoff
 
     def problem(self, severity: str, row: Row, key: str, message: str) -> None:
         self.problems.append(Problem(severity, row.ref(key), message))
@@ -111,7 +116,7 @@ class _Loader:
         if hit is not None:
             found[typed] = hit[1]
             return hit[1]
-        message = f'onbekende {what} "{row[key]}" (niet in tabblad gemeenten)'
+        message = f'onbekende {what} "{row[key]}" (niet in {self.origin})'
         if suggestion := self.index.suggest(row[key], kinds, cutoff=SUGGEST_SCORE):
             message += f"; bedoelt u {suggestion[0]}?"
         self.problem("fout", row, key, message)
@@ -125,13 +130,14 @@ class _Loader:
         owners: dict[str, str] = {}
         for i, row in enumerate(self.rows["gemeenten"]):
             if not i & 255:
-                pause()
+                self.pause()
             name = row["gemeente"]
             municipality = Municipality(
                 name,
                 spelling.setdefault(normalise(row["provincie"]), row["provincie"]),
                 spelling.setdefault(normalise(row["regio"]), row["regio"]) if row["regio"] else "",
                 row["aliassen"] or (),
+                row["adres"] or "",
             )
             if not self.unique(seen, normalise(name), row, f"gemeente {name}", _gemeente_of):
                 continue
@@ -153,7 +159,7 @@ class _Loader:
         kept: list[tuple[Any, ...]] = []  # name, period, source, saldo cell, values of each
         for i, row in enumerate(self.rows["taakstelling"]):
             if not i & 255:
-                pause()
+                self.pause()
             name = self.gemeente(row, found)
             if name is None:
                 continue
@@ -213,7 +219,7 @@ class _Loader:
         bronned = []  # (snapshot number, its cell) of the rows with a bron
         for i, row in enumerate(rows):
             if not i & 255:
-                pause()  # a reply being computed goes first (sheets.courtesy)
+                self.pause()  # a reply being computed goes first (sheets.courtesy)
             values = row.values
             name = found.get(values[0])  # self.gemeente(row, found), inline: 41,000 rows
             if name is None and (name := self.gemeente(row, found)) is None:
@@ -223,15 +229,9 @@ class _Loader:
                 if (period := periods.get(day)) is None:
                     period = periods[day] = Period.of_peildatum(day)
             elif not period.covers_peildatum(day) and not (
-                period.end < day <= period.end + LATE_CONTRACTS
+                period.first_day_after < day <= self.cutoff(name, period)
             ):  # contracts submitted after the period end count until the cutoff (§8)
-                self.problem(
-                    "fout",
-                    row,
-                    "peildatum",
-                    f"peildatum {nl_date(day)} valt niet in periode {period} "
-                    f"({nl_date(period.start)} tot {nl_date(period.end)})",
-                )
+                self.outside(row, day, period, name)
                 continue
             # (year, half), not the Period: a tuple of ints hashes in C, a dataclass in Python
             if (first := seen.setdefault((name, day, period.year, period.half), row)) is not row:
@@ -261,10 +261,28 @@ class _Loader:
         for record in records.values():
             record.snapshots.sort(key=by_day)
 
+    def cutoff(self, name: str, period: Period) -> date:
+        """The policy's last day for rental contracts of `period` (the beleid tab's, or its own)."""
+        provincie = self.records[name].municipality.provincie
+        if (day := self.cutoffs.get((provincie, period))) is None:
+            policy, rule = policy_in_force(self.policies, provincie, period)
+            day = self.cutoffs[provincie, period] = policy.contract_cutoff(period, rule)
+        return day
+
+    def outside(self, row: Row, day: date, period: Period, name: str) -> None:
+        """A 'fout' for a peildatum outside its period and after the cutoff for contracts."""
+        message = (
+            f"peildatum {nl_date(day)} valt niet in periode {period} "
+            f"({nl_date(period.start)} tot {nl_date(period.first_day_after)})"
+        )
+        if day > period.first_day_after:
+            message += f"; huurcontracten tellen tot {nl_date(self.cutoff(name, period))}"
+        self.problem("fout", row, "peildatum", message)
+
     def falling(self) -> None:
         for i, record in enumerate(self.records.values()):
             if not i & 31:
-                pause()
+                self.pause()
             self._falling(record, self.snap_refs)
 
     def _falling(self, record: MunicipalityRecord, refs: dict[int, str]) -> None:
@@ -290,7 +308,7 @@ class _Loader:
     def ladder(self) -> None:
         for i, row in enumerate(self.rows["ladder"]):
             if not i & 255:
-                pause()
+                self.pause()
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is not None:
                 self.records[name].decisions.append(
@@ -433,26 +451,29 @@ def _user_of(row: Row) -> tuple:
     return tuple(row[k] for k in ("naam", "rol", "scope"))
 
 
-def load(raw: dict[str, list[list[Any]]], source: str, provincie: str | None = None) -> SheetData:
+def load(
+    raw: dict[str, list[list[Any]]],
+    source: str,
+    provincie: str | None = None,
+    pause: Callable[[], None] = lambda: None,
+) -> SheetData:
     """The entry point: raw tabs (header row first) of one workbook → a checked DataSet.
 
     `provincie` (TAAKBOT_PROVINCIE) is the province of municipalities that only an overview tab
     names; without it the `beleid` tab must name exactly one.
     """
-    loader = _Loader(raw)
+    loader = _Loader(raw, pause)
     loader.gemeenten()
+    overviews = find_overviews(loader, raw, provincie)  # their municipalities are known too
     loader.taakstelling()
+    loader.policies = loader.beleid()  # before realisatie: the cutoff for late contracts
     loader.realisatie()
-    known = bool(loader.records)
-    if known:  # before the overviews, so an overview that differs from the tab is reported
-        loader.ladder()
-    tabs, readings, notes = read_overviews(loader, raw, provincie)
-    if not known:  # an overview-only workbook: its municipalities come from the overview, and
-        loader.ladder()  # the `ladder` tab Taakbot added when it recorded a round names them
+    loader.ladder()  # also the rows a recorded round added for an overview's municipalities
+    tabs, readings, notes = read_overviews(loader, overviews)
     loader.falling()
     return SheetData(
         records=loader.records,
-        policies=loader.beleid(),
+        policies=loader.policies,
         deadlines=loader.deadlines(),
         users=loader.gebruikers(),
         problems=sorted(

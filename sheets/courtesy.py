@@ -12,7 +12,7 @@ never starves it. The interpreter is shared by the whole process, so this gate i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 MAX_WAIT = 0.5  # seconds one pause may last; then the background work takes a turn
@@ -56,16 +56,11 @@ class ReplyFirst:
             if self._serving > own:
                 self.pauses += 1
                 self.waiting += 1
-                self._cond.notify_all()  # for whoever watches `waiting`
+                self._cond.notify_all()  # for a test that waits on `waiting`
                 try:
                     self._cond.wait_for(lambda: self._serving <= own, timeout=self.max_wait)
                 finally:
                     self.waiting -= 1
-
-    def watch(self, predicate: Callable[[ReplyFirst], bool], timeout: float) -> bool:
-        """Wait until `predicate(self)` holds (tests and benchmarks look at `waiting`)."""
-        with self._cond:
-            return self._cond.wait_for(lambda: predicate(self), timeout=timeout)
 
 
 REPLIES = ReplyFirst()

@@ -14,7 +14,9 @@ from typing import Any
 
 from sheets.headers import CHECKS
 
-OPTIONAL = frozenset({"bron", "toelichting", "omschrijving", "naam", "saldo_bron", "aliassen"})
+OPTIONAL = frozenset(
+    {"bron", "toelichting", "omschrijving", "naam", "saldo_bron", "aliassen", "adres"}
+)
 SHRINK = 0.5  # fewer than half the municipality rows still readable: the key column is damaged
 
 

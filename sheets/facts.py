@@ -55,10 +55,11 @@ class Facts:
         self.seen: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self.snaps: dict[tuple[str, Period, date], dict[str, Any]] = {}
         self.notes: dict[str, list[Note]] = {}
-        self._register()
+        self.register()
 
-    def _register(self) -> None:
-        """What the layout tabs already say, so an overview that differs is reported."""
+    def register(self) -> None:
+        """What the layout tabs already say, so an overview that differs is reported (again
+        once they are read: they may name municipalities an overview made)."""
         for name, record in self.records.items():
             for period, fig in record.figures.items():
                 for fact, attr in FIGURE_FIELDS.items():

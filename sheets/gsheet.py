@@ -169,10 +169,6 @@ class GoogleSheetSource:
 
         return append_ladder(self, rows, aliases)
 
-    def forget_tabs(self) -> None:
-        """Kept for callers of the old API: every fetch reads the tab list anyway."""
-        self._tabs = None
-
     def fetch(self) -> RawWorkbook:
         """Return ``{tab: rows}`` with the header row first, cells as the API gives them.
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from engine.ledger import CHECK_WINDOW
 from engine.periods import Period
 from sheets.rows import nl_date
 from sheets.values import MONTHS, CellError, day
@@ -217,7 +218,7 @@ def read_header(header: object, default_day: date | None = None) -> Reading:
         return Reading(fact, period, None, start)
     if needs == "when":
         if fact == "trede":
-            day = day or (period.end if period else None)
+            day = day or (period.first_day_after if period else None)
             if day is None:
                 return Reading(None, why="trede zonder datum of periode")
             return Reading(fact, period, day)
@@ -226,9 +227,9 @@ def read_header(header: object, default_day: date | None = None) -> Reading:
             return Reading(None, why="saldo zonder datum")
         start_of = Period.containing(day)
         if day != start_of.start:  # a closing stand typed on 30 June is the stand per 1 July
-            if (start_of.end - day).days > 7:
+            if start_of.first_day_after - day > CHECK_WINDOW:  # the closing stand's week
                 return Reading(None, why=f"saldo per {nl_date(day)} is geen begin van een periode")
-            day = start_of.end
+            day = start_of.first_day_after
         return Reading(fact, None, day, sign=sign)
     if needs == "day":
         if fact == "te_realiseren" and start is not None:

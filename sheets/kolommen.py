@@ -59,7 +59,7 @@ class Override:
         if self.period is not None:
             own = replace(own, period=self.period)
             if self.fact == "trede" and self.day is None:
-                own = replace(own, day=self.period.end)
+                own = replace(own, day=self.period.first_day_after)
             if self.fact == "saldo" and self.day is None:
                 own = replace(own, day=self.period.start)
         if self.day is not None:

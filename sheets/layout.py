@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.state import Problem
-from sheets.courtesy import pause
 from sheets.values import is_blank, text
 
 
@@ -51,6 +51,8 @@ TABS: tuple[Tab, ...] = (
         Column("regio", aliases=("woonregio", "veiligheidsregio")),
         Column("aliassen", "names", aliases=("alias", "andere namen", "synoniemen"),
                help="andere schrijfwijzen, gescheiden door komma's"),
+        Column("adres", aliases=("postadres", "adres college"),
+               help="postadres voor de brieven, regels gescheiden door ' | ' of een nieuwe regel"),
         _BRON,
     ), aliases=("gemeente",), required=True, help="één regel per gemeente"),
     Tab("taakstelling", (
@@ -203,20 +205,42 @@ def _match(tab: Tab, header: str) -> Column | None:
     return None
 
 
-def read_table(tab: Tab, raw: dict[str, list[list[Any]]], problems: list[Problem]) -> Table | None:
+FIGURE_TABS = ("taakstelling", "realisatie")  # one without the other: figures half missing
+
+
+def missing_tab(name: str, raw: dict[str, list[list[Any]]]) -> str:
+    """'tabblad realisatie ontbreekt (gevonden: gemeenten, taakstelling, Realisatie oud)'."""
+    return f"tabblad {name} ontbreekt (gevonden: {', '.join(raw) or 'geen tabbladen'})"
+
+
+def _half_missing(tab: Tab, raw: dict[str, list[list[Any]]]) -> bool:
+    """`taakstelling` or `realisatie` gone while `gemeenten` and the other one are there: a
+    renamed or deleted tab, not a sheet still being set up (which has only `gemeenten`)."""
+    if tab.name not in FIGURE_TABS:
+        return False
+    others = [t for t in TABS if t.name == "gemeenten" or (t.name in FIGURE_TABS and t != tab)]
+    return all(find_tab(raw, t.name, t.aliases) for t in others)
+
+
+def read_table(
+    tab: Tab,
+    raw: dict[str, list[list[Any]]],
+    problems: list[Problem],
+    pause: Callable[[], None] = lambda: None,
+) -> Table | None:
     """Map the header row of `tab` and keep its non-blank rows; None when it cannot be read."""
     titles = find_tab(raw, tab.name, tab.aliases)
     if not titles:
         if tab.required or tab.expected:
-            severity = "fout" if tab.required else "waarschuwing"
-            problems.append(Problem(severity, tab.name, f"tabblad {tab.name} ontbreekt"))
+            severity = "fout" if tab.required or _half_missing(tab, raw) else "waarschuwing"
+            problems.append(Problem(severity, tab.name, missing_tab(tab.name, raw)))
         return None
     title = titles[0]
     for extra in titles[1:]:
         problems.append(
             Problem("waarschuwing", extra, f"tabblad {extra} telt niet mee: {title} gaat voor")
         )
-    pause()  # a reply being computed goes first (sheets.courtesy)
+    pause()  # a reply being computed goes first (bot: sheets.courtesy)
     rows = [  # a first cell with text is the common case, checked here without a call
         (n, cells if type(cells) is list else list(cells))
         for n, cells in enumerate(raw[title], start=1)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sheets.courtesy import pause
 from sheets.error_cells import ErrorCells, UnplacedError, ods_error_cells, xlsx_error_cells
 
 RawWorkbook = dict[str, list[list[Any]]]
@@ -27,8 +26,10 @@ class LocalSourceError(OSError):
 
 
 class LocalSource:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path, pause: Callable[[], None] = lambda: None) -> None:
+        """`pause`: called every few rows while reading, so a reply goes first (the bot passes
+        sheets.courtesy's)."""
+        self.path, self.pause = Path(path), pause
 
     def describe(self) -> str:
         kind = "CSV-map" if self.path.is_dir() else "werkmap"
@@ -50,7 +51,7 @@ class LocalSource:
                     f"{self.path.name}: onbekend bestandstype (verwacht {known} of een CSV-map)"
                 )
         try:
-            return reader(self.path)
+            return reader(self.path, self.pause)
         except LocalSourceError:
             raise
         except Exception as exc:  # a corrupt zip, an unreadable ODS, a permission error
@@ -65,9 +66,9 @@ def default_source() -> LocalSource:
     return LocalSource(SAMPLE)
 
 
-def _trimmed(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+def _trimmed(rows: Iterable[Sequence[Any]], pause: Callable[[], None]) -> list[list[Any]]:
     """Rows as lists without trailing empty cells; every 64 rows a reply being computed goes
-    first (sheets.courtesy)."""
+    first (`pause`)."""
     out = []
     for i, row in enumerate(rows):
         if not i & 63:
@@ -87,23 +88,25 @@ def _empty(cell: Any) -> bool:
     return cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell == ""
 
 
-def _xlsx(path: Path) -> RawWorkbook:
+def _xlsx(path: Path, pause: Callable[[], None]) -> RawWorkbook:
     """python-calamine (Rust, about 12× openpyxl), with the formula errors it leaves out put
     back from the sheet XML (sheets.error_cells); openpyxl only for an error cell without a
     cell reference, which the XML allows and nothing we know writes."""
     try:
         errors = xlsx_error_cells(path)
     except UnplacedError:
-        return openpyxl_xlsx(path)
-    return _calamine(path, errors, whole_below=2**53)
+        return openpyxl_xlsx(path, pause)
+    return _calamine(path, errors, 2**53, pause)
 
 
-def _ods(path: Path) -> RawWorkbook:
+def _ods(path: Path, pause: Callable[[], None]) -> RawWorkbook:
     """pandas, which read .ods before, made every whole number an int, however large."""
-    return _calamine(path, ods_error_cells(path), whole_below=math.inf)
+    return _calamine(path, ods_error_cells(path), math.inf, pause)
 
 
-def _calamine(path: Path, errors: ErrorCells, whole_below: float) -> RawWorkbook:
+def _calamine(
+    path: Path, errors: ErrorCells, whole_below: float, pause: Callable[[], None]
+) -> RawWorkbook:
     """Every worksheet, cells as openpyxl gives them (see _openpyxl_rows).
 
     calamine parses a sheet without holding the GIL, so replies go on meanwhile; the rows
@@ -122,11 +125,13 @@ def _calamine(path: Path, errors: ErrorCells, whole_below: float) -> RawWorkbook
                 cells = grid[row]
                 cells.extend([""] * (column + 1 - len(cells)))
                 cells[column] = error
-            out[meta.name] = _openpyxl_rows(grid, whole_below)
+            out[meta.name] = _openpyxl_rows(grid, whole_below, pause)
     return out
 
 
-def _openpyxl_rows(grid: list[list[Any]], whole_below: float) -> list[list[Any]]:
+def _openpyxl_rows(
+    grid: list[list[Any]], whole_below: float, pause: Callable[[], None]
+) -> list[list[Any]]:
     """calamine's cells as openpyxl (and pandas, for .ods) gave them, so nothing downstream
     can tell the readers apart: a whole number is an int (openpyxl: a number written without
     '.' or 'E', which is how Excel, LibreOffice and openpyxl write whole numbers; beyond 2**53
@@ -161,28 +166,28 @@ def _openpyxl_rows(grid: list[list[Any]], whole_below: float) -> list[list[Any]]
     return out
 
 
-def openpyxl_xlsx(path: Path) -> RawWorkbook:
+def openpyxl_xlsx(path: Path, pause: Callable[[], None] = lambda: None) -> RawWorkbook:
     """The .xlsx reader before python-calamine: the fallback above, and the baseline of the
     tests and benchmarks that show calamine reads the same."""
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {ws.title: _trimmed(ws.iter_rows(values_only=True)) for ws in book}
+        return {ws.title: _trimmed(ws.iter_rows(values_only=True), pause) for ws in book}
     finally:
         book.close()
 
 
-def _csv_folder(path: Path) -> RawWorkbook:
+def _csv_folder(path: Path, pause: Callable[[], None]) -> RawWorkbook:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
     if not files:
         raise LocalSourceError(f"{path} bevat geen .csv-bestanden (één per tabblad)")
-    return {p.stem: _csv_rows(p) for p in files}
+    return {p.stem: _csv_rows(p, pause) for p in files}
 
 
-def _csv_rows(path: Path) -> list[list[Any]]:
+def _csv_rows(path: Path, pause: Callable[[], None]) -> list[list[Any]]:
     """UTF-8 (with or without BOM); `;` (Dutch Excel) or `,`: whichever the header row uses."""
     content = path.read_text(encoding="utf-8-sig")
     header = next((line for line in content.splitlines() if line.strip()), "")
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    return _trimmed(csv.reader(io.StringIO(content), delimiter=delimiter))
+    return _trimmed(csv.reader(io.StringIO(content), delimiter=delimiter), pause)

@@ -10,12 +10,12 @@ where the facts go is sheets.convert's business, checking the sheet's sums sheet
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from engine.state import Problem
-from sheets.courtesy import pause
 from sheets.headers import KEYS, Reading, as_typed, date_in_title, plain, read_header
 from sheets.kolommen import Override
 from sheets.layout import column_letter, normalise, sheet_ref
@@ -157,9 +157,10 @@ def read(
     readings: list[Reading],
     problems: list[Problem],
     regions: set[str] = frozenset(),  # type: ignore[assignment]
+    pause: Callable[[], None] = lambda: None,
 ) -> OverviewTab:
     """Parse every row under the header; each bad cell is a 'fout' naming its cell."""
-    pause()  # a reply being computed goes first (sheets.courtesy); a tab is a few hundred rows
+    pause()  # a reply being computed goes first (bot: sheets.courtesy); a tab is a few hundred rows
     body = list(enumerate(raw_rows, start=1))[header_row:]
     facts = [(i, r) for i, r in enumerate(readings) if r.fact not in (None, *KEYS)]
     readings = _percent_columns(facts, body, readings)

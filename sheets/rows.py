@@ -13,7 +13,6 @@ from typing import Any
 
 from engine.state import Problem
 from sheets.bulk import build
-from sheets.courtesy import pause
 from sheets.layout import TABS, Table, normalise
 from sheets.values import PARSERS, CellError, check_error, is_blank
 
@@ -51,7 +50,9 @@ _LEEG = object()  # a blank cell in a column that must be filled
 _BAD = object()  # a cell that does not read; its message is in the column's `errors`
 
 
-def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
+def parse_rows(
+    table: Table | None, problems: list[Problem], pause: Callable[[], None] = lambda: None
+) -> list[Row]:
     """Rows whose cells all read; each bad or missing cell is a 'fout' naming its cell.
 
     A column holds few distinct values (342 names, a hundred dates, a few hundred counts in
@@ -70,7 +71,7 @@ def parse_rows(table: Table | None, problems: list[Problem]) -> list[Row]:
     by_key = {}
     bad: set[int] = set()
     for column, index in present:  # one column's cells at a time: less memory at once
-        pause()  # a reply being computed goes first (sheets.courtesy)
+        pause()  # a reply being computed goes first (bot: sheets.courtesy)
         raws = list(map(itemgetter(index), cells))
         by_key[column.key] = _column(table, column, raws, bad, problems)
     columns = [

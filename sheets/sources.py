@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +12,17 @@ def open_source(
     *,
     api_url: str | None = None,
     credentials_file: str | None = None,
+    pause: Callable[[], None] = lambda: None,
     **options: Any,
 ):
     """`None` means the bundled sample workbook; `gsheet:<id or URL>` a Google Sheet.
 
-    `options` go to GoogleSheetSource (e.g. the injected `sleep` of its retry back-off)."""
+    `pause` reaches a local reader (a reply goes first while it reads); `options` go to
+    GoogleSheetSource (e.g. the injected `sleep` of its retry back-off)."""
     if not spec:
-        from sheets.local import default_source
+        from sheets.local import SAMPLE, LocalSource
 
-        return default_source()
+        return LocalSource(SAMPLE, pause)
     if spec.startswith("gsheet:"):
         from sheets.gsheet import GoogleSheetSource
 
@@ -34,4 +37,4 @@ def open_source(
     path = Path(spec).expanduser()
     if not path.exists():
         raise FileNotFoundError(f"TAAKBOT_SOURCE wijst naar {path}, maar dat bestaat niet")
-    return LocalSource(path)
+    return LocalSource(path, pause)

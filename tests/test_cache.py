@@ -151,9 +151,9 @@ def test_partly_bad_data_is_a_good_refresh_with_problems() -> None:
     result = cache.refresh()
     assert result.ok and not cache.stale
     assert [str(p) for p in result.dataset.problems] == [
-        "taakstelling: tabblad taakstelling ontbreekt",
+        "taakstelling: tabblad taakstelling ontbreekt (gevonden: gemeenten, realisatie)",
         'realisatie!C2: "twaalf" is geen getal',
-        "ladder: tabblad ladder ontbreekt",
+        "ladder: tabblad ladder ontbreekt (gevonden: gemeenten, realisatie)",
     ]
     assert "Delft" not in {
         s.gemeente for r in result.dataset.records.values() for s in r.snapshots

@@ -14,6 +14,9 @@ from commands import chart
 from commands.context import Ctx
 from commands.roles import Role
 from commands.router import handle
+from engine.model import Municipality, MunicipalityRecord, PeriodFigures, Snapshot
+from engine.periods import Period
+from engine.state import DataSet
 from engine.status import status_on
 from sheets.convert import load
 from sheets.local import default_source
@@ -110,3 +113,22 @@ def test_the_legend_never_covers_the_lines(data, realised: int, prognosis: int) 
             for t in (i / 50 for i in range(51)):
                 x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
                 assert not box.contains(x, y), f"legend covers {line.get_label()!r}"
+
+
+@pytest.mark.parametrize(
+    ("command", "absent"),
+    [
+        ("/stand Nuldorp", "0%"),
+        ("/regio Nulregio", "0%"),
+        ("/grafiek Nulregio", "0%"),
+    ],
+)
+def test_opgave_zero_has_no_percentage_anywhere(command, absent) -> None:
+    """One percentage (engine.reasons.percentage): of an opgave of 0 there is none, not 0 %."""
+    p = Period(2022, 1)
+    m = Municipality("Nuldorp", "Zuid-Holland", "Nulregio")
+    rec = MunicipalityRecord(
+        m, {p: PeriodFigures(m.name, p, 0, 0)}, [Snapshot(m.name, date(2022, 3, 1), p, 0)]
+    )
+    reply = handle(ctx(DataSet(records={m.name: rec}), MARCH_21), command)
+    assert absent not in reply.text, reply.text

@@ -107,7 +107,7 @@ def test_recording_with_ja_writes_the_copy_once(tmp_path, monkeypatch, capsys) -
     ids=["default", "relative path", "dotted path", "symbolic link"],
 )
 def test_the_bundled_sample_is_never_written(source, tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.chdir(SAMPLE.parent.parent.parent)
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # the repository root
     if source == "link":
         source = str(tmp_path / "mijn.xlsx")
         os.symlink(SAMPLE, source)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ import pytest
 from openpyxl import Workbook
 
 from engine.periods import Period
+from engine.policies import PeriodRule
 from engine.state import DataSet, Problem
 from engine.treden import Trede
-from sheets.convert import load
+from sheets.convert import OVERRIDES, load
+from sheets.layout import TABS
 from sheets.local import LocalSource, LocalSourceError
 from sheets.template import write_template
 
@@ -252,11 +255,43 @@ def test_peildatum_outside_given_period_is_rejected() -> None:
             "fout",
             "realisatie!B4",
             "peildatum 1 oktober 2022 valt niet in periode 2022-I "
-            "(1 januari 2022 tot 1 juli 2022)",
+            "(1 januari 2022 tot 1 juli 2022); huurcontracten tellen tot 4 juli 2022",
         )
     ]
     assert [(s.period, s.housed) for s in data.records[DH].snapshots] == [
         (Period(2022, 1), 367), (Period(2022, 2), 0)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("provincie", "beleid", "day", "accepted"),
+    [  # a row for a closed period may be dated up to the policy's cutoff for rental contracts
+        ("Zuid-Holland", None, "4-7-2022", True),  # PZH: period end + 3 days
+        ("Zuid-Holland", None, "5-7-2022", False),
+        ("Zuid-Holland", "8-7-2022", "8-7-2022", True),  # the beleid tab's huurcontracten_tot
+        ("Zuid-Holland", "8-7-2022", "9-7-2022", False),
+        ("Utrecht", None, "4-7-2022", True),
+        ("Utrecht", None, "31-7-2022", False),  # no 31-day window of the loader's own
+    ],
+)
+def test_late_row_counts_until_the_policys_cutoff(provincie, beleid, day, accepted) -> None:
+    raw = copy.deepcopy(BASE)
+    name = DH if provincie == "Zuid-Holland" else "Leusden"
+    raw["realisatie"] = [["gemeente", "peildatum", "periode", "gehuisvest", "huurcontracten"],
+                         [name, day, "2022-I", 10, 3]]  # fmt: skip
+    raw["beleid"] = [["provincie", "kader", "huurcontracten_tot"], [provincie, "", beleid]]
+    raw["beleid"][1][1] = "pzh-2020" if provincie == "Zuid-Holland" else "utrecht"
+    data = load(raw, "test")
+    assert bool(data.records[name].snapshots) is accepted
+    assert any("huurcontracten" in p.message for p in data.problems) is not accepted
+
+
+def test_every_beleid_column_overrides_the_periodrule_field_of_its_name() -> None:
+    """A threshold column added to the beleid tab is read as an override, or the test says why
+    not: the column names are PeriodRule's field names (one home, engine.policies.base)."""
+    rule_fields = {f.name for f in dataclasses.fields(PeriodRule)}
+    columns = {c.key for c in next(t for t in TABS if t.name == "beleid").columns}
+    assert set(OVERRIDES) == columns & rule_fields
+    assert columns - rule_fields == {"provincie", "periode", "kader", "bron"}
 
 
 def test_missing_required_column_is_one_problem_and_skips_the_tab() -> None:
@@ -272,9 +307,12 @@ def test_missing_required_column_is_one_problem_and_skips_the_tab() -> None:
 
 def test_missing_tabs() -> None:
     data = load({"gemeenten": BASE["gemeenten"]}, "test")
-    assert Problem("waarschuwing", "realisatie", "tabblad realisatie ontbreekt") in data.problems
+    missing = "tabblad realisatie ontbreekt (gevonden: gemeenten)"  # a sheet being set up
+    assert Problem("waarschuwing", "realisatie", missing) in data.problems
     assert len(data.records) == 3
-    assert load({}, "x").problems[0] == Problem("fout", "gemeenten", "tabblad gemeenten ontbreekt")
+    assert load({}, "x").problems[0] == Problem(
+        "fout", "gemeenten", "tabblad gemeenten ontbreekt (gevonden: geen tabbladen)"
+    )
 
 
 def test_headers_coordinators_already_use() -> None:

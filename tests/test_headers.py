@@ -66,6 +66,7 @@ VARIANTS = [
     ("Totale opgave 2e helft 2022", "opgave", II, None),
     ("Achterstand per 1 januari 2022", "saldo", None, D(2022, 1, 1)),
     ("Stand 30 juni 2022", "saldo", None, D(2022, 7, 1)),  # a closing stand: per 1 July
+    ("Stand 24 juni 2022", "saldo", None, D(2022, 7, 1)),  # 7 days before: the last week
     ("Voorsprong op 1-7-2022", "saldo", None, D(2022, 7, 1)),
     ("Saldo begin 2022-2", "saldo", None, D(2022, 7, 1)),
     ("Gehuisvest tot 1 oktober 2022", "realisatie", II, D(2022, 10, 1)),
@@ -87,6 +88,7 @@ VARIANTS = [
     ("Taakstelling", None, None, None),
     ("Realisatie", None, None, None),
     ("Stand op 21 maart 2022", None, None, None),  # not the start of a period
+    ("Stand 23 juni 2022", None, None, None),  # 8 days before 1 July: not a closing stand
     ("Gevoerde ambtelijke gesprekken", None, None, None),
     ("", None, None, None),
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.audit import audit
+from engine.ledger import closing_stand, opgaven
 from engine.model import LadderDecision, Municipality, MunicipalityRecord, PeriodFigures, Snapshot
 from engine.periods import Period
 from engine.replay import Missing, check_decision, judge, standing, standing_before
@@ -213,6 +214,38 @@ def test_closing_stand_of_30_june_rolls_forward(sample) -> None:
     stated = _variant(sample, snapshots=snaps)
     saldo = [f for f in audit(stated, only=DH) if f.kind == "saldo"]
     assert saldo and "rolt door naar 50" in str(saldo[0].message)
+
+
+@pytest.mark.parametrize(
+    ("peildatum", "closing", "why"),
+    [
+        (D(2022, 7, 1), True, "per 1 July"),
+        (D(2022, 6, 30), True, "typed on 30 June"),
+        (D(2022, 6, 24), True, "7 days before 1 July: the last week"),
+        (D(2022, 6, 23), False, "8 days before: the week pins this row"),
+    ],
+)
+def test_closing_stand_is_dated_in_the_last_week(peildatum, closing, why) -> None:
+    fig = {P1: PeriodFigures("X", P1, 100, 0), P1.next: PeriodFigures("X", P1.next, 50)}
+    rec = MunicipalityRecord(Municipality("X", "Utrecht"), fig, [Snapshot("X", peildatum, P1, 90)])
+    assert (closing_stand(rec, P1) is not None) is closing, why
+    assert opgaven(rec)[P1.next].opgave == (60 if closing else None), why
+
+
+@pytest.mark.parametrize(
+    ("housed", "contracts", "saldo"),
+    [  # the saldo rolls over on COA figures: contracts counted for a closed period do not roll
+        (90, 0, 10),
+        (90, 6, 10),
+        (100, 5, 0),
+    ],
+)
+def test_roll_over_counts_the_housed_not_the_contracts(housed, contracts, saldo) -> None:
+    fig = {P1: PeriodFigures("X", P1, 100, 0), P1.next: PeriodFigures("X", P1.next, 50)}
+    snaps = [Snapshot("X", D(2022, 7, 1), P1, housed, contracts=contracts)]
+    rec = MunicipalityRecord(Municipality("X", "Zuid-Holland"), fig, snaps)
+    rolled = opgaven(rec)[P1.next]
+    assert (rolled.saldo_start, rolled.opgave, rolled.rolled) == (saldo, 50 + saldo, True)
 
 
 @pytest.mark.parametrize(

@@ -136,8 +136,8 @@ def pandas_ods(path: Path) -> dict[str, list[list[Any]]]:
     out = {}
     for title, frame in frames.items():
         rows = frame.astype(object).where(frame.notna(), None).values.tolist()
-        out[str(title)] = _trimmed([getattr(c, "to_pydatetime", lambda c=c: c)() for c in row]
-                                   for row in rows)  # fmt: skip
+        out[str(title)] = _trimmed(([getattr(c, "to_pydatetime", lambda c=c: c)() for c in row]
+                                    for row in rows), lambda: None)  # fmt: skip
     return out
 
 
@@ -190,7 +190,7 @@ def test_formula_errors_are_named_with_their_cell(tmp_path: Path) -> None:
                         ("realisatie!D2", "#VALUE!"), ("ladder!C3", "#NAME?")]:  # fmt: skip
         assert f"{cell}: formulefout {error} in de sheet; herstel de formule" in messages
     # without sheets.xlsx_errors calamine would have read them as blank cells
-    assert _calamine(path, {}, 2**53)["taakstelling"][1][2] is None
+    assert _calamine(path, {}, 2**53, lambda: None)["taakstelling"][1][2] is None
 
 
 def _rewrite(path: Path, part: str, edit: Any) -> None:
@@ -237,7 +237,9 @@ def test_an_ods_error_cell_as_libreoffice_writes_it(tmp_path: Path) -> None:
     _rewrite(path, "content.xml", as_libreoffice)
     problems = [str(p) for p in load(LocalSource(path).fetch(), "x").problems]
     assert "taakstelling!C2: formulefout #DIV/0! in de sheet; herstel de formule" in problems
-    assert _calamine(path, {}, 2**53)["taakstelling"][1][2] is None  # calamine alone: a blank cell
+    assert (
+        _calamine(path, {}, 2**53, lambda: None)["taakstelling"][1][2] is None
+    )  # calamine alone: a blank cell
 
 
 def test_ods_error_cells_counted_with_repeated_rows_and_cells(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def test_the_ledger_rolls_forward_in_both_sign_conventions(start: int, years: li
     figures, snaps = {}, []
     for i, (p, (taak, placed)) in enumerate(zip(periods, years, strict=True)):
         figures[p] = PeriodFigures("X", p, taak, start if i == 0 else None)
-        snaps.append(Snapshot("X", p.end, p, placed))
+        snaps.append(Snapshot("X", p.first_day_after, p, placed))
     rolled = opgaven(MunicipalityRecord(Municipality("X", "Utrecht"), figures, snaps))
     saldo, stand = start, -start
     for p, (taak, placed) in zip(periods, years, strict=True):

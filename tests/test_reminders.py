@@ -11,6 +11,7 @@ import pytest
 
 from bot.broadcast import Broadcaster, Pacer
 from bot.jobs import Pushes
+from bot.lease import LEASE_SECONDS, Process
 from bot.services import Services
 from bot.store import SENT, Broadcast, Key, Store, Subscription
 from commands.reminders import Planner, lead_for, weekly_slot
@@ -106,6 +107,12 @@ class FakeCache:
         return None
 
     request_refresh = refresh
+
+    closed = False
+
+    def close(self) -> None:
+        """Nothing open; says that shutdown asked (bot.app.post_shutdown)."""
+        self.closed = True
 
 
 def sub(chat: int, kind: str, scope: str, user: int = ADMIN, created: float = 0.0):
@@ -283,7 +290,7 @@ class Recorder:
 
 
 def make_pushes(path: Path, t: FakeTime, rec: Recorder, data: DataSet) -> Pushes:
-    store = Store(path, clock=lambda: t.now.timestamp(), stale_after=900)
+    store = Store(path, clock=lambda: t.now.timestamp())
     services = Services(cache=FakeCache(data), admins=frozenset({ADMIN}))
     pacer = Pacer(clock=t.clock, sleep=t.sleep)
     return Pushes(
@@ -348,7 +355,12 @@ async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
     pushes.store.close()
 
 
-async def test_a_crashed_pending_send_is_retried_once_it_is_stale(tmp_path: Path) -> None:
+ELSEWHERE = Process("andere-machine/boot", 4321, "")  # only its heartbeat says it lives
+
+
+async def test_a_claim_of_a_process_on_another_machine_is_sent_once_its_lease_lapses(
+    tmp_path: Path,
+) -> None:
     path, data = tmp_path / "ledger.sqlite", dataset()
     t = FakeTime(datetime(2024, 3, 18, 9, 0, tzinfo=TZ))
     rec = Recorder(t)
@@ -358,11 +370,12 @@ async def test_a_crashed_pending_send_is_retried_once_it_is_stale(tmp_path: Path
         Key(f"auto:{k}:14", "regio:Haaglanden", "2024-04-01", 1)
         for k in ("checkpoint", "publicatie")
     ]
-    assert pushes.store.claim(keys)  # claimed, then the process died
+    other = Store(path, clock=lambda: t.now.timestamp(), process=ELSEWHERE)
+    assert other.claim(keys)  # claimed, then that process died before sending
     await pushes.remind_tick()
-    assert rec.sent == []  # another process might still be sending it
-    t.now += timedelta(minutes=16)
-    await pushes.remind_tick()
+    assert rec.sent == []  # it might still be sending it
+    t.now += timedelta(seconds=LEASE_SECONDS + 1)  # no heartbeat since
+    assert await pushes.heartbeat() == (2, 0)  # the periodic pass: taken over and sent
     assert [c for _, c, _ in rec.sent] == [1]
     assert {s for _, s, _ in pushes.store.ledger()} == {SENT}
     pushes.store.close()
@@ -415,18 +428,23 @@ async def test_a_manual_reminder_survives_a_crash_and_reports_once(tmp_path: Pat
     store = pushes.store
     bid = store.create_broadcast(
         Broadcast(0, 9, ADMIN, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04", "Let op",
-                  (1, 2, 3))
+                  (1, 2, 3, 4))
     )  # fmt: skip
     assert store.move_broadcast(bid, "preview", "confirmed")
-    crashed = Key("manual:huurcontracten", "Zuid-Holland", f"2024-07-04#{bid}", 2)
-    assert store.claim([crashed])  # the previous process died while sending to chat 2
+    due = f"2024-07-04#{bid}"
+    in_flight, claimed = (Key("manual:huurcontracten", "Zuid-Holland", due, c) for c in (2, 4))
+    other = Store(store.path, clock=lambda: t.now.timestamp(), process=ELSEWHERE)
+    assert other.claim([in_flight]) and other.mark([in_flight])  # its request may have left
+    assert other.claim([claimed])  # … and this one had not, when that process died
     await asyncio.gather(pushes.catch_up(), pushes.resume_broadcasts())  # start-up races a tick
     assert sorted(c for _, c, _ in rec.sent) == [1, 3]
-    assert store.unfinished_broadcasts() == [bid]  # chat 2 unresolved: no report yet
-    t.now += timedelta(minutes=16)
+    assert store.unfinished_broadcasts() == [bid]  # chats 2 and 4 unresolved: no report yet
+    t.now += timedelta(seconds=LEASE_SECONDS + 1)
+    await pushes.heartbeat()  # the other process's lease lapsed: its rows are taken over
     await pushes.hourly()
-    await pushes.hourly()
-    assert sorted(c for _, c, _ in rec.sent) == [1, 2, 3, 9]
-    assert "3 gesprekken: 3 afgeleverd, 0 mislukt, 0 geblokkeerd" in rec.sent[-1][2]
+    assert sorted(c for _, c, _ in rec.sent) == [1, 3, 4, 9]  # chat 2 never twice
+    report = rec.sent[-1][2]
+    assert "4 gesprekken: 3 afgeleverd, 0 mislukt, 0 geblokkeerd" in report
+    assert "1 bericht is onzeker" in report and f"/herinnering opnieuw {bid}" in report
     assert store.unfinished_broadcasts() == []
     store.close()

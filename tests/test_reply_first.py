@@ -10,6 +10,7 @@ import pytest
 import engine.state
 from bot.refresh import Heap, Refresher
 from bot.services import Services
+from bot.settings import Settings
 from commands.router import handle
 from sheets.cache import SheetCache, names
 from sheets.courtesy import REPLIES, ReplyFirst, serving
@@ -25,12 +26,24 @@ def patient(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(REPLIES, "max_wait", 30.0)
 
 
+def courteous_cache() -> SheetCache:
+    """The bundled workbook's cache as the bot wires it: the pause reaches the reader, the
+    conversion and the preparation (bot.services)."""
+    return Services.from_settings(Settings({}), load=False).cache
+
+
+def _until_waiting(timeout: float) -> bool:
+    """Until a background thread waits at `pause()` (which notifies the condition)."""
+    with REPLIES._cond:
+        return REPLIES._cond.wait_for(lambda: REPLIES.waiting > 0, timeout=timeout)
+
+
 def test_a_refresh_waits_while_another_thread_computes_a_reply(patient: None) -> None:
-    cache = SheetCache(default_source())  # the real .xlsx read and conversion
+    cache = courteous_cache()  # the real .xlsx read and conversion
     with serving():
         reading = threading.Thread(target=cache.refresh)
         reading.start()
-        assert REPLIES.watch(lambda r: r.waiting > 0, timeout=10), "the refresh never paused"
+        assert _until_waiting(timeout=10), "the refresh never paused"
         assert not cache.loaded  # it is waiting for this reply, not converting
     reading.join(10)
     assert not reading.is_alive() and cache.loaded
@@ -38,7 +51,7 @@ def test_a_refresh_waits_while_another_thread_computes_a_reply(patient: None) ->
 
 def test_a_refresh_a_reply_started_does_not_wait_for_that_reply(patient: None) -> None:
     """/ververs reads the sheet in its own reply's thread."""
-    cache = SheetCache(default_source())
+    cache = courteous_cache()
     pauses = REPLIES.pauses
 
     def ververs() -> None:

@@ -5,22 +5,26 @@ province; the tables' "2/3A" and the province's prognosis total."""
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import shutil
 import threading
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from bot.app import build_application
 from bot.services import Services
 from bot.settings import Settings
-from commands.ronde import RECORDER
+from commands.ronde import LETTERS, RECORDER
+from commands.round_letters import LetterDefaults, zipped
 from commands.round_table import COLUMNS
 from commands.router import handle
 from sheets.cache import SheetCache
@@ -73,7 +77,10 @@ async def bot(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegramServer, Path, S
             cache=cache,
             admins=frozenset({ADMIN}),
             fixed_today=TODAY,
-            extras={RECORDER: Recorder(cache, clock=lambda: NOW)},
+            extras={
+                RECORDER: Recorder(cache, clock=lambda: NOW),
+                LETTERS: functools.partial(zipped, defaults=LetterDefaults("A. de Vries")),
+            },
         )
         async with polling(build_application(settings, services)):
             yield server, path, services
@@ -285,3 +292,28 @@ def test_tables_say_what_they_know(text: str, today: date, expected: list[str]) 
     text = html.unescape(handle(sample_services().ctx(ADMIN, today=today), text).text)
     line = next(line for line in text.splitlines() if expected[0] in line)
     assert all(part in line for part in expected), line
+
+
+async def test_letters_arrive_as_one_zip(bot) -> None:
+    server, path, _services = bot
+    before = cells(path)
+    (preview,) = await ask(server, "/ronde 1-10-2022 Utrecht", ADMIN)
+    busy, sent = await tap(server, preview, "Brieven", ADMIN, n=2)
+    assert "Bezig met 26 brieven" in busy.text
+    assert sent.method == "sendDocument" and "26 brieven voor Utrecht" in sent.text
+    with zipfile.ZipFile(io.BytesIO(sent.document)) as archive:
+        names = archive.namelist()
+        leusden = Document(io.BytesIO(archive.read("brief-Leusden-2022-10-01.docx")))
+    assert len([n for n in names if n.endswith(".docx")]) == 26
+    assert any(n.endswith(".xlsx") for n in names)  # the round's overview beside them
+    text = "\n".join(p.text for p in leusden.paragraphs)
+    text += "\n".join(c.text for t in leusden.tables for r in t.rows for c in r.cells)
+    assert "Burgemeester en wethouders van Leusden" in text
+    assert "A. de Vries" in text and "3 oktober 2022" in text  # signatory, date of drafting
+    assert cells(path) == before  # letters never touch the sheet
+
+
+async def test_municipal_user_gets_no_letters(bot) -> None:
+    server, _path, _services = bot
+    (reply,) = await ask(server, "/ronde brieven 1-10-2022 Utrecht", LEUSDEN)
+    assert "alleen voor de rol provincie" in reply.text

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.lease import Process
 from bot.store import (
     BLOCKED,
     FAILED,
     MIGRATIONS,
     PENDING,
     SENT,
+    UNCERTAIN,
     Broadcast,
     Key,
     Store,
@@ -36,7 +38,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(tmp_path: Path, clock: Clock) -> Store:
-    s = Store(tmp_path / "taakbot.sqlite", clock=clock, stale_after=600, max_attempts=3)
+    s = Store(tmp_path / "taakbot.sqlite", clock=clock, max_attempts=3)
     yield s
     s.close()
 
@@ -107,14 +109,56 @@ def test_a_key_is_claimed_once_and_settled(store: Store) -> None:
     assert store.ledger() == [(KEY, SENT, 1)]
 
 
-def test_a_crashed_pending_row_is_retried_after_a_while(store: Store, clock: Clock) -> None:
-    assert store.claim([KEY])
-    clock.now += 599
-    assert store.claim([KEY]) is False
-    clock.now += 2
-    assert not store.is_settled(KEY)
-    assert store.claim([KEY]) is True
-    assert store.ledger() == [(KEY, PENDING, 2)]
+ELSEWHERE = Process("andere-machine/boot", 4321, "")  # only its heartbeat says it lives
+
+
+@pytest.mark.parametrize(
+    ("runs", "after", "taken"),
+    [
+        (False, 0, True),  # this machine, its process is gone: at once
+        (True, 10 * 86400, False),  # this machine, it runs: never, however long
+        (None, 89, False),  # another machine: its lease holds for 90 s after a heartbeat
+        (None, 91, True),
+    ],
+)
+def test_a_dead_process_claim_is_taken_over_and_a_live_ones_never(
+    tmp_path: Path, clock: Clock, runs: bool | None, after: float, taken: bool
+) -> None:
+    path = tmp_path / "taakbot.sqlite"
+    mine = Store(path, clock=clock, runs=lambda p: runs if p == ELSEWHERE else True)
+    other = Store(path, clock=clock, process=ELSEWHERE)
+    assert other.claim([KEY])
+    clock.now += after
+    assert mine.heartbeat() == ((1, 0) if taken else (0, 0))
+    assert mine.is_settled(KEY) is not taken
+    assert mine.claim([KEY]) is taken  # never sent: sent by whoever takes it over
+    assert mine.ledger() == [(KEY, PENDING, 2 if taken else 1)]
+    assert other.mark([KEY]) is not taken  # the old claim cannot go out any more
+
+
+def test_a_row_in_flight_of_a_dead_process_is_uncertain_never_resent(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = tmp_path / "taakbot.sqlite"
+    other = Store(path, clock=clock, process=ELSEWHERE)
+    assert other.claim([KEY]) and other.mark([KEY])  # the request may have left
+    mine = Store(path, clock=clock, runs=lambda p: p != ELSEWHERE)
+    assert mine.ledger() == [(KEY, UNCERTAIN, 1)]  # taken over when `mine` started
+    assert mine.claim([KEY]) is False and mine.is_settled(KEY)
+    assert mine.release_uncertain(KEY.kind) == 1  # a person's resend
+    assert mine.claim([KEY]) is True
+
+
+def test_closing_releases_the_claims(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "taakbot.sqlite"
+    first = Store(path, clock=clock)
+    in_flight = KEY._replace(chat_id=7)
+    assert first.claim([KEY]) and first.claim([in_flight]) and first.mark([in_flight])
+    first.close()
+    second = Store(path, clock=clock)
+    assert second.ledger() == [(KEY, PENDING, 1), (in_flight, UNCERTAIN, 1)]
+    assert second.claim([KEY]) and not second.claim([in_flight])
+    second.close()
 
 
 def test_failed_rows_are_retried_up_to_max_attempts(store: Store) -> None:

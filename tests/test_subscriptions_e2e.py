@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot import menus
 from bot.app import build_application
-from bot.jobs import CATCH_UP, REMIND_TICK, WEEKLY_PUSH, Pushes, install_jobs
+from bot.jobs import CATCH_UP, HEARTBEAT, REMIND_TICK, WEEKLY_PUSH, Pushes, install_jobs
 from bot.pacing import Pacer
 from bot.services import Services
 from bot.settings import Settings
@@ -82,7 +82,9 @@ async def pushing_bot(
         try:
             async with polling(app):
                 names = [j.name for j in app.job_queue.jobs()]
-                assert sorted(names) == sorted([REMIND_TICK, WEEKLY_PUSH, CATCH_UP, menus.FIRST])
+                assert sorted(names) == sorted(
+                    [REMIND_TICK, WEEKLY_PUSH, CATCH_UP, HEARTBEAT, menus.FIRST]
+                )
                 for job in app.job_queue.get_jobs_by_name(CATCH_UP):  # the tests drive the clock
                     job.schedule_removal()
                 try:

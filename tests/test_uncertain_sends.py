@@ -317,3 +317,19 @@ def test_staff_see_and_resend_the_uncertain_sends_of_their_own_province(
         assert "weekoverzicht" not in text
     handle(ctx_for(store, role), "/herinnering opnieuw onzeker")
     assert store.uncertain_automatic() == left_uncertain
+
+
+def test_an_automatic_reminder_in_flight_when_its_process_died_is_in_controle(
+    tmp_path: Path,
+) -> None:
+    """Issue 19: the row was marked 'sending' and its process was killed before the answer."""
+    from bot.lease import Process
+
+    path, gone = tmp_path / "k.sqlite", Process("andere-machine/boot", 4321, "")
+    killed = Store(path, clock=lambda: 1_000_000.0, process=gone)
+    assert killed.claim([TOETS]) and killed.mark([TOETS])  # then SIGKILL: no answer, no close
+    store = Store(path, clock=lambda: 1_000_000.0, runs=lambda p: p != gone)  # the restart
+    text = handle(ctx_for(store, Role("provincie")), "/controle").text
+    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 1 gesprek" in text
+    assert store.claim([TOETS]) is False  # never resent by itself
+    store.close()

@@ -14,7 +14,7 @@ from engine.ledger import opgaven
 from engine.model import Municipality, MunicipalityRecord, PeriodFigures, Snapshot
 from engine.periods import Period
 from engine.policies import get_policy
-from engine.reasons import round_half_up
+from engine.reasons import OF_OPGAVE, OF_TAAKSTELLING, percentage
 from engine.treden import Trede
 
 DATA = json.loads((Path(__file__).parent / "data" / "cases.json").read_text(encoding="utf-8"))
@@ -107,7 +107,7 @@ REGION = DATA["region_table"]
 def test_region_table_rows(row: list) -> None:
     _, _, opg, placed, left, pct = row
     assert remaining(opg, placed) == left
-    assert round_half_up(100 * placed / opg) == pct
+    assert percentage(placed, opg, OF_OPGAVE).rounded == pct
 
 
 def test_region_table_totals() -> None:
@@ -115,7 +115,7 @@ def test_region_table_totals() -> None:
     assert sum(r[2] for r in rows) == totals["opgave"]
     assert sum(r[3] for r in rows) == totals["plaatsingen"]
     assert sum(r[4] for r in rows) == totals["nog_te_realiseren"]
-    assert round_half_up(100 * totals["plaatsingen"] / totals["opgave"]) == totals["pct"]
+    assert percentage(totals["plaatsingen"], totals["opgave"], OF_OPGAVE).rounded == totals["pct"]
 
 
 @pytest.mark.parametrize("case", DATA["province_totals"], ids=lambda c: c["id"])
@@ -124,7 +124,7 @@ def test_province_totals(case: dict) -> None:
     opg = i.get("opgave") or opgave(i["taakstelling"], i["saldo_start"])
     assert e.get("opgave", opg) == opg
     assert minimum_mid(opg) == e["minimum"]
-    assert round_half_up(100 * i["realisatie"] / opg) == e["pct_of_opgave"]
+    assert percentage(i["realisatie"], opg, OF_OPGAVE).rounded == e["pct_of_opgave"]
     if "nog_te_huisvesten" in e:
         assert remaining(opg, i["realisatie"]) == e["nog_te_huisvesten"]
 
@@ -146,7 +146,7 @@ def _rolled(first_saldo: int, years: list[tuple[int, int, int]]) -> list[int | N
         figures[p] = PeriodFigures(
             "X", p, taak, first_saldo if i == 0 else None, extra_opgave=extra
         )
-        snaps.append(Snapshot("X", p.end, p, housed))
+        snaps.append(Snapshot("X", p.first_day_after, p, housed))
     rec = MunicipalityRecord(Municipality("X", "Utrecht"), figures, snaps)
     return [o.saldo_start for o in opgaven(rec).values()]
 
@@ -197,4 +197,4 @@ def test_utrecht_ladder_positions_parse() -> None:
 def test_province_counts_sum() -> None:
     pc = DATA["province_counts"]
     assert sum(pc["per_trede"].values()) == pc["gemeenten"]
-    assert round_half_up(100 * pc["realisatie"] / pc["taakstelling"]) == pc["pct"]
+    assert percentage(pc["realisatie"], pc["taakstelling"], OF_TAAKSTELLING).rounded == pc["pct"]

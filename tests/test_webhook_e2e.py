@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ async def post(url: str, body: dict, secret: str | None) -> int:
 async def test_set_webhook_with_secret_path_and_loopback(hook: Hook) -> None:
     (call,) = hook.server.calls_to("setWebhook")
     assert call["url"] == hook.url and call["secret_token"] == SECRET
-    http = hook.app.bot_data["http"]
+    http = hook.app.bot_data.http
     assert http.address == "127.0.0.1"  # not 0.0.0.0 unless TAAKBOT_WEBHOOK_LISTEN says so
 
 
@@ -219,6 +220,9 @@ async def test_polling_mode_serves_health_only(tmp_path: Path, monkeypatch, caps
         finally:
             stop.set()
             await asyncio.wait_for(task, 10)
+    assert services.cache.closed, "post_shutdown closes the sheet source"
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.subscriptions()  # and the store
     monkeypatch.setenv("TAAKBOT_HEALTH_PORT", str(port))  # the bot is gone: unhealthy
     assert await asyncio.to_thread(main, ["health"]) == 1
 

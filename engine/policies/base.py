@@ -102,7 +102,9 @@ class Policy:
         return self.step_up(trede)
 
     def contract_cutoff(self, period: Period, rule: PeriodRule) -> date:
-        return rule.huurcontracten_tot or period.end + timedelta(days=self.contract_cutoff_days)
+        return rule.huurcontracten_tot or period.first_day_after + timedelta(
+            days=self.contract_cutoff_days
+        )
 
     def last_term_end(self, decided: date) -> date | None:
         if self.last_term_months is None:

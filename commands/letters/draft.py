@@ -1,0 +1,79 @@
+"""Draft one letter per municipality of a checkpoint round (issue 18, part 3).
+
+Templates are read and checked once per round (the province's own, or the project's default per
+policy); every letter is the engine's figures poured into it. `pause()` runs between letters so
+a reply another user waits for goes first (the refresh's courtesy, passed in by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from io import BytesIO
+from pathlib import Path
+
+from commands.letters.context import PLACEHOLDERS, letter_context
+from commands.letters.render import CompiledTemplate
+from commands.letters.settings import Letter, LetterSettings, template_path
+from engine.checkpoint_round import Round
+from engine.state import DataSet
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def file_name(gemeente: str, day_iso: str) -> str:
+    """'brief s-Gravenhage 2021-07-01.docx' → a name every file system and zip accepts."""
+    safe = _UNSAFE.sub("-", gemeente).strip("-.") or "gemeente"
+    return f"brief-{safe}-{day_iso}.docx"
+
+
+def load_template(path: Path) -> CompiledTemplate:
+    return CompiledTemplate(path, PLACEHOLDERS)
+
+
+def draft_letters(
+    rnd: Round,
+    data: DataSet,
+    settings: LetterSettings,
+    pause: Callable[[], None] = lambda: None,
+) -> list[Letter]:
+    """One .docx per municipality in the round, in the round's order (numbered for {n})."""
+    templates: dict[Path, CompiledTemplate] = {}
+
+    def template_for(policy: str) -> CompiledTemplate:
+        path = settings.sjabloon or template_path(policy)
+        if path not in templates:
+            templates[path] = load_template(path)
+        return templates[path]
+
+    if settings.sjabloon is not None:
+        template_for("")  # a broken house template fails before any letter is drafted
+    letters = []
+    for number, entry in enumerate(rnd.entries, start=1):
+        if number > 1:
+            pause()
+        policy, _ = data.policy_for(entry.gemeente, entry.period)
+        opgave = data.opgave(entry.gemeente, entry.period)
+        sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
+        context = letter_context(entry, policy.code, opgave, settings, number, sums)
+        docx = template_for(policy.code).render(context)
+        letters.append(
+            Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
+        )
+    return letters
+
+
+def letters_zip(
+    letters: Iterable[Letter],
+    overview_xlsx: bytes | None = None,
+    overview_name: str = "overzicht.xlsx",
+) -> bytes:
+    """All letters (and the round's overview) in one .zip, as Telegram sends them."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as book:  # .docx is compressed already
+        for letter in letters:
+            book.writestr(letter.file_name, letter.docx)
+        if overview_xlsx is not None:
+            book.writestr(overview_name, overview_xlsx)
+    return out.getvalue()

@@ -1,0 +1,390 @@
+"""Checkpoint letters, read back with python-docx and checked figure by figure against the
+public letters to 's-Gravenhage (tests/data/seed_cases.json), from the bundled sample workbook.
+
+Expected figures come from the seed cases, not from the sample's generator, so a letter that
+prints the wrong figure beside a label fails here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import zipfile
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from commands.letters import (
+    PLACEHOLDERS,
+    LetterSettings,
+    TemplateError,
+    draft_letters,
+    letters_zip,
+)
+from commands.letters.context import letter_context
+from commands.letters.default_template import build
+from commands.letters.settings import POLICIES, template_path
+from engine.checkpoint_round import checkpoint_round
+from engine.reasons import dutch_number
+from engine.state import DataSet
+from sheets.convert import load
+from sheets.local import default_source
+
+DATA = Path(__file__).parent / "data"
+SEEDS = {c["id"]: c for c in json.loads((DATA / "seed_cases.json").read_text("utf-8"))["cases"]}
+DH = "'s-Gravenhage"
+SETTINGS = LetterSettings(
+    ondertekenaar="A. de Vries",
+    functie="teamleider",
+    contact="Zuid-Hollandplein 1\n2596 AW Den Haag",
+    kenmerk="PZH-2021-{n}",
+    datum=date(2021, 1, 12),
+)
+
+
+@pytest.fixture(scope="module")
+def sample() -> DataSet:
+    source = default_source()
+    return load(source.fetch(), source.describe())
+
+
+def before_recording(data: DataSet, name: str, day: date) -> DataSet:
+    """The sheet as it was on the checkpoint: the decision of that date not yet recorded."""
+    out = copy.copy(data)
+    out.records = dict(data.records)
+    rec = out.records[name] = copy.copy(data.records[name])
+    rec.decisions = [d for d in rec.decisions if d.date != day]
+    return out
+
+
+def draft(data: DataSet, day: date, settings: LetterSettings = SETTINGS, names=(DH,)):
+    return draft_letters(checkpoint_round(data, day, names), data, settings)
+
+
+def read(letter_docx: bytes) -> tuple[str, dict[str, str]]:
+    """The letter's text, and every two-column table row as label → value."""
+    doc = docx.Document(BytesIO(letter_docx))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    rows: dict[str, str] = {}
+    for table in doc.tables:
+        for row in table.rows:
+            cells = [c.text for c in row.cells]
+            if len(cells) == 2 and cells[0] != cells[1]:
+                rows[cells[0]] = cells[1]
+    return text, rows
+
+
+def words(stated: dict[str, Any]) -> str:
+    """A step as the letters name it ('ophalen' and 'opvragen' both occur for trede 2)."""
+    return stated["as_stated"].lower().replace("ophalen", "opvragen")
+
+
+def yes_no(flag: bool) -> str:
+    return "ja" if flag else "nee"
+
+
+def end_expectations(case: dict[str, Any]) -> dict[str, str]:
+    s, period = case["stated"], case["period"]
+    day = date.fromisoformat(case["checkpoint_date"])
+    end = f"{day.day} {'januari' if day.month == 1 else 'juli'} {day.year}"
+    rows = {
+        f"Taakstelling {period}": s["taakstelling"],
+        f"Te huisvesten vergunninghouders vóór {end}": s.get("opgave")
+        or s.get("opgave_excluding_contracts"),
+        "– op basis van cijfers van het COA": s["realised_coa"],
+        "Omkoppelingen in de periode": yes_no(s["omkoppelingen"]),
+        "Aangemerkt als stapelgemeente": yes_no(s["stapelgemeente"]),
+        f"Trede op de interventieladder per {end}": words(s["step_after"]),
+    }
+    nxt = case["next_period"]["stated"]
+    np_ = case["next_period"]["period"]
+    rows[f"Taakstelling {np_}"] = nxt["taakstelling"]
+    mid = date.fromisoformat(nxt["minimum_mid_date"])
+    rows[f"Minimaal te huisvesten vóór {mid.day} {'april' if mid.month == 4 else 'oktober'} {mid.year}"] = nxt["minimum_mid"]  # fmt: skip
+    return {k: f"{v:,}".replace(",", ".") if isinstance(v, int) else v for k, v in rows.items()}
+
+
+END_CASES = ["pzh-denhaag-2020-II-eind", "pzh-denhaag-2021-I-eind", "pzh-denhaag-2021-II-eind"]
+
+
+@pytest.mark.parametrize("case_id", END_CASES)
+def test_end_of_period_letter_carries_the_public_letters_figures(sample, case_id) -> None:
+    case = SEEDS[case_id]
+    day = date.fromisoformat(case["checkpoint_date"])
+    (letter,) = draft(before_recording(sample, DH, day), day)
+    text, rows = read(letter.docx)
+    for label, value in end_expectations(case).items():
+        assert rows.get(label) == str(value), label
+    assert f"Beoordeling per {dutch_number(day)}" in text
+    assert "Onderwerp: Huisvestingswet: huisvesting vergunninghouders" in text
+    assert words(case["stated"]["step_after"]) in text  # the step in words, in the conclusion
+    assert "Geacht College," in text and "Gedeputeerde Staten van Zuid-Holland," in text
+
+
+def test_letter_of_1_january_2021(sample) -> None:
+    """Realised: compliment, contracts not counted (footnote), koppelingen 188 against 135."""
+    s = SEEDS["pzh-denhaag-2020-II-eind"]["stated"]
+    (letter,) = draft(sample, date(2021, 1, 1))
+    text, rows = read(letter.docx)
+    assert "Beoordeling per 1 januari 2021" in text
+    assert rows["Gehuisveste vergunninghouders vóór 1 januari 2021"] == str(s["realised_total"])
+    assert rows["– op basis van toegestuurde huurcontracten"] == str(s["realised_contracts"])
+    assert "tellen wij de huurcontracten niet mee" in text
+    assert rows["Door de regievoerder gekoppelde vergunninghouders op 1 oktober 2020"] == "188"
+    assert rows["Nog te huisvesten vergunninghouders op 1 oktober 2020"] == str(
+        s["remaining_on_koppelingen_date"]
+    )
+    assert rows["Conclusie koppelingen"] == "voldoende koppelingen"
+    assert rows["Trede op de interventieladder per 1 oktober 2020"] == words(s["step_before"])
+    assert rows["Conclusie opgave: voorsprong per 1 januari 2021"] == str(s["saldo_end"])
+    assert "complimenteren" in text
+    assert "ten minste 70 procent van de opgave" in text  # the corona coulance and its source
+    assert "coronacoulance" in text
+    assert rows["Voorsprong per 1 januari 2021"] == "0"
+
+
+def test_letter_of_1_july_2021_holds_the_step_for_an_excusable_reason(sample) -> None:
+    s = SEEDS["pzh-denhaag-2021-I-eind"]["stated"]
+    (letter,) = draft(before_recording(sample, DH, date(2021, 7, 1)), date(2021, 7, 1))
+    text, rows = read(letter.docx)
+    assert rows["Conclusie opgave: achterstand per 1 juli 2021"] == str(s["saldo_end_summary"])
+    assert rows.get("Is het aantal gehuisveste vergunninghouders gelijk aan of hoger dan de "
+                    "coulancegrens (292,6)?") == s["threshold_answer"].lower()  # fmt: skip
+    assert "onvoldoende koppelingen" in text  # the excusable reason, as the sheet states it
+    assert (
+        "blijft uw gemeente per 1 juli 2021 op trede 1 van de interventieladder: signaleren"
+        in text
+    )
+    assert rows["Achterstand per 1 juli 2021"] == "195"  # the next period's start
+
+
+def test_letter_of_1_january_2022_under_the_lrt_coulance(sample) -> None:
+    s = SEEDS["pzh-denhaag-2021-II-eind"]["stated"]
+    (letter,) = draft(before_recording(sample, DH, date(2022, 1, 1)), date(2022, 1, 1))
+    text, rows = read(letter.docx)
+    label = "Is het aantal gehuisveste vergunninghouders gelijk aan of hoger dan de coulancegrens (388,75)?"  # fmt: skip
+    assert rows[label] == "gelijk of hoger"
+    assert s["threshold_answer"] == "Hoger"
+    assert rows["Achterstand per 1 juli 2021"] == str(s["saldo_start"])
+    assert rows["Conclusie opgave: achterstand per 1 januari 2022"] == str(s["saldo_end"])
+    assert "taakstelling plus 25 procent van de achterstand" in text
+    assert "Wel heeft uw gemeente de coulancegrens van 388,75 gehaald" in text
+    assert "LRT-advies 19 november 2021" in text
+    assert "omkoppelingen niet mee" in text  # question 3 answered with this period's coulance
+    assert rows["Achterstand per 1 januari 2022"] == "108"
+    assert rows["Te huisvesten vergunninghouders vóór 1 juli 2022"] == "417"
+
+
+def test_mid_period_letter_of_1_april_2021(sample) -> None:
+    s = SEEDS["pzh-denhaag-2021-I-tussentijds"]["stated"]
+    (letter,) = draft(before_recording(sample, DH, date(2021, 4, 1)), date(2021, 4, 1))
+    text, rows = read(letter.docx)
+    assert "Stand van zaken per 1 april 2021" in text
+    expected = {
+        "Taakstelling 2021-I": s["taakstelling"],
+        "Te huisvesten vergunninghouders vóór 1 juli 2021": s["opgave_excluding_contracts"],
+        "Minimaal te huisvesten vóór 1 april 2021": s["minimum_mid"],
+        "Feitelijk gehuisvest vóór 1 april 2021": s["realised"],
+        "Op schema": "op schema" if s["on_schedule"] else "niet op schema",
+        "Percentage van het minimaal te huisvesten aantal": f"{s['pct_stated']}%",
+        "Conclusie": "volgende trede" if s["conclusion"] == "volgende fase" else "zelfde trede",
+        "Trede op de interventieladder per 1 april 2021": words(s["step_after"]),
+        "Trede op de interventieladder per 1 januari 2021": words(s["step_before"]),
+        "Nog te huisvesten vóór 1 juli 2021": s["remaining"],
+    }
+    for label, value in expected.items():
+        assert rows[label] == str(value), label
+    assert "146,3" in text  # 70 % of the minimum, Dutch notation
+    # The province annex: sums over the province's municipalities with figures on the date.
+    assert "Bijlage: voortgang in de provincie Zuid-Holland per 1 april 2021" in text
+    assert rows["Opgave vóór 1 juli 2021"] == "418"
+    assert rows["Gehuisvest vóór 1 april 2021"] == "106 (25% van de opgave)"
+    members = len(sample.provinces()["Zuid-Holland"])
+    assert f"{members - 1} van de {members} gemeenten hebben die niet" in text  # not zeros
+    assert rows["Gekoppelde vergunninghouders op 1 april 2021"] == "onbekend"  # not 0
+
+
+def test_mid_period_letter_of_1_october_2021(sample) -> None:
+    s = SEEDS["pzh-denhaag-2021-II-tussentijds"]["stated"]
+    (letter,) = draft(before_recording(sample, DH, date(2021, 10, 1)), date(2021, 10, 1))
+    text, rows = read(letter.docx)
+    assert rows["Achterstand per 1 juli 2021"] == str(s["saldo_start"])
+    assert rows["Te huisvesten vergunninghouders vóór 1 januari 2022"] == str(s["opgave"])
+    assert rows["Minimaal te huisvesten vóór 1 oktober 2021"] == str(s["minimum_mid"])
+    assert rows["Feitelijk gehuisvest vóór 1 oktober 2021"] == str(s["realised"])
+    assert rows["Conclusie"] == "zelfde trede" and s["conclusion"] == "zelfde fase"
+    assert rows["Trede op de interventieladder per 1 oktober 2021"] == words(s["step_after"])
+    assert rows["Nog te huisvesten vóór 1 januari 2022"] == str(s["remaining"])
+    assert (
+        f"Op 1 oktober 2021 waren {s['koppelingen']} vergunninghouders aan uw gemeente gekoppeld, "
+        f"tegenover {s['remaining']} nog te huisvesten: met deze koppelingen kunt u uw opgave "
+        "vóór 1 januari 2022 nog realiseren."
+    ) in text
+    assert "coulance" not in text  # the plain half rule again (no 70 % in this letter)
+
+
+def test_open_step_gives_a_marked_paragraph_instead_of_a_guess(sample) -> None:
+    """1 July 2022: '2 of 3A', the koppelingen of 1 April 2022 are not in the sheet."""
+    (letter,) = draft(sample, date(2022, 7, 1))
+    doc = docx.Document(BytesIO(letter.docx))
+    marked = [p for p in doc.paragraphs if p.text.startswith("Nog te beslissen:")]
+    assert len(marked) == 1
+    assert "trede 2" in marked[0].text and "trede 3A" in marked[0].text
+    assert "koppelingen per 1 april 2022" in marked[0].text  # where it is settled
+    assert all(r.font.highlight_color is not None for r in marked[0].runs)
+    text, rows = read(letter.docx)
+    assert "Op basis van deze bevindingen" not in text
+    assert rows["Trede op de interventieladder per 1 juli 2022"] == "nog te beslissen"
+
+
+def test_recorded_step_that_differs_from_the_rules_is_flagged(sample) -> None:
+    """The sample records trede 2 on 1 July 2021 (from a later letter); the rules give 1."""
+    (letter,) = draft(sample, date(2021, 7, 1))
+    text, _ = read(letter.docx)
+    assert "Let op (vóór verzending controleren): vastgelegd is trede 2" in text
+    assert "de regels geven trede 1 (signaleren)" in text
+
+
+def test_missing_settings_are_visible_placeholders(sample) -> None:
+    (letter,) = draft(sample, date(2021, 1, 1), LetterSettings())
+    text, rows = read(letter.docx)
+    for shown in (
+        "[ondertekenaar invullen]",
+        "[functie ondertekenaar invullen]",
+        "[adres invullen]",
+    ):
+        assert shown in text
+    assert rows["Datum"] == "[datum invullen]" and rows["Ons kenmerk"] == "[kenmerk invullen]"
+
+
+def test_address_from_the_sheet_and_ampersands_survive_the_xml() -> None:
+    """The `adres` column of `gemeenten` (read by sheets) is the addressee's postal address."""
+    raw = default_source().fetch()
+    header = raw["gemeenten"][0]
+    row = next(r for r in raw["gemeenten"] if r[0] == DH)
+    row[header.index("adres")] = "Postbus 12600 | 2500 DJ Den Haag <college>"
+    data = load(raw, "voorbeeld met adressen")
+    settings = LetterSettings(ondertekenaar="Jansen & Zn.", contact="A & B <afdeling>")
+    (letter,) = draft(data, date(2021, 1, 1), settings)
+    text, _ = read(letter.docx)
+    assert "Jansen & Zn." in text and "A & B <afdeling>" in text
+    assert "Postbus 12600\n2500 DJ Den Haag <college>" in text
+
+
+def test_kenmerk_numbers_the_letters_and_pause_runs_between_them(sample) -> None:
+    calls: list[int] = []
+    names = sample.provinces()["Zuid-Holland"][:3]
+    rnd = checkpoint_round(sample, date(2021, 4, 1), names)
+    letters = draft_letters(rnd, sample, SETTINGS, pause=lambda: calls.append(1))
+    assert len(calls) == len(letters) - 1 == 2
+    assert [read(x.docx)[1]["Ons kenmerk"] for x in letters] == [
+        "PZH-2021-1",
+        "PZH-2021-2",
+        "PZH-2021-3",
+    ]
+    assert [x.gemeente for x in letters] == sorted(names)
+    first = next(x for x in letters if x.gemeente == "Alblasserdam")
+    assert first.file_name == "brief-Alblasserdam-2021-04-01.docx"
+    # A municipality without figures on the date says what is missing, marked.
+    text = read(first.docx)[0]
+    missing = "geen taakstelling en geen opgave voor 2021-I (aan te vullen: taakstelling)"
+    assert f"Cijfers ontbreken (vóór verzending aanvullen): {missing}" in text
+
+
+def test_utrecht_letter_uses_its_own_template(sample) -> None:
+    (letter,) = draft(sample, date(2022, 7, 1), names=("Leusden",))
+    text, rows = read(letter.docx)
+    assert "Bijlage" not in text and "vier vragen" not in text
+    assert rows["Bijlagen"] == "geen"
+    # Realisation from Utrecht's overview of 7 November 2022 (the sample's Leusden rows).
+    assert rows["Gehuisvest vóór 1 juli 2022"] == "13"
+    assert rows["Percentage van de opgave"] == "33%"  # 13 of 39
+    assert "3A" not in text and "op trede 3 van de interventieladder" in text
+
+
+def test_letters_zip_holds_every_letter_and_the_overview(sample) -> None:
+    letters = draft(sample, date(2021, 4, 1), names=(DH, "Delft"))
+    blob = letters_zip(letters, b"xlsx")
+    with zipfile.ZipFile(BytesIO(blob)) as book:
+        assert sorted(book.namelist()) == sorted(
+            [x.file_name for x in letters] + ["overzicht.xlsx"]
+        )
+        assert book.read(letters[0].file_name) == letters[0].docx
+
+
+def _house_template(tmp_path: Path, *lines: str) -> Path:
+    doc = docx.Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    path = tmp_path / "huisstijl.docx"
+    doc.save(path)
+    return path
+
+
+def test_house_template_renders_with_the_documented_placeholders(sample, tmp_path) -> None:
+    path = _house_template(tmp_path, "Aan {{ gemeente }}", "Opgave: {{ opgave }}")
+    settings = LetterSettings(sjabloon=path)
+    (letter,) = draft(sample, date(2022, 1, 1), settings)
+    assert read(letter.docx)[0] == "Aan 's-Gravenhage\nOpgave: 535"
+
+
+def test_house_template_placeholders_in_the_header_are_filled(sample, tmp_path) -> None:
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "Provincie {{ provincie }} – {{ kenmerk }}"
+    doc.add_paragraph("{{ gemeente }}")
+    doc.save(tmp_path / "kop.docx")
+    (letter,) = draft(sample, date(2022, 1, 1), LetterSettings(sjabloon=tmp_path / "kop.docx"))
+    header = docx.Document(BytesIO(letter.docx)).sections[0].header.paragraphs[0].text
+    assert header == "Provincie Zuid-Holland – [kenmerk invullen]"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (("{{ gemeente }} {{ wethouder }}",), "{{ wethouder }}"),
+        (("{{ gemeente_naam }}",), "bedoelt u gemeente?"),
+        (("{% if gerealiseerd %}ja",), "fout in de tags"),
+        (("{{ gemeente.adres.straat }}",), "onbekend veld"),
+    ],
+)
+def test_house_template_errors_name_what_is_wrong(sample, tmp_path, lines, message) -> None:
+    settings = LetterSettings(sjabloon=_house_template(tmp_path, *lines))
+    with pytest.raises(TemplateError, match="huisstijl.docx") as err:
+        draft(sample, date(2022, 1, 1), settings)
+    assert message in str(err.value)
+
+
+def test_a_file_that_is_no_word_document_is_refused(sample, tmp_path) -> None:
+    path = tmp_path / "kapot.docx"
+    path.write_bytes(b"geen zip")
+    with pytest.raises(TemplateError, match="kapot.docx is geen bruikbaar Word-bestand"):
+        draft(sample, date(2022, 1, 1), LetterSettings(sjabloon=path))
+
+
+def test_context_fills_exactly_the_documented_placeholders(sample) -> None:
+    for day in (date(2021, 1, 1), date(2021, 4, 1)):
+        rnd = checkpoint_round(sample, day, [DH])
+        e = rnd.entries[0]
+        ctx = letter_context(e, "pzh-2020", sample.opgave(DH, e.period), SETTINGS, 1,
+                             rnd.sums.get("Zuid-Holland"))  # fmt: skip
+        assert set(ctx) == set(PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_shipped_default_templates_are_what_the_generator_writes(policy) -> None:
+    shipped = zipfile.ZipFile(template_path(policy)).read("word/document.xml")
+    buf = BytesIO()
+    build(policy).save(buf)
+    assert zipfile.ZipFile(buf).read("word/document.xml") == shipped, (
+        "run: python -m commands.letters.default_template"
+    )
+
+
+def test_readme_lists_every_placeholder() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Brieven na een peildatum") :]
+    assert [k for k in PLACEHOLDERS if f"`{k}`" not in section] == []

@@ -196,3 +196,47 @@ async def test_the_job_settles_the_heap_after_its_own_read_and_after_ververs() -
     assert await refresher.run() is None and spy.settled == 1  # nothing read: nothing to settle
     cache.request_refresh()  # /ververs, in a reply's thread
     assert await refresher.run() is None and spy.settled == 2
+
+
+class _RecordingCondition:
+    """A Condition that returns at once and records each wait's timeout."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self.timeouts: list[float] = []
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self._lock.__exit__(*exc)
+
+    def notify_all(self) -> None:
+        pass
+
+    def wait_for(self, predicate, timeout):
+        self.timeouts.append(timeout)
+        return False
+
+
+@pytest.mark.parametrize(
+    ("worked", "expected"),
+    [
+        (None, 0.5),  # the first pause of a loop: a full turn for the reply
+        (2.0, 0.5),  # worked long since the last wait: capped at MAX_WAIT
+        (0.01, 0.01),  # a steady stream of replies: never wait longer than it worked
+    ],
+)
+def test_a_loop_waits_no_longer_than_it_worked(worked, expected) -> None:
+    from sheets.courtesy import ReplyFirst
+
+    now = [100.0]
+    gate = ReplyFirst(clock=lambda: now[0])
+    gate._cond = cond = _RecordingCondition()
+    gate._serving = 1  # a reply in another thread
+    if worked is not None:
+        gate._mine.resumed = now[0] - worked
+    gate.pause()
+    assert cond.timeouts == [pytest.approx(expected)]

@@ -7,8 +7,8 @@ a 1 ms switch interval. Background loops call `pause()` every few hundred rows; 
 being computed on another thread, the loop waits there (releasing the GIL) and the reply runs as
 if the bot were idle. One wait is capped, and a loop never waits longer than it worked since
 its last wait: a reply now and then gets the interpreter to itself, while a steady stream of
-replies (bench_commands: four users asking non-stop stretched a refresh from 0.4 s to 50 s)
-costs a refresh at most twice its own time. The interpreter is shared by the whole process, so
+replies waits at most as long as it works (bench_commands, four users asking non-stop: a
+refresh of 0.40 s alone takes 1.7 s, where waiting 0.5 s at every pause stretched it to 50 s). The interpreter is shared by the whole process, so
 this gate is too.
 """
 

@@ -43,7 +43,7 @@ from bot.jobs import sender  # noqa: E402
 from bot.pacing import PacedLimiter  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from sheets.cache import SheetCache  # noqa: E402
+from sheets.runtime.cache import SheetCache  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
 
 TEXT = "⏰ <b>Herinnering</b>: huurcontracten over 2024-I insturen tot <b>4 juli</b>."

@@ -8,7 +8,7 @@ SYNTHETIC country (342 municipalities, ~52,000 rows; `--scale 4` for four times 
 memory, as an .xlsx file or behind the fake Sheets API. "During a refresh" runs the bot's
 refresh (read + convert in a worker thread) back to back the whole time, far more often than
 the bot's 5 minutes, twice: as the bot does it (the refresh steps aside while a reply is
-computed, sheets.courtesy) and without stepping aside; the refresh's own duration is printed
+computed, sheets.runtime.courtesy) and without stepping aside; the refresh's own duration is printed
 for both, beside a refresh with nobody asking.
 
     python bench/bench_commands.py [--scale 1] [--samples 200] [--users 4] [--limit 90]
@@ -41,10 +41,10 @@ from bench.workbook import ADMIN, MemorySource, country, name, save_xlsx  # noqa
 from bot.refresh import SWITCH_INTERVAL, Heap  # noqa: E402
 from bot.services import Services  # noqa: E402
 from commands.router import handle  # noqa: E402
-from sheets import convert  # noqa: E402
-from sheets.cache import SheetCache  # noqa: E402
-from sheets.courtesy import REPLIES, pause, serving  # noqa: E402
-from sheets.local import LocalSource  # noqa: E402
+from sheets.loading import convert  # noqa: E402
+from sheets.runtime.cache import SheetCache  # noqa: E402
+from sheets.runtime.courtesy import REPLIES, pause, serving  # noqa: E402
+from sheets.sources.local import LocalSource  # noqa: E402
 
 COMMANDS = [
     f"/stand {name(8)}",
@@ -122,7 +122,7 @@ def source_for(kind: str, scale: int) -> Iterator[Any]:
             yield LocalSource(path, pause)
     else:
         from bench.bench_gsheet import SHEET_ID, _serve
-        from sheets.gsheet import GoogleSheetSource
+        from sheets.sources.gsheet import GoogleSheetSource
 
         parent, child = multiprocessing.get_context("spawn").Pipe()
         server = multiprocessing.get_context("spawn").Process(

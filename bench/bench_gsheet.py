@@ -5,7 +5,7 @@ A refresh's time splits into parts that say different things:
   server building JSON in Python on the same two cores: it measures neither Google nor the bot;
 * json: parsing the response (stdlib json, as requests does); the bot pays this against Google
   too (orjson is not adopted: json is about a tenth of the bot's cost, see the table);
-* own: what the bot does with the values: conversion, damage check, prepare (sheets.cache);
+* own: what the bot does with the values: conversion, damage check, prepare (sheets.runtime.cache);
 * bot = json + own: the bot's cost of a refresh, whatever Google's speed.
 
 Readers, each in a fresh process, in this run:
@@ -110,7 +110,7 @@ class NaiveReader:
         import gspread
         from google.auth.credentials import AnonymousCredentials
 
-        from sheets.gsheet import _SheetsHTTPClient
+        from sheets.sources.gsheet import _SheetsHTTPClient
 
         self.client = gspread.Client(
             AnonymousCredentials(),
@@ -122,7 +122,7 @@ class NaiveReader:
 
     def refresh(self) -> tuple[float, float, float]:
         """(fetch, own, diff) in seconds; `wire` has the fetch's http and json."""
-        from sheets.convert import load
+        from sheets.loading.convert import load
 
         t0 = time.perf_counter()
         sheet = self.client.open_by_key(SHEET_ID)
@@ -141,7 +141,7 @@ class NaiveReader:
 
 
 def _old_diff(old_raw: Any, new_raw: Any, old: Any, new: Any) -> Any:
-    """sheets/cache.py's diff before issue 13: raw rows as multisets, then every municipality."""
+    """sheets/runtime/cache.py's diff before issue 13: raw rows as multisets, then every municipality."""
 
     def row_key(row: list[Any]) -> tuple[str, ...]:
         cells = [None if c in ("", None) else str(c) for c in row]
@@ -173,8 +173,8 @@ def _old_diff(old_raw: Any, new_raw: Any, old: Any, new: Any) -> Any:
 class OurReader:
     def __init__(self, url: str) -> None:
         from bot.refresh import Heap
-        from sheets.cache import SheetCache
-        from sheets.gsheet import GoogleSheetSource
+        from sheets.runtime.cache import SheetCache
+        from sheets.sources.gsheet import GoogleSheetSource
 
         self.source = GoogleSheetSource(SHEET_ID, api_url=url)
         self.cache = SheetCache(self.source)

@@ -32,7 +32,7 @@ from commands.letters import LetterSettings, draft_letters  # noqa: E402
 from commands.letters.context import letter_context  # noqa: E402
 from commands.letters.settings import template_path  # noqa: E402
 from engine.checkpoint_round import checkpoint_round  # noqa: E402
-from sheets.convert import load  # noqa: E402
+from sheets.loading.convert import load  # noqa: E402
 
 SETTINGS = LetterSettings(
     ondertekenaar="A. de Vries",
@@ -93,7 +93,7 @@ def our_letters(data, day: date) -> int:
 
 def _sample_letter() -> bytes:
     """One end-of-period letter ('s-Gravenhage, 1 January 2022) from the bundled sample."""
-    from sheets.local import default_source
+    from sheets.sources.local import default_source
 
     source = default_source()
     sample = load(source.fetch(), source.describe())

@@ -77,8 +77,8 @@ def processes(path: Path, repeat: int) -> dict[str, float]:
 def _refresh_child(conn: Connection, path: str, repeat: int) -> None:
     from bench.refresh_timing import timed_refresh
     from bot.refresh import Heap
-    from sheets.cache import SheetCache
-    from sheets.local import LocalSource, openpyxl_xlsx
+    from sheets.runtime.cache import SheetCache
+    from sheets.sources.local import LocalSource, openpyxl_xlsx
 
     cache = SheetCache(LocalSource(path))
     heap = Heap()  # as the bot's refresh job: no GC while converting, settle after

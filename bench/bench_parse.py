@@ -13,8 +13,8 @@ import tracemalloc
 from typing import Any
 
 from engine.periods import Period
-from sheets.convert import load
-from sheets.names import NameIndex
+from sheets.loading.convert import load
+from sheets.names.index import NameIndex
 
 MUNICIPALITIES, PERIODS, MONTHS = 350, 10, 6
 REGIONS = 25

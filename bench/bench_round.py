@@ -47,7 +47,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 def ladder_rows(names: list[str], n: int):
     from engine.treden import Trede
-    from sheets.ladder_writer import LadderRow
+    from sheets.sources.ladder_writer import LadderRow
 
     when = DAY + timedelta(days=n)  # a new date every run: each run writes all 342 rows
     return [
@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     from commands.round_table import rows, workbook
     from engine.checkpoint_round import checkpoint_round
-    from sheets.convert import load
+    from sheets.loading.convert import load
 
     book = country(1)
     data = load(MemorySource(book).fetch(), "bench")
@@ -101,8 +101,8 @@ def main() -> None:
     )
 
     # -- record in a Google Sheet (fake in its own process) --------------------------------
-    from sheets.gsheet import GoogleSheetSource
-    from sheets.ladder_writer import append
+    from sheets.sources.gsheet import GoogleSheetSource
+    from sheets.sources.ladder_writer import append
 
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.Process(target=_serve, args=(child, 1), daemon=True)
@@ -144,7 +144,7 @@ def main() -> None:
         save_xlsx(book, original)
         from openpyxl import load_workbook
 
-        from sheets.local import LocalSource
+        from sheets.sources.local import LocalSource
 
         n = iter(range(1000))
 

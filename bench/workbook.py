@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sheets.courtesy import pause  # noqa: E402
+from sheets.runtime.courtesy import pause  # noqa: E402
 
 Workbook = dict[str, list[list[Any]]]
 
@@ -137,7 +137,7 @@ class MemorySource:
         for tab, tab_rows in self.book.items():
             copied: list[list[Any]] = []
             for start in range(0, len(tab_rows), 1024):
-                pause()  # a real source reads in pieces too (sheets.courtesy)
+                pause()  # a real source reads in pieces too (sheets.runtime.courtesy)
                 copied.extend(list(r) for r in tab_rows[start : start + 1024])
             out[tab] = copied
         return out

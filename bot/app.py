@@ -45,7 +45,7 @@ from commands.privacy import Forgotten
 from commands.reply import CAPTION_LIMIT, Reply, Work
 from commands.roles import viewer
 from commands.router import handle, handle_callback, lookup, parse
-from sheets.courtesy import serving
+from sheets.runtime.courtesy import serving
 
 log = logging.getLogger(__name__)
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -159,7 +159,7 @@ async def _answer(update: Update, context: Context, text: str, callback: bool = 
     user_full_name, bot_username = update.effective_user.full_name, context.bot.username
 
     def run() -> Reply:
-        with serving():  # a refresh running meanwhile steps aside (sheets.courtesy)
+        with serving():  # a refresh running meanwhile steps aside (sheets.runtime.courtesy)
             ctx = services.ctx(user_id, lang, chat_id=chat_id)
             ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
             ctx.extras.update(chat_admin=admin, admins=services.admins)
@@ -256,7 +256,7 @@ async def deliver(
 
 async def follow_up(context: Context, chat_id: int, work: Work, user_id: int | None) -> None:
     """Run slow work in a thread, outside `serving()`: it steps aside for replies (its own
-    loops call sheets.courtesy.pause) instead of holding up the refresh, then send its result."""
+    loops call sheets.runtime.courtesy.pause) instead of holding up the refresh, then send its result."""
     try:
         result = await asyncio.to_thread(work.run)
     except Exception:

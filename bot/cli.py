@@ -65,7 +65,7 @@ def cmd_chat(args) -> int:
 def cmd_check(args) -> int:
     from commands.admin import finding_label
     from engine.audit import CONTRADICTIONS, audit
-    from sheets.readings import header_readings
+    from sheets.overviews.readings import header_readings
 
     _, services = _services(args)
     data = services.cache.get()
@@ -75,7 +75,7 @@ def cmd_check(args) -> int:
     findings = audit(data, day=args.today or services.today())
     for f in findings:
         print(f"{finding_label(f)}: {f}")
-    for line in header_readings(data):  # how each column was read (sheets.readings)
+    for line in header_readings(data):  # how each column was read (sheets.overviews.readings)
         print(f"kolom: {line}")
     contradictions = sum(f.kind in CONTRADICTIONS for f in findings)
     kaders = sum(f.kind == "kader" for f in findings)
@@ -127,7 +127,7 @@ def cmd_ronde(args) -> int:
     from commands.ronde import RECORDER, report, round_for, to_record
     from commands.round_table import rows
     from engine.periods import checkpoint_kind
-    from sheets.ladder_writer import WriteError
+    from sheets.sources.ladder_writer import WriteError
 
     settings, services = _services(args)
     ctx = services.ctx(user_id=0, role=_role(None), today=services.today())
@@ -258,7 +258,7 @@ def cmd_health(args) -> int:
 
 
 def cmd_init_sheet(args) -> int:
-    from sheets.template import write_template
+    from sheets.sources.template import write_template
 
     try:
         write_template(Path(args.path))
@@ -361,7 +361,7 @@ def failure(exc: BaseException) -> tuple[int, str]:
 
     # A SourceError comes only from sheets.gsheet: if that was never imported (a workbook or CSV
     # source), there is none to recognise, and importing it here would load gspread (0.2 s).
-    gsheet = sys.modules.get("sheets.gsheet")
+    gsheet = sys.modules.get("sheets.sources.gsheet")
 
     if isinstance(exc, SettingError | UsageError):
         return USAGE, f"Instelling: {exc}" if isinstance(exc, SettingError) else str(exc)

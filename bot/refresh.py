@@ -1,7 +1,7 @@
 """The sheet is read by a job, never by a request: a first load at start-up, then every TTL.
 
 The job runs the blocking read and conversion in a worker thread; commands keep answering from
-the DataSet in hand meanwhile (sheets/cache.py). A failed read is tried again after the cache's
+the DataSet in hand meanwhile (sheets/runtime/cache.py). A failed read is tried again after the cache's
 back-off, while the last good data stays served and marked stale.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 
 from telegram.ext import Application
 
-from sheets.cache import RefreshResult, SheetCache
-from sheets.damage import DamageNotices
+from sheets.loading.damage import DamageNotices
+from sheets.runtime.cache import RefreshResult, SheetCache
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Refresher:
                 "nog geen gegevens" if first else "de laatste goede gegevens blijven",
                 result.error,
             )
-        notice = self.notices.pending(self.cache.damage)  # sheets.damage (issue 10)
+        notice = self.notices.pending(self.cache.damage)  # sheets.loading.damage (issue 10)
         if notice is not None and self.tell_staff is not None:
             try:
                 await self.tell_staff(notice)

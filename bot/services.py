@@ -16,12 +16,12 @@ from commands.roles import Role, parse_admins, role_for, viewer
 from commands.ronde import LETTERS, RECORDER
 from commands.round_letters import LetterDefaults, zipped
 from engine.state import DataSet
-from sheets import convert
-from sheets.cache import SheetCache, names
-from sheets.courtesy import pause
-from sheets.ladder_writer import Recorder
-from sheets.names import NameIndex
-from sheets.sources import open_source
+from sheets.loading import convert
+from sheets.names.index import NameIndex
+from sheets.runtime.cache import SheetCache, names
+from sheets.runtime.courtesy import pause
+from sheets.sources.ladder_writer import Recorder
+from sheets.sources.pick import open_source
 
 _NOTHING_YET = DataSet(source="")
 
@@ -45,7 +45,7 @@ class Services:
             settings["TAAKBOT_SOURCE"],
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
-            pause=pause,  # replies go first while a refresh reads and converts (sheets.courtesy)
+            pause=pause,  # replies go first while a refresh reads and converts (sheets.runtime.courtesy)
             **source_options,
         )
         cache = SheetCache(
@@ -95,7 +95,7 @@ class Services:
         return viewer(role_for(user_id, data, self.admins), chat_id)
 
     def names(self, data) -> NameIndex:
-        """The name index prepared with the DataSet (sheets.cache.names)."""
+        """The name index prepared with the DataSet (sheets.runtime.cache.names)."""
         return names(data)
 
     def ctx(

@@ -14,7 +14,7 @@ from commands.context import STALE_REASON, Ctx
 from commands.reply import Reply
 from engine.audit import CONTRADICTIONS, Finding, audit
 from engine.state import Problem
-from sheets.readings import header_readings
+from sheets.overviews.readings import header_readings
 
 TZ = ZoneInfo("Europe/Amsterdam")
 STALE_DAYS = 45  # COA figures come monthly, with about two weeks' lag (domain.md §2, §7)

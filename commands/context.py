@@ -12,7 +12,7 @@ from commands.fmt import Formatter
 from commands.i18n import gettext_for, ngettext_for, pick_language
 from commands.roles import Role
 from engine.state import DataSet
-from sheets.names import NameIndex
+from sheets.names.index import NameIndex
 
 LOADING = "loading"  # Ctx.extras: True, or the error, until the sheet is first read
 STALE_REASON = "stale_reason"  # Ctx.extras: why the last read failed, while stale data is served

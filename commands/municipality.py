@@ -19,7 +19,7 @@ from engine.audit import audit
 from engine.model import Deadline
 from engine.replay import check_decision, last_checkpoint
 from engine.status import Status, status_on
-from sheets.readings import staff_notes
+from sheets.overviews.readings import staff_notes
 
 
 def _target(ctx: Ctx, command: str, args: str, kinds=("gemeente",)) -> Target | Reply:
@@ -35,7 +35,7 @@ def stand(ctx: Ctx, args: str) -> Reply:
     if st.opgave.taakstelling is not None and st.opgave.saldo_source:  # sources last, read aloud
         source = ctx.e(ctx.fmt.reason(st.opgave.saldo_source)).rstrip(".")
         lines.append("<i>" + ctx._("Bron van het saldo: {source}.").format(source=source) + "</i>")
-    if ctx.role.sees_notes:  # an overview's opmerkingen (sheets.readings): staff only
+    if ctx.role.sees_notes:  # an overview's opmerkingen (sheets.overviews.readings): staff only
         lines += [
             "<i>" + ctx._("Opmerking in de sheet ({cell}): {text}").format(
                 cell=ctx.e(note.source), text=ctx.e(note.text)

@@ -22,7 +22,7 @@ from commands.inputs import number
 from commands.reply import Button, Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS, Role, role_for
 from engine.reasons import N_
-from sheets.names import normalise
+from sheets.names.index import normalise
 
 CODE_KINDS = {"g": "gemeente", "r": "regio"}
 ROLE_FOR = {"gemeente": MUNICIPAL, "regio": COORDINATOR}

@@ -30,7 +30,7 @@ from engine.model import Deadline
 from engine.periods import checkpoint_kind
 from engine.state import DataSet
 from engine.status import Status, status_on
-from sheets.names import NameIndex
+from sheets.names.index import NameIndex
 
 WEEKLY = "weekly"
 # What a province user types after /herinnering → the calendar's deadline kind.

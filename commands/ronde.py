@@ -30,10 +30,10 @@ from engine.checkpoint_round import (
 from engine.periods import checkpoint_kind
 from engine.replay import last_checkpoint
 from engine.treden import Trede, TredeError
-from sheets.ladder_writer import LadderRow, WriteError, Written
-from sheets.values import CellError, day
+from sheets.sources.ladder_writer import LadderRow, WriteError, Written
+from sheets.tabs.values import CellError, day
 
-RECORDER = "recorder"  # Ctx.extras: sheets.ladder_writer.Recorder of the front end
+RECORDER = "recorder"  # Ctx.extras: sheets.sources.ladder_writer.Recorder of the front end
 LETTERS = "letters"  # Ctx.extras: commands.round_letters.zipped with its settings, or absent
 LISTED = 8  # open and conflicting municipalities named in the chat; the .xlsx has them all
 

@@ -1,7 +1,7 @@
 """The round's letters for a front end: one .docx per municipality plus the round's overview,
 as one .zip for Telegram or as files in a folder (`taakbot ronde --brieven MAP`).
 
-Drafting steps aside for replies to other users between letters (sheets.courtesy.pause): it
+Drafting steps aside for replies to other users between letters (sheets.runtime.courtesy.pause): it
 runs as `Work` after the reply, never inside one.
 """
 
@@ -16,7 +16,7 @@ from commands.excel import slug
 from commands.letters import Letter, LetterSettings, draft_letters, letters_zip
 from commands.round_table import rows, workbook
 from engine.checkpoint_round import Round
-from sheets.courtesy import pause
+from sheets.runtime.courtesy import pause
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ class Problem:
     severity: str  # 'fout' or 'waarschuwing'
     ref: str
     message: str
-    # the municipality of the row it is about (sheets.attribution); '' for the sheet as a whole
+    # the municipality of the row it is about (sheets.loading.attribution); '' for the sheet as a whole
     gemeente: str = field(default="", compare=False)
 
     def __str__(self) -> str:
@@ -86,7 +86,7 @@ class DataSet:
         """Work out now what answers would otherwise work out on first use: the rolled saldo
         and the snapshots per period of every record. Called before a refresh's DataSet is
         served, so the first reply after a refresh is as quick as any other; `pause` lets a
-        reply being computed meanwhile go first (sheets.courtesy)."""
+        reply being computed meanwhile go first (sheets.runtime.courtesy)."""
         for i, (name, record) in enumerate(self.records.items()):
             if not i & 15:
                 pause()

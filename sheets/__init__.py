@@ -1,15 +1,14 @@
 """The spreadsheet backend: read a workbook and turn it into the engine's DataSet.
 
-- `gsheet` / `local`: sources with `fetch() -> {tab: rows}` (Google Sheets; xlsx, ods, CSV folder)
-- `layout` / `values`: the tabs and columns as data; Dutch cell notation
-- `convert`: raw tabs → `engine.state.DataSet`, every bad cell a Problem with its cell ref
-- `headers` / `overview` / `kolommen`: overview tabs as coordinators keep them, read by content;
-  a header → fact, period, date; the `kolommen` tab corrects a reading
-- `combine` / `facts` / `selfcheck`: overview facts into the records beside the layout tabs,
-  contradictions named; the sheet's own sums recomputed with the engine's rules
-- `names` / `aliases`: what a user types → gemeente, regio or provincie; well-known other names
-- `cache` / `damage`: the last good DataSet, refreshed after a TTL, served stale when the sheet
-  fails or a read lost a tab, a key column or a fact
-- `readings`: how every header was read, staff-only notes (`taakbot check`, /controle)
-- `sample` / `template`: the bundled sample workbook; an empty workbook to start from
+Rooms, each a sub-package whose docstring says what it holds and what it may import (the arrows
+are kept by tests/test_rooms.py):
+
+- `sources`: where a workbook comes from and goes to (Google Sheets, .xlsx/.ods/CSV, the sample)
+- `tabs`: the fixed tabs and columns as data, Dutch cell notation, parsed rows
+- `names`: what a user or a sheet types → gemeente, regio or provincie
+- `overviews`: overview tabs as coordinators keep them, read by content; their facts and sums
+- `loading`: raw tabs → a checked DataSet; the damage check of a read
+- `runtime`: the cache the bot serves from, and the reply-first gate (passed in as a pause)
+
+Arrows: runtime → loading → overviews → tabs, names; sources → overviews, tabs; all → engine.
 """

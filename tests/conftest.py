@@ -46,7 +46,7 @@ def _derandomised_hypothesis() -> None:
 
 def _read_sample_once() -> None:
     """Memoise LocalSource.fetch for the bundled sample (unchanged on disk): 0.14 s a read."""
-    from sheets import local
+    from sheets.sources import local
 
     real = local.LocalSource.fetch
     memo: dict[tuple[int, int], dict[str, list[list[Any]]]] = {}

@@ -11,8 +11,8 @@ from engine.model import LadderDecision, Municipality, MunicipalityRecord, Perio
 from engine.periods import Period
 from engine.state import DataSet
 from engine.treden import Trede
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 
 @pytest.fixture(scope="module")

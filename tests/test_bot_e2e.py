@@ -11,8 +11,8 @@ from bot.app import build_application
 from bot.services import Services
 from bot.settings import Settings
 from commands import router
-from sheets.cache import SheetCache
-from sheets.local import default_source
+from sheets.runtime.cache import SheetCache
+from sheets.sources.local import default_source
 from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer
 

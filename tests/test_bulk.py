@@ -1,4 +1,4 @@
-"""sheets.bulk.build makes the same instances as __init__ does, or refuses."""
+"""sheets.tabs.bulk.build makes the same instances as __init__ does, or refuses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from engine.model import Snapshot
 from engine.periods import Period
-from sheets.bulk import build
+from sheets.tabs.bulk import build
 
 
 def test_the_same_snapshots_as_init_makes() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sheets.cache import Changes, SheetCache
+from sheets.runtime.cache import Changes, SheetCache
 
 RAW: dict[str, list[list[Any]]] = {
     "gemeenten": [
@@ -133,7 +133,7 @@ def test_a_loader_bug_is_a_failed_refresh_too() -> None:
         calls.append(name)
         if len(calls) > 1:
             raise KeyError("kapot")
-        from sheets.convert import load
+        from sheets.loading.convert import load
 
         return load(raw, name)
 
@@ -226,7 +226,7 @@ def test_ververs_joins_a_running_refresh_and_is_throttled() -> None:
 
 
 def test_the_change_summary_is_computed_only_when_asked(monkeypatch) -> None:
-    from sheets import cache as module
+    from sheets.runtime import cache as module
 
     calls: list[int] = []
     real = module.diff

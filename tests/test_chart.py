@@ -18,8 +18,8 @@ from engine.model import Municipality, MunicipalityRecord, PeriodFigures, Snapsh
 from engine.periods import Period
 from engine.state import DataSet
 from engine.status import status_on
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 MARCH_21, NOV_10 = date(2022, 3, 21), date(2022, 11, 10)
 

@@ -19,8 +19,8 @@ from engine.checkpoint_round import (
 )
 from engine.state import DataSet
 from engine.treden import Trede
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 DH = "'s-Gravenhage"
 

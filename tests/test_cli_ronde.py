@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import main
-from sheets.local import SAMPLE, LocalSource
+from sheets.sources.local import SAMPLE, LocalSource
 
 SAMPLE_TABS = LocalSource(SAMPLE).fetch()
 PROVINCE_OF = {row[0]: row[1] for row in SAMPLE_TABS["gemeenten"][1:]}
@@ -103,7 +103,12 @@ def test_recording_with_ja_writes_the_copy_once(tmp_path, monkeypatch, capsys) -
 
 @pytest.mark.parametrize(
     "source",
-    [None, "sheets/data/voorbeeld.xlsx", "./sheets/data/../data/voorbeeld.xlsx", "link"],
+    [
+        None,
+        "sheets/sources/data/voorbeeld.xlsx",
+        "./sheets/sources/data/../data/voorbeeld.xlsx",
+        "link",
+    ],
     ids=["default", "relative path", "dotted path", "symbolic link"],
 )
 def test_the_bundled_sample_is_never_written(source, tmp_path, monkeypatch, capsys) -> None:

@@ -13,8 +13,8 @@ from commands.export import assess_rows, export_rows
 from commands.reply import Button, split_message
 from commands.roles import Role
 from commands.router import handle, handle_callback
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 MARCH_21 = date(2022, 3, 21)
 DH_NAME = "'s-Gravenhage"

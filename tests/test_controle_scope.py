@@ -11,7 +11,7 @@ import pytest
 from commands.context import Ctx
 from commands.roles import Role
 from commands.router import handle
-from sheets.convert import load
+from sheets.loading.convert import load
 from tests.test_convert import BASE
 
 DELFT_FALLS = "gehuisvest daalt binnen 2022-I"  # realisatie rows 4 and 5: Delft, Zuid-Holland

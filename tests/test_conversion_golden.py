@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from bench.workbook import country
-from sheets.convert import load
+from sheets.loading.convert import load
 
 EPOCH = date(1899, 12, 30)
 
@@ -50,7 +50,7 @@ def as_google(book: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
 
 
 def as_xlsx(book: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
-    """Dates as datetimes at midnight, as sheets.local hands over a date cell."""
+    """Dates as datetimes at midnight, as sheets.sources.local hands over a date cell."""
     return {
         tab: [[datetime(c.year, c.month, c.day) if type(c) is date else c for c in row]
               for row in rows]

@@ -19,10 +19,10 @@ from engine.periods import Period
 from engine.policies import PeriodRule
 from engine.state import DataSet, Problem
 from engine.treden import Trede
-from sheets.convert import OVERRIDES, load
-from sheets.layout import TABS
-from sheets.local import LocalSource, LocalSourceError
-from sheets.template import write_template
+from sheets.loading.convert import OVERRIDES, load
+from sheets.sources.local import LocalSource, LocalSourceError
+from sheets.sources.template import write_template
+from sheets.tabs.layout import TABS
 
 DH = "'s-Gravenhage"
 BASE: dict[str, list[list[Any]]] = {

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from bot.refresh import Refresher
-from sheets.cache import SheetCache
-from sheets.convert import load
-from sheets.damage import DamageNotices
-from sheets.local import LocalSource
+from sheets.loading.convert import load
+from sheets.loading.damage import DamageNotices
+from sheets.runtime.cache import SheetCache
+from sheets.sources.local import LocalSource
 from tests.overview_books import UTRECHT_PERCENT, UTRECHT_TAB, utrecht_rows, write_xlsx
 
 USERS = [
@@ -175,7 +175,7 @@ def test_a_first_read_is_never_refused(book: Workbook) -> None:
 
 
 def test_staff_are_told_once_per_damage() -> None:
-    from sheets.damage import Damage
+    from sheets.loading.damage import Damage
 
     notices = DamageNotices()
     first, second = Damage(("tabblad gebruikers ontbreekt",)), Damage(("tabblad x ontbreekt",))

@@ -15,8 +15,8 @@ from bot.cli import main
 from commands.context import Ctx
 from commands.roles import Role
 from commands.router import handle
-from sheets.convert import load
-from sheets.local import SAMPLE, LocalSource
+from sheets.loading.convert import load
+from sheets.sources.local import SAMPLE, LocalSource
 
 TABS = "info, gemeenten, taakstelling, realisatie, ladder, beleid, deadlines, gebruikers"
 

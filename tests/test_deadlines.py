@@ -13,8 +13,8 @@ from commands.router import handle
 from engine.calendar import CONTRACTS
 from engine.model import Deadline
 from engine.status import status_on
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from commands.context import Ctx
 from commands.export import EXPORT_COLUMNS, export_rows
 from commands.roles import Role
 from commands.router import handle
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 from tests.test_onboarding import ADMIN, Bot, bot, say  # noqa: F401  (the fixture)
 
 MARCH_21 = date(2022, 3, 21)

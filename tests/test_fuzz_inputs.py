@@ -22,8 +22,8 @@ from commands.inputs import MAX_ID, echo, number
 from commands.reply import Reply
 from commands.roles import Role
 from commands.router import COMMANDS, handle, handle_callback
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 TODAY = date(2022, 3, 21)
 ROLES = {

@@ -10,8 +10,8 @@ import pytest
 from bot.store import Subscription
 from commands.reminders import Planner
 from commands.roles import Role, role_for, role_with_grants
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from bot.services import Services
 from bot.settings import Settings
 from commands.router import handle
-from sheets.local import default_source
+from sheets.sources.local import default_source
 from tests.fakes.sheets_api import FakeSheetsServer
 
 SHEET = "1TaakbotVoorbeeldSheet"

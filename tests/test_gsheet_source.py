@@ -14,8 +14,8 @@ import pytest
 from google.auth.credentials import AnonymousCredentials
 from gspread.http_client import HTTPClient
 
-from sheets.gsheet import READONLY_SCOPE, GoogleSheetSource, SourceError, _SheetsHTTPClient
-from sheets.retry import RetryExhausted, RetryPolicy, backoff_delay, call_with_retry
+from sheets.sources.gsheet import READONLY_SCOPE, GoogleSheetSource, SourceError, _SheetsHTTPClient
+from sheets.sources.retry import RetryExhausted, RetryPolicy, backoff_delay, call_with_retry
 from tests.fakes.sheets_api import FakeSheetsServer, split_range
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"

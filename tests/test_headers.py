@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from engine.periods import Period
-from sheets.aliases import canonical
-from sheets.headers import as_typed, date_in_title, read_header
-from sheets.values import CellError, check_error, percent
+from sheets.names.aliases import canonical
+from sheets.overviews.headers import as_typed, date_in_title, read_header
+from sheets.tabs.values import CellError, check_error, percent
 from tests.overview_books import HAAGLANDEN_HEADERS, UTRECHT_HEADERS
 
 I, II = Period(2022, 1), Period(2022, 2)  # noqa: E741

@@ -19,8 +19,8 @@ from engine.replay import Missing, check_decision, judge, standing, standing_bef
 from engine.state import DataSet, PolicyRow
 from engine.status import status_on, totals
 from engine.treden import Trede
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 DH = "'s-Gravenhage"
 D = date

@@ -12,9 +12,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from engine.treden import Trede
-from sheets.convert import load
-from sheets.ladder_writer import LadderRow, NoWriteAccess, WriteError, append
-from sheets.local import SAMPLE, LocalSource
+from sheets.loading.convert import load
+from sheets.sources.ladder_writer import LadderRow, NoWriteAccess, WriteError, append
+from sheets.sources.local import SAMPLE, LocalSource
 
 WHEN = datetime(2022, 7, 4, 9, 30, 15)
 NEW = LadderRow("Delft", date(2022, 7, 1), Trede("1"), "Eindbeoordeling 2022-I", "Ans (7)", WHEN)

@@ -31,8 +31,8 @@ from commands.letters.settings import POLICIES, template_path
 from engine.checkpoint_round import checkpoint_round
 from engine.reasons import dutch_number
 from engine.state import DataSet
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 DATA = Path(__file__).parent / "data"
 SEEDS = {c["id"]: c for c in json.loads((DATA / "seed_cases.json").read_text("utf-8"))["cases"]}

@@ -1,9 +1,9 @@
 """.xlsx and .ods read with python-calamine give what openpyxl and pandas gave: the same cells,
 the same DataSet, the same Problems with the same cells (issue 21).
 
-The old .xlsx reader stays in sheets/local.py as a fallback (`openpyxl_xlsx`); the old .ods
+The old .xlsx reader stays in sheets/sources/local.py as a fallback (`openpyxl_xlsx`); the old .ods
 reader (pandas with odfpy) is here. They are the baseline. calamine reads a formula error as an
-empty cell; sheets/error_cells.py puts it back, which is shown to matter below. One difference is
+empty cell; sheets/sources/error_cells.py puts it back, which is shown to matter below. One difference is
 deliberate: pandas read an .ods text `#N/A` as an empty cell, calamine keeps it (a formula error).
 """
 
@@ -19,9 +19,9 @@ import pytest
 from openpyxl import Workbook
 
 from bench.workbook import country
-from sheets.convert import load
-from sheets.error_cells import UnplacedError, _cells, ods_error_cells
-from sheets.local import SAMPLE, LocalSource, _calamine, _trimmed, openpyxl_xlsx
+from sheets.loading.convert import load
+from sheets.sources.error_cells import UnplacedError, _cells, ods_error_cells
+from sheets.sources.local import SAMPLE, LocalSource, _calamine, _trimmed, openpyxl_xlsx
 from tests.overview_books import (
     HAAGLANDEN_PERCENT,
     HAAGLANDEN_TAB,
@@ -129,7 +129,7 @@ WORKBOOKS = {
 
 
 def pandas_ods(path: Path) -> dict[str, list[list[Any]]]:
-    """sheets/local.py's .ods reader before python-calamine."""
+    """sheets/sources/local.py's .ods reader before python-calamine."""
     import pandas as pd
 
     frames = pd.read_excel(path, engine="odf", header=None, dtype=object, sheet_name=None)

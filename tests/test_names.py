@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from engine.model import Municipality
-from sheets import names, sample
-from sheets.convert import load
-from sheets.names import NameIndex, normalise
+from sheets.loading.convert import load
+from sheets.names import index as names
+from sheets.names.index import NameIndex, normalise
+from sheets.sources import sample
 
 DH = "'s-Gravenhage"
 

@@ -20,9 +20,9 @@ from commands import onboarding
 from commands.context import Ctx
 from commands.roles import Role
 from commands.router import handle
-from sheets.cache import SheetCache
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.runtime.cache import SheetCache
+from sheets.sources.local import default_source
 from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer
 

@@ -13,11 +13,11 @@ import pytest
 
 from engine.periods import Period
 from engine.treden import Trede
-from sheets.combine import NO_PROVINCE
-from sheets.convert import load
-from sheets.local import LocalSource
-from sheets.names import NameIndex
-from sheets.readings import header_readings, staff_notes
+from sheets.loading.convert import load
+from sheets.names.index import NameIndex
+from sheets.overviews.combine import NO_PROVINCE
+from sheets.overviews.readings import header_readings, staff_notes
+from sheets.sources.local import LocalSource
 from tests.overview_books import (
     CASES,
     HAAGLANDEN_PERCENT,

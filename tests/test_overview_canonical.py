@@ -14,7 +14,7 @@ from commands.context import Ctx
 from commands.roles import Role
 from commands.router import handle
 from engine.periods import Period
-from sheets.convert import load
+from sheets.loading.convert import load
 from tests.overview_books import UTRECHT_TAB, utrecht_rows
 
 OVERVIEW = f"'{UTRECHT_TAB}'"

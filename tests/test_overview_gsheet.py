@@ -14,10 +14,10 @@ from bot.services import Services
 from bot.settings import Settings
 from commands.roles import EVERYTHING, PROVINCE, Role
 from commands.router import handle
-from sheets.convert import load
-from sheets.gsheet import GoogleSheetSource
-from sheets.local import LocalSource
-from sheets.values import day
+from sheets.loading.convert import load
+from sheets.sources.gsheet import GoogleSheetSource
+from sheets.sources.local import LocalSource
+from sheets.tabs.values import day
 from tests.fakes.sheets_api import FakeSheetsServer, Percent
 from tests.overview_books import (
     HAAGLANDEN_PERCENT,
@@ -163,7 +163,7 @@ def test_the_fake_formats_like_google_in_each_locale() -> None:
 def test_a_deleted_gebruikers_tab_is_refused_and_its_restore_read_at_the_next_refresh() -> None:
     import functools
 
-    from sheets.cache import SheetCache
+    from sheets.runtime.cache import SheetCache
 
     users = [["telegram_id", "naam", "rol", "scope"], [7, "Staf", "provincie", "Utrecht"]]
     tabs = google({UTRECHT_TAB: utrecht_rows(), "gebruikers": users})

@@ -8,8 +8,8 @@ from pathlib import Path
 from commands.context import Ctx
 from commands.roles import PROVINCE, Role
 from commands.router import handle
-from sheets.convert import load
-from sheets.local import LocalSource
+from sheets.loading.convert import load
+from sheets.sources.local import LocalSource
 from tests.overview_books import UTRECHT_TAB, utrecht_rows, write_xlsx
 
 PROGNOSIS = 8  # the overview's column "Prognose gerealiseerd op 1 januari 2023"

@@ -17,8 +17,8 @@ from bot.pacing import Pacer
 from bot.refresh import REFRESH, Refresher, install_refresh
 from bot.services import Services
 from bot.settings import Settings
-from sheets.cache import SheetCache
-from sheets.local import default_source
+from sheets.runtime.cache import SheetCache
+from sheets.sources.local import default_source
 from tests.fakes.clock import FakeTime
 from tests.fakes.telegram_api import FakeTelegramServer
 

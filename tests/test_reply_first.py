@@ -12,9 +12,9 @@ from bot.refresh import Heap, Refresher
 from bot.services import Services
 from bot.settings import Settings
 from commands.router import handle
-from sheets.cache import SheetCache, names
-from sheets.courtesy import REPLIES, ReplyFirst, serving
-from sheets.local import default_source
+from sheets.runtime.cache import SheetCache, names
+from sheets.runtime.courtesy import REPLIES, ReplyFirst, serving
+from sheets.sources.local import default_source
 from tests.fakes.clock import FakeTime
 
 ADMIN = 4242
@@ -230,7 +230,7 @@ class _RecordingCondition:
     ],
 )
 def test_a_loop_waits_no_longer_than_it_worked(worked, expected) -> None:
-    from sheets.courtesy import ReplyFirst
+    from sheets.runtime.courtesy import ReplyFirst
 
     now = [100.0]
     gate = ReplyFirst(clock=lambda: now[0])

@@ -126,7 +126,7 @@ def test_role_covers_unknown_municipality_is_false() -> None:
     ],
 )
 def test_sheet_check_reports_unusable_scopes(rol: str, scope: str, problem: str | None) -> None:
-    from sheets.convert import load
+    from sheets.loading.convert import load
 
     raw = {
         "gemeenten": [

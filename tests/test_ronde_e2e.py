@@ -27,9 +27,9 @@ from commands.ronde import LETTERS, RECORDER
 from commands.round_letters import LetterDefaults, zipped
 from commands.round_table import COLUMNS
 from commands.router import handle
-from sheets.cache import SheetCache
-from sheets.ladder_writer import HEADER, Recorder
-from sheets.local import SAMPLE, LocalSource
+from sheets.runtime.cache import SheetCache
+from sheets.sources.ladder_writer import HEADER, Recorder
+from sheets.sources.local import SAMPLE, LocalSource
 from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 

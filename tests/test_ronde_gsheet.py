@@ -15,8 +15,8 @@ from bot.services import Services
 from bot.settings import Settings
 from commands.ronde import RECORDER, round_for, to_record
 from commands.router import handle
-from sheets.ladder_writer import HEADER, Recorder
-from sheets.local import default_source
+from sheets.sources.ladder_writer import HEADER, Recorder
+from sheets.sources.local import default_source
 from tests.fakes.sheets_api import FakeSheetsServer
 from tests.overview_books import UTRECHT_TAB, utrecht_rows
 

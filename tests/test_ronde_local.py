@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from bot.services import Services
 from commands.ronde import RECORDER, round_for, to_record
 from commands.router import handle
-from sheets.cache import SheetCache
-from sheets.ladder_writer import Recorder
-from sheets.local import SAMPLE, LocalSource
+from sheets.runtime.cache import SheetCache
+from sheets.sources.ladder_writer import Recorder
+from sheets.sources.local import SAMPLE, LocalSource
 
 ADMIN = 4242
 NOW = datetime(2022, 10, 3, 9, 30, 15)

@@ -1,7 +1,7 @@
 """The bundled sample workbook reproduces the public records it was built from, and nothing more.
 
 Expected figures come from tests/data/cases.json and seed_cases.json (copies of the worked cases),
-not from sheets/sample_data.py, so a typo in the sample fails here.
+not from sheets/sources/sample_data.py, so a typo in the sample fails here.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pytest
 from engine.periods import Period
 from engine.state import DataSet
 from engine.treden import Trede
-from sheets import sample
-from sheets.convert import load
-from sheets.local import SAMPLE, default_source
-from sheets.names import NameIndex
+from sheets.loading.convert import load
+from sheets.names.index import NameIndex
+from sheets.sources import sample
+from sheets.sources.local import SAMPLE, default_source
 
 DATA = Path(__file__).parent / "data"
 CASES = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
@@ -50,7 +50,7 @@ def _parts(path: Path) -> dict[str, str]:
 
 def test_committed_workbook_is_what_the_generator_writes(tmp_path: Path) -> None:
     regenerated = sample.write(tmp_path / "voorbeeld.xlsx")
-    assert _parts(regenerated) == _parts(SAMPLE), "run: python -m sheets.sample"
+    assert _parts(regenerated) == _parts(SAMPLE), "run: python -m sheets.sources.sample"
 
 
 HAAGLANDEN = CASES["region_table"]["rows"]  # gemeente, trede, opgave, plaatsingen, rest, pct

@@ -26,9 +26,9 @@ from commands.reply import Reply
 from commands.roles import Role, role_for, viewer
 from commands.router import COMMANDS, handle, handle_callback
 from engine.state import User
-from sheets.convert import load
-from sheets.local import default_source
-from sheets.names import NameIndex
+from sheets.loading.convert import load
+from sheets.names.index import NameIndex
+from sheets.sources.local import default_source
 
 TODAY = date(2022, 3, 21)
 ADMIN = 4242

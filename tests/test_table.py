@@ -12,8 +12,8 @@ from commands.context import Ctx
 from commands.reply import split_message
 from commands.roles import Role
 from commands.router import handle
-from sheets.convert import load
-from sheets.local import default_source
+from sheets.loading.convert import load
+from sheets.sources.local import default_source
 
 PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
 DAYS = (date(2021, 4, 2), date(2022, 3, 21), date(2022, 10, 2))

@@ -9,7 +9,7 @@ import pytest
 
 from engine.periods import Period
 from engine.treden import Trede
-from sheets import values as v
+from sheets.tabs import values as v
 
 GOOD: list[tuple[str, Any, Any]] = [
     # numbers

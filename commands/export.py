@@ -161,7 +161,7 @@ def assess_rows(data: DataSet, day: date, provincie: str | None = None) -> list[
             continue
         before = standing_before(data, rec, day)
         row = assess_row(name, day, judge(data, rec, day, before.treden), before)
-        recorded = next((d for d in reversed(rec.decisions) if d.date == day), None)
+        recorded = rec.decided_on(day)
         row["vastgelegd"] = recorded.trede.code if recorded else None
         rows.append(row)
     return rows

@@ -139,7 +139,7 @@ def entry(data: DataSet, name: str, day: date) -> RoundEntry:
     rec = data.records[name]
     before = standing_before(data, rec, day)
     step = judge(data, rec, day, before.treden)
-    recorded = next((d for d in reversed(rec.decisions) if d.date == day), None)
+    recorded = rec.decided_on(day)
     open_, settle = _open(step, before)
     if recorded is not None:
         state = RECORDED

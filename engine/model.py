@@ -118,6 +118,10 @@ class MunicipalityRecord:
         i = bisect_right(days, on)
         return snaps[i - 1] if i else None
 
+    def decided_on(self, day: date) -> LadderDecision | None:
+        """The decision recorded for exactly `day` (the last row recorded wins)."""
+        return next((d for d in reversed(self.decisions) if d.date == day), None)
+
     def trede_on(self, day: date) -> LadderDecision | None:
         """The recorded decision in force on `day` (the last one dated on or before it)."""
         best: LadderDecision | None = None

@@ -33,7 +33,7 @@ from sheets.sources.ladder_writer import (
     layout,
     sort_out,
 )
-from sheets.tabs.layout import column_letter
+from sheets.tabs.layout import column_letter, normalise
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,7 @@ def _append(source, client, rows, aliases) -> Written:
         ws = next(w for w in worksheets if w.title == title)
         raw = _read(source, ws)
     lay = layout(title, raw)
-    out = sort_out(rows, existing(raw, lay), aliases)
-    out.tab, out.created_tab = title, created
+    out = sort_out(rows, raw, lay, aliases, created)
     if not out.added:
         return out
     values = [lay.cells(row, _entered) for row in out.added]
@@ -151,15 +150,9 @@ def _landed(source, ws, lay, rows: Sequence[LadderRow]) -> bool:
     }
     found = existing(raw, lay)
     return all(
-        (row.gemeente, row.door) in mine and found.get((_key(row.gemeente), row.datum))
+        (row.gemeente, row.door) in mine and found.get((normalise(row.gemeente), row.datum))
         for row in rows
     )
-
-
-def _key(name: str) -> str:
-    from sheets.tabs.layout import normalise
-
-    return normalise(name)
 
 
 def _error(source: GoogleSheetSource, exc: APIError) -> WriteError:

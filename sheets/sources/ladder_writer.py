@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.treden import Trede, TredeError
-from sheets.tabs.layout import TABS, find_tab, normalise
+from sheets.tabs.layout import TABS, column_letter, find_tab, normalise
 from sheets.tabs.values import CellError, day, is_blank
 
 LADDER = next(t for t in TABS if t.name == "ladder")
@@ -79,6 +79,11 @@ class Written:
     conflicts: list[tuple[LadderRow, str]] = field(default_factory=list)  # (ours, theirs)
     created_tab: bool = False
     rows: str = ""  # where they landed, e.g. 'ladder!A12:F20'
+
+    def landed(self, first: int, width: int) -> None:
+        """Note where the added rows went: from row `first`, `width` columns from A."""
+        last = first + len(self.added) - 1
+        self.rows = f"{self.tab}!A{first}:{column_letter(width - 1)}{last}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +160,15 @@ def existing(rows: Sequence[Sequence[Any]], lay: Layout) -> dict[tuple[str, date
 
 def sort_out(
     rows: Sequence[LadderRow],
-    already: dict[tuple[str, date], list[str]],
+    raw: Sequence[Sequence[Any]],
+    lay: Layout,
     aliases: Callable[[str], Sequence[str]] = lambda name: (name,),
+    created: bool = False,
 ) -> Written:
-    """Split the rows to write into new ones, ones already there, and conflicts."""
-    out = Written("")
+    """Split the rows to write into new ones, ones the tab (`raw`, read just now) already
+    has, and conflicts."""
+    already = existing(raw, lay)
+    out = Written(lay.title, created_tab=created)
     for row in rows:
         there: list[str] = []
         for name in aliases(row.gemeente):
@@ -243,8 +252,7 @@ def append_xlsx(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -
     sheet = book[title]
     raw = [list(r) for r in sheet.iter_rows(values_only=True)]
     lay = layout(title, raw)
-    out = sort_out(rows, existing(raw, lay), aliases)
-    out.tab, out.created_tab = title, created
+    out = sort_out(rows, raw, lay, aliases, created)
     if not out.added:
         return out
     for column, name in lay.new_headers.items():
@@ -261,19 +269,13 @@ def append_xlsx(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-    out.rows = f"{title}!A{first}:{_letter(lay.width)}{first + len(out.added) - 1}"
+    out.landed(first, lay.width)
     _replace(path, book.save)
     return out
 
 
 def _as_is(key: str, value: Any) -> Any:
     return value
-
-
-def _letter(width: int) -> str:
-    from sheets.tabs.layout import column_letter
-
-    return column_letter(width - 1)
 
 
 def append_ods(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) -> Written:
@@ -293,8 +295,7 @@ def append_ods(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) ->
     sheet = tables[title]
     raw = _ods_rows(sheet)
     lay = layout(title, raw)
-    out = sort_out(rows, existing(raw, lay), aliases)
-    out.tab, out.created_tab = title, created
+    out = sort_out(rows, raw, lay, aliases, created)
     if not out.added:
         return out
 
@@ -322,7 +323,7 @@ def append_ods(path: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) ->
     for row in out.added:
         _ods_append(sheet, table, [cell(v) for v in lay.cells(row, _as_is)])
     first = len(raw) + 1 + (1 if created else 0)
-    out.rows = f"{title}!A{first}:{_letter(lay.width)}{first + len(out.added) - 1}"
+    out.landed(first, lay.width)
     _replace(path, lambda tmp: doc.save(str(tmp)))
     return out
 
@@ -400,8 +401,7 @@ def append_csv(folder: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) 
     delimiter = ";" if head.count(";") > head.count(",") else ","
     raw = list(csv.reader(io.StringIO(content), delimiter=delimiter))
     lay = layout(title or "ladder", raw)
-    out = sort_out(rows, existing(raw, lay), aliases)
-    out.tab, out.created_tab = title or "ladder", created
+    out = sort_out(rows, raw, lay, aliases, created)
     if not out.added:
         return out
     buf = io.StringIO()
@@ -423,7 +423,7 @@ def append_csv(folder: Path, rows: Sequence[LadderRow], aliases=lambda n: (n,)) 
     for row in out.added:
         writer.writerow([_shown(v) for v in lay.cells(row, defused)])
     first = len([r for r in raw if r]) + 1 + (1 if created else 0)
-    out.rows = f"{out.tab}!A{first}:{_letter(lay.width)}{first + len(out.added) - 1}"
+    out.landed(first, lay.width)
     body = content + buf.getvalue()
     _replace(path, lambda tmp: tmp.write_text(body, encoding="utf-8"))
     return out

@@ -183,28 +183,23 @@ def _province(data, asked: str | None) -> str:
 
 
 def print_round(rnd, table, provincie: str) -> None:
+    from collections import Counter
+
     from commands.round_table import COLUMNS
+    from engine.reasons import dutch_number
 
     headers = dict(COLUMNS)
     shown = ("gemeente", "trede_voor", "voorstel", "vastgelegd", "status", "open_vraag")
     widths = {k: max(len(headers[k]), *(len(str(r[k] or "–")) for r in table)) for k in shown[:5]}
-    print(f"Ronde {dutch_date(rnd.day)} — {provincie}: {len(table)} gemeenten")
+    print(f"Ronde {dutch_number(rnd.day)} — {provincie}: {len(table)} gemeenten")
     print("  ".join(headers[k].ljust(widths.get(k, 0)) for k in shown).rstrip())
     for r in table:
         cells = [str(r[k] if r[k] is not None else "–").ljust(widths.get(k, 0)) for k in shown]
         print("  ".join(cells).rstrip())
     counts = rnd.counts()
     print("Voorstel per trede: " + ", ".join(f"{k}: {counts[k]}" for k in sorted(counts)))
-    states = {}
-    for r in table:
-        states[r["status"]] = states.get(r["status"], 0) + 1
+    states = Counter(r["status"] for r in table)
     print("; ".join(f"{k}: {v}" for k, v in states.items()))
-
-
-def dutch_date(day) -> str:
-    from engine.reasons import dutch_number
-
-    return dutch_number(day)
 
 
 def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:

@@ -57,21 +57,33 @@ def _cell(value: Any) -> Any:
 
 
 def workbook(rows: list[dict[str, Any]], title: str) -> bytes:
+    return table_workbook(
+        list(EXPORT_COLUMNS),
+        [[_cell(row.get(column)) for column in EXPORT_COLUMNS] for row in rows],
+        title,
+    )
+
+
+def table_workbook(
+    headers: list[str], rows: list[list[Any]], title: str, widest: int = 40
+) -> bytes:
+    """One tab: a bold header, the first row and column frozen, widths to fit (at most
+    `widest`); the one way Taakbot writes a table as .xlsx (/export, /ronde)."""
     from openpyxl import Workbook  # only when someone asks for a file
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:SHEET_TITLE_MAX] or "taakbot"
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(row.get(column)) for column in EXPORT_COLUMNS])
+        sheet.append(row)
     sheet.freeze_panes = "B2"
     for column in sheet.columns:
         width = max(len(str(c.value or "").split("\n")[0]) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(40, max(8, width + 2))
+        sheet.column_dimensions[column[0].column_letter].width = min(widest, max(8, width + 2))
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

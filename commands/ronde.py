@@ -27,7 +27,7 @@ from engine.checkpoint_round import (
     RoundError,
     checkpoint_round,
 )
-from engine.periods import checkpoint_kind
+from engine.periods import Period, checkpoint_kind
 from engine.replay import last_checkpoint
 from engine.treden import Trede, TredeError
 from sheets.sources.ladder_writer import LadderRow, WriteError, Written
@@ -370,7 +370,8 @@ def vastleggen(ctx: Ctx, args: str) -> Reply:
         trede = Trede.parse(rest[0])
     except TredeError:
         trede = None
-    policy, _rule = ctx.data.policy_for(name, _period_of(when))
+    # the policy a recorded step is read in (engine.replay.standing: the decision's period)
+    policy, _rule = ctx.data.policy_for(name, Period.containing(when))
     if trede is None or trede.code not in policy.ladder:
         return Reply(
             _("Trede {trede} kent het kader {kader} niet; kies uit {known}.").format(
@@ -379,12 +380,6 @@ def vastleggen(ctx: Ctx, args: str) -> Reply:
         )
     note = " ".join(rest[1:]) or _("vastgelegd door een persoon")
     return _record(ctx, [LadderRow(name, when, trede, note, _who(ctx))])
-
-
-def _period_of(when: date):
-    from engine.periods import Period, checkpoint_period
-
-    return checkpoint_period(when) if checkpoint_kind(when) else Period.containing(when)
 
 
 def _letters(ctx: Ctx, when: date, provincie: str) -> Reply:

@@ -5,11 +5,10 @@ headers and texts are Dutch, numbers stay numbers (the spreadsheet shows them in
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Callable
 from typing import Any
 
+from commands.excel import table_workbook
 from engine.assessment import EndResult, MidResult
 from engine.checkpoint_round import KIND_LABELS, STATE_LABELS, Round, RoundEntry
 from engine.replay import Missing
@@ -96,22 +95,10 @@ def rows(rnd: Round, render: Callable[[Any], str] = str) -> list[dict[str, Any]]
 
 
 def workbook(table: list[dict[str, Any]], title: str) -> bytes:
-    """The round as an .xlsx: Dutch headers, frozen first row and column, readable widths."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "ronde"
-    sheet.append([header for _, header in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in table:
-        sheet.append([values[key] for key, _ in COLUMNS])
-    sheet.freeze_panes = "B2"
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(50, max(8, width + 2))
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    """The round as an .xlsx with Dutch headers (commands.excel.table_workbook)."""
+    return table_workbook(
+        [header for _, header in COLUMNS],
+        [[values[key] for key, _ in COLUMNS] for values in table],
+        title or "ronde",
+        widest=50,
+    )

@@ -28,9 +28,9 @@ import docx  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
 from bench.workbook import MemorySource, country  # noqa: E402
-from commands.letters import LetterSettings, draft_letters  # noqa: E402
-from commands.letters.context import letter_context  # noqa: E402
-from commands.letters.settings import template_path  # noqa: E402
+from commands.round.letters import LetterSettings, draft_letters  # noqa: E402
+from commands.round.letters.context import letter_context  # noqa: E402
+from commands.round.letters.settings import template_path  # noqa: E402
 from engine.checkpoint_round import checkpoint_round  # noqa: E402
 from sheets.loading.convert import load  # noqa: E402
 

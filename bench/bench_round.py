@@ -7,7 +7,7 @@ the library's floor for the same work, measured in the same run (issue 18):
   beside bare gspread reading the tab and appending the same 342 rows, against the fake Sheets API in its
   own process (the fake's own cost is in both);
 * record, .xlsx: our writer beside a bare openpyxl load, append and save of the same file;
-* letters: 342 letters (commands.letters) beside python-docx writing 342 documents of the
+* letters: 342 letters (commands.round.letters) beside python-docx writing 342 documents of the
   same size from fixed data (bench/bench_letters.py's floor).
 
     python bench/bench_round.py [--repeat 3]
@@ -47,7 +47,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 def ladder_rows(names: list[str], n: int):
     from engine.treden import Trede
-    from sheets.sources.ladder_writer import LadderRow
+    from sheets.sources.ladder import LadderRow
 
     when = DAY + timedelta(days=n)  # a new date every run: each run writes all 342 rows
     return [
@@ -60,7 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from commands.round_table import rows, workbook
+    from commands.round.tables import rows, workbook
     from engine.checkpoint_round import checkpoint_round
     from sheets.loading.convert import load
 
@@ -102,7 +102,7 @@ def main() -> None:
 
     # -- record in a Google Sheet (fake in its own process) --------------------------------
     from sheets.sources.gsheet import GoogleSheetSource
-    from sheets.sources.ladder_writer import append
+    from sheets.sources.ladder import append
 
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.Process(target=_serve, args=(child, 1), daemon=True)

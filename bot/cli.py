@@ -124,10 +124,10 @@ def cmd_assess(args) -> int:
 def cmd_ronde(args) -> int:
     """The checkpoint round for one province: preview, and on request record and draft."""
     from bot.console import plain
-    from commands.ronde import RECORDER, report, round_for, to_record
-    from commands.round_table import rows
+    from commands.round import RECORDER, report, round_for, to_record
+    from commands.round.tables import rows
     from engine.periods import checkpoint_kind
-    from sheets.sources.ladder_writer import WriteError
+    from sheets.sources.ladder import WriteError
 
     settings, services = _services(args)
     ctx = services.ctx(user_id=0, role=_role(None), today=services.today())
@@ -185,7 +185,7 @@ def _province(data, asked: str | None) -> str:
 def print_round(rnd, table, provincie: str) -> None:
     from collections import Counter
 
-    from commands.round_table import COLUMNS
+    from commands.round.tables import COLUMNS
     from engine.reasons import dutch_number
 
     headers = dict(COLUMNS)
@@ -204,8 +204,8 @@ def print_round(rnd, table, provincie: str) -> None:
 
 def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:
     from bot.services import letter_defaults
-    from commands.letters import TemplateError
-    from commands.round_letters import write_folder
+    from commands.round.letters import TemplateError
+    from commands.round.letters.bundle import write_folder
 
     try:
         paths = write_folder(ctx, rnd, provincie, letter_defaults(settings), folder)

@@ -13,14 +13,14 @@ from bot.access import book_for
 from bot.settings import Settings
 from commands.context import LOADING, STALE_REASON, Ctx
 from commands.roles import Role, parse_admins, role_for, viewer
-from commands.ronde import LETTERS, RECORDER
-from commands.round_letters import LetterDefaults, zipped
+from commands.round import LETTERS, RECORDER
+from commands.round.letters.bundle import LetterDefaults, zipped
 from engine.state import DataSet
 from sheets.loading import convert
 from sheets.names.index import NameIndex
 from sheets.runtime.cache import SheetCache, names
 from sheets.runtime.courtesy import pause
-from sheets.sources.ladder_writer import Recorder
+from sheets.sources.ladder import Recorder
 from sheets.sources.pick import open_source
 
 _NOTHING_YET = DataSet(source="")

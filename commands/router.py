@@ -21,9 +21,9 @@ from commands import (
     municipality,
     onboarding,
     privacy,
-    ronde,
     subscriptions,
 )
+from commands import round as ronde
 from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
 from commands.context import LOADING, Ctx
 from commands.inputs import clean

@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from engine.treden import Trede
 from sheets.loading.convert import load
-from sheets.sources.ladder_writer import LadderRow, NoWriteAccess, WriteError, append
+from sheets.sources.ladder import LadderRow, NoWriteAccess, WriteError, append
 from sheets.sources.local import SAMPLE, LocalSource
 
 WHEN = datetime(2022, 7, 4, 9, 30, 15)

@@ -18,16 +18,16 @@ from typing import Any
 import docx
 import pytest
 
-from commands.letters import (
+from commands.round.letters import (
     PLACEHOLDERS,
     LetterSettings,
     TemplateError,
     draft_letters,
     letters_zip,
 )
-from commands.letters.context import letter_context
-from commands.letters.default_template import build
-from commands.letters.settings import POLICIES, template_path
+from commands.round.letters.context import letter_context
+from commands.round.letters.default_template import build
+from commands.round.letters.settings import POLICIES, template_path
 from engine.checkpoint_round import checkpoint_round
 from engine.reasons import dutch_number
 from engine.state import DataSet
@@ -380,7 +380,7 @@ def test_shipped_default_templates_are_what_the_generator_writes(policy) -> None
     buf = BytesIO()
     build(policy).save(buf)
     assert zipfile.ZipFile(buf).read("word/document.xml") == shipped, (
-        "run: python -m commands.letters.default_template"
+        "run: python -m commands.round.letters.default_template"
     )
 
 

@@ -23,12 +23,12 @@ from openpyxl import load_workbook
 from bot.app import build_application
 from bot.services import Services
 from bot.settings import Settings
-from commands.ronde import LETTERS, RECORDER
-from commands.round_letters import LetterDefaults, zipped
-from commands.round_table import COLUMNS
+from commands.round import LETTERS, RECORDER
+from commands.round.letters.bundle import LetterDefaults, zipped
+from commands.round.tables import COLUMNS
 from commands.router import handle
 from sheets.runtime.cache import SheetCache
-from sheets.sources.ladder_writer import HEADER, Recorder
+from sheets.sources.ladder import HEADER, Recorder
 from sheets.sources.local import SAMPLE, LocalSource
 from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage

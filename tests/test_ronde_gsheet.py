@@ -13,9 +13,9 @@ import pytest
 from bot.cli import main
 from bot.services import Services
 from bot.settings import Settings
-from commands.ronde import RECORDER, round_for, to_record
+from commands.round import RECORDER, round_for, to_record
 from commands.router import handle
-from sheets.sources.ladder_writer import HEADER, Recorder
+from sheets.sources.ladder import HEADER, Recorder
 from sheets.sources.local import default_source
 from tests.fakes.sheets_api import FakeSheetsServer
 from tests.overview_books import UTRECHT_TAB, utrecht_rows

@@ -14,10 +14,10 @@ import pytest
 from openpyxl import Workbook
 
 from bot.services import Services
-from commands.ronde import RECORDER, round_for, to_record
+from commands.round import RECORDER, round_for, to_record
 from commands.router import handle
 from sheets.runtime.cache import SheetCache
-from sheets.sources.ladder_writer import Recorder
+from sheets.sources.ladder import Recorder
 from sheets.sources.local import SAMPLE, LocalSource
 
 ADMIN = 4242

@@ -1,6 +1,6 @@
 """Where a workbook comes from and goes to: Google Sheets (gsheet, with its bounded back-off in
 retry), .xlsx/.ods/CSV on disk (local; error_cells puts back the formula errors calamine reads as
-blank), TAAKBOT_SOURCE → a source (pick), the ladder writers (ladder_writer, gsheet_writer), the
+blank), TAAKBOT_SOURCE → a source (pick), the ladder writers (ladder/: one module per format behind a registry), the
 bundled sample (sample, sample_data, data/) and an empty workbook to start from (template).
 
 It may import engine and sheets/tabs, sheets/overviews; never bot, commands or another room of

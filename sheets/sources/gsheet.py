@@ -67,6 +67,9 @@ class SourceError(Exception):
     """The sheet could not be read; the message is Dutch, safe to show, and free of secrets."""
 
 
+WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"  # the round's write only
+
+
 class _SheetsHTTPClient(HTTPClient):
     """gspread's plain client that counts requests and may send them to another API root.
 
@@ -163,11 +166,21 @@ class GoogleSheetSource:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def append_ladder(self, rows, aliases=lambda name: (name,)):
-        """Record ladder decisions (sheets.sources.gsheet_writer); needs edit rights on the sheet."""
-        from sheets.sources.gsheet_writer import append_ladder
+    def write_client(self) -> gspread.Client:
+        """A client like the reader's whose credentials may write (the spreadsheets scope): the
+        round's writer (sheets.sources.ladder.google) asks for it only when it records."""
+        creds = self._http.auth
+        if isinstance(creds, service_account.Credentials):  # anonymous (a test server): as is
+            creds = creds.with_scopes([WRITE_SCOPE])
+        client = gspread.Client(
+            creds, http_client=functools.partial(_SheetsHTTPClient, api_root=self._api_root)
+        )
+        client.set_timeout(self._timeout)
+        return client
 
-        return append_ladder(self, rows, aliases)
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run one request under the source's retry policy (SourceError once it is spent)."""
+        return self._call(fn)
 
     def fetch(self) -> RawWorkbook:
         """Return ``{tab: rows}`` with the header row first, cells as the API gives them.

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from io import BytesIO
 from pathlib import Path
 
-from commands.letters.context import PLACEHOLDERS, letter_context
-from commands.letters.render import CompiledTemplate
-from commands.letters.settings import Letter, LetterSettings, template_path
+from commands.round.letters.context import PLACEHOLDERS, letter_context
+from commands.round.letters.render import CompiledTemplate
+from commands.round.letters.settings import Letter, LetterSettings, template_path
 from engine.checkpoint_round import Round
 from engine.state import DataSet
 

@@ -1,8 +1,8 @@
 """The checkpoint round's letters: one .docx per municipality from a docxtpl template."""
 
-from commands.letters.context import PLACEHOLDERS
-from commands.letters.draft import draft_letters, file_name, letters_zip
-from commands.letters.settings import Letter, LetterSettings, TemplateError
+from commands.round.letters.context import PLACEHOLDERS
+from commands.round.letters.draft import draft_letters, file_name, letters_zip
+from commands.round.letters.settings import Letter, LetterSettings, TemplateError
 
 __all__ = [
     "PLACEHOLDERS",

@@ -22,7 +22,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from commands.letters.settings import TemplateError
+from commands.round.letters.settings import TemplateError
 
 HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from commands.context import Ctx
 from commands.excel import slug
-from commands.letters import Letter, LetterSettings, draft_letters, letters_zip
-from commands.round_table import rows, workbook
+from commands.round.letters import Letter, LetterSettings, draft_letters, letters_zip
+from commands.round.tables import rows, workbook
 from engine.checkpoint_round import Round
 from sheets.runtime.courtesy import pause
 
@@ -49,7 +49,7 @@ def drafted(
     ctx: Ctx, rnd: Round, provincie: str, defaults: LetterDefaults
 ) -> tuple[list[Letter], bytes]:
     """Every letter of the round and the overview .xlsx (the same table /ronde sends).
-    Raises commands.letters.TemplateError with a Dutch line for a broken house template."""
+    Raises commands.round.letters.TemplateError with a Dutch line for a broken house template."""
     settings = defaults.for_round(provincie, ctx.today)
     letters = draft_letters(rnd, ctx.data, settings, pause=pause)
     overview = workbook(rows(rnd, ctx.fmt.reason), f"ronde {rnd.day.isoformat()}")
@@ -59,7 +59,7 @@ def drafted(
 def zipped(
     ctx: Ctx, rnd: Round, provincie: str, defaults: LetterDefaults
 ) -> tuple[bytes, str, int]:
-    """The `LETTERS` service of commands.ronde: (the .zip, its file name, letters in it)."""
+    """The `LETTERS` service of commands.round: (the .zip, its file name, letters in it)."""
     letters, overview = drafted(ctx, rnd, provincie, defaults)
     stem = f"brieven-{slug(provincie, 'ronde')}-{rnd.day.isoformat()}"
     content = letters_zip(letters, overview, overview_name=f"overzicht-{rnd.day.isoformat()}.xlsx")

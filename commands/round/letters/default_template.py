@@ -1,8 +1,8 @@
 """The project's own letter templates, one per policy, written with python-docx as docxtpl
 templates: the same kind of file a province makes in its house style, so one renderer serves
-both. The .docx files are shipped in commands/letters/data/ and regenerated with
+both. The .docx files are shipped in commands/round/letters/data/ and regenerated with
 
-    python -m commands.letters.default_template
+    python -m commands.round.letters.default_template
 
 (tests/test_letters.py checks the shipped files are what this module writes).
 """
@@ -20,7 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
-from commands.letters.settings import DATA, POLICIES, template_path
+from commands.round.letters.settings import DATA, POLICIES, template_path
 
 
 class _Writer:

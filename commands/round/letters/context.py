@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from commands.letters.settings import LetterSettings, placeholder
+from commands.round.letters.settings import LetterSettings, placeholder
 from engine.arithmetic import minimum_mid
 from engine.assessment import EndResult, MidResult
 from engine.checkpoint_round import CONFLICT, RoundEntry

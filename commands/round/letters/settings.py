@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-POLICIES = ("pzh-2020", "utrecht")  # a default template each (commands/letters/default_template)
+POLICIES = (
+    "pzh-2020",
+    "utrecht",
+)  # a default template each (commands/round/letters/default_template)
 
 
 def template_path(policy: str) -> Path:

@@ -8,7 +8,6 @@ before it is tried again the tab is read back, so a retry never writes twice.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -17,12 +16,11 @@ from typing import Any
 
 import gspread
 import requests
-from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.utils import DateTimeOption, ValueInputOption, ValueRenderOption
 
-from sheets.sources.gsheet import GoogleSheetSource, SourceError, _SheetsHTTPClient
-from sheets.sources.ladder_writer import (
+from sheets.sources.gsheet import GoogleSheetSource, SourceError
+from sheets.sources.ladder.base import (
     LadderRow,
     NoWriteAccess,
     WriteError,
@@ -37,20 +35,6 @@ from sheets.tabs.layout import column_letter, normalise
 
 log = logging.getLogger(__name__)
 
-WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
-
-
-def _client(source: GoogleSheetSource) -> gspread.Client:
-    """A client like the reader's, with credentials that may write."""
-    creds = source._http.auth
-    if isinstance(creds, service_account.Credentials):  # anonymous (a test server): as is
-        creds = creds.with_scopes([WRITE_SCOPE])
-    client = gspread.Client(
-        creds, http_client=functools.partial(_SheetsHTTPClient, api_root=source._api_root)
-    )
-    client.set_timeout(source._timeout)
-    return client
-
 
 def _entered(key: str, value: Any) -> Any:
     """USER_ENTERED turns '2022-07-01' into a date; text that would start a formula is kept
@@ -62,12 +46,12 @@ def _entered(key: str, value: Any) -> Any:
     return defused(key, value)
 
 
-def append_ladder(
+def append(
     source: GoogleSheetSource,
     rows: Sequence[LadderRow],
     aliases: Callable[[str], Sequence[str]] = lambda n: (n,),
 ) -> Written:
-    client = _client(source)
+    client = source.write_client()
     try:
         return _append(source, client, rows, aliases)
     except APIError as exc:
@@ -83,13 +67,13 @@ def append_ladder(
 
 
 def _append(source, client, rows, aliases) -> Written:
-    sheet = source._call(lambda: client.open_by_key(source.spreadsheet_id))
-    worksheets = source._call(sheet.worksheets)
+    sheet = source.call(lambda: client.open_by_key(source.spreadsheet_id))
+    worksheets = source.call(sheet.worksheets)
     title = ladder_title([w.title for w in worksheets])
     created = title is None
     if created:
         title = "ladder"
-        ws = source._call(lambda: sheet.add_worksheet(title, rows=1000, cols=6))
+        ws = source.call(lambda: sheet.add_worksheet(title, rows=1000, cols=6))
         raw: list[list[Any]] = []
     else:
         ws = next(w for w in worksheets if w.title == title)
@@ -108,7 +92,7 @@ def _append(source, client, rows, aliases) -> Written:
         first, last = min(lay.new_headers), max(lay.new_headers)
         cells = f"{column_letter(first)}{lay.header_row}:{column_letter(last)}{lay.header_row}"
         names = [lay.new_headers.get(c, "") for c in range(first, last + 1)]
-        source._call(lambda: ws.update([names], cells, value_input_option=ValueInputOption.raw))
+        source.call(lambda: ws.update([names], cells, value_input_option=ValueInputOption.raw))
     tried = False
 
     def attempt() -> Any:
@@ -123,14 +107,14 @@ def _append(source, client, rows, aliases) -> Written:
             table_range=f"A{lay.header_row}",
         )
 
-    answer = source._call(attempt)
+    answer = source.call(attempt)
     updated = (answer or {}).get("updates", {}).get("updatedRange", "")
     out.rows = updated.rpartition("!")[2] and f"{title}!{updated.rpartition('!')[2]}"
     return out
 
 
 def _read(source: GoogleSheetSource, ws: gspread.Worksheet) -> list[list[Any]]:
-    return source._call(
+    return source.call(
         lambda: ws.get(
             value_render_option=ValueRenderOption.unformatted,
             date_time_render_option=DateTimeOption.serial_number,

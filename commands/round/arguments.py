@@ -1,0 +1,111 @@
+"""What /ronde and /vastleggen are asked: a date, a province in the user's scope, who asks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from commands.context import Ctx
+from commands.inputs import echo
+from commands.reply import Button, Reply
+from engine.checkpoint_round import Round, checkpoint_round
+from engine.periods import checkpoint_kind
+from engine.replay import last_checkpoint
+from sheets.tabs.values import CellError, day
+
+RECORDER = "recorder"  # Ctx.extras: sheets.sources.ladder.Recorder of the front end
+LETTERS = (
+    "letters"  # Ctx.extras: commands.round.letters.bundle.zipped with its settings, or absent
+)
+
+
+def who(ctx: Ctx) -> str:
+    name = ctx.extras.get("user_name") or ""
+    return f"{name} ({ctx.user_id})".strip() if ctx.user_id else "console"
+
+
+def aliases(ctx: Ctx):
+    def names(gemeente: str) -> tuple[str, ...]:
+        rec = ctx.data.records.get(gemeente)
+        return (gemeente, *(rec.municipality.aliases if rec else ()))
+
+    return names
+
+
+def date_at(words: Sequence[str], i: int) -> tuple[date, int] | None:
+    """A date starting at words[i] ('2022-07-01', '1-7-2022' or '1 juli 2022') and the
+    number of words it takes."""
+    for size in (3, 1):
+        chunk = words[i : i + size]
+        text = " ".join(chunk)
+        if len(chunk) < size or not text[:1].isdigit():
+            continue
+        if size == 1 and not any(c in text for c in "-/"):
+            continue  # a bare number is no date here
+        try:
+            return day(text), size
+        except CellError:
+            continue
+    return None
+
+
+def _find_date(words: Sequence[str]) -> tuple[date | None, list[str]]:
+    """The first date among the words, and the other words."""
+    for i in range(len(words)):
+        if (hit := date_at(words, i)) is not None:
+            return hit[0], [*words[:i], *words[i + hit[1] :]]
+    return None, list(words)
+
+
+def _parse(ctx: Ctx, words: Sequence[str]) -> tuple[date, str | None] | Reply:
+    """`[datum] [provincie]` in any order; the date defaults to the latest checkpoint."""
+    _ = ctx._
+    when, rest = _find_date(words)
+    when = when or last_checkpoint(ctx.today)
+    if checkpoint_kind(when) is None:
+        return Reply(
+            _("{date} is geen toetsdatum: kies 1 januari, 1 april, 1 juli of 1 oktober.").format(
+                date=ctx.fmt.date(when)
+            )
+        )
+    return when, " ".join(rest).strip() or None
+
+
+def _provinces(ctx: Ctx, asked: str | None) -> list[str] | Reply:
+    _ = ctx._
+    role = ctx.role
+    mine = [p for p, names in ctx.data.provinces().items() if role.covers_area(ctx.data, names)]
+    if asked:
+        res = ctx.names.resolve(asked, ("provincie",))
+        if not (res.found and res.name):
+            return Reply(_("Provincie {name} staat niet in de sheet.").format(name=echo(asked)))
+        if res.name not in mine:
+            return Reply(_("Geen toegang: de ronde van {name} is voor die provincie.").format(
+                name=ctx.e(res.name)))  # fmt: skip
+        return [res.name]
+    if not mine:
+        return Reply(_("Geen toegang: de ronde is voor provinciemedewerkers van een provincie."))
+    return mine
+
+
+def arguments(ctx: Ctx, text: str) -> tuple[date, str] | Reply:
+    parsed = _parse(ctx, text.split())
+    if isinstance(parsed, Reply):
+        return parsed
+    when, asked = parsed
+    provinces = _provinces(ctx, asked)
+    if isinstance(provinces, Reply):
+        return provinces
+    if len(provinces) > 1:
+        _ = ctx._
+        iso = when.isoformat()
+        return Reply(
+            _("Welke provincie? De ronde gaat per provincie."),
+            keyboard=[[Button(p, f"k|ronde|{iso} {p}"[:64])] for p in provinces],
+        )
+    return when, provinces[0]
+
+
+def round_for(ctx: Ctx, when: date, provincie: str) -> Round:
+    names = [n for n in ctx.data.provinces().get(provincie, []) if ctx.role.covers(ctx.data, n)]
+    return checkpoint_round(ctx.data, when, names)

@@ -1,0 +1,39 @@
+"""The *Brieven* button: every letter of the round as one .zip, drafted after the reply."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from commands.context import Ctx
+from commands.reply import Reply, Work
+from commands.round.arguments import LETTERS, round_for
+
+
+def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
+    _ = ctx._
+    draft = ctx.extras.get(LETTERS)
+    if draft is None:
+        return Reply(_("Brieven maken kan hier niet."))
+    rnd = round_for(ctx, when, provincie)
+
+    def run() -> Reply:
+        try:
+            content, name, n = draft(ctx, rnd, provincie)
+        except ValueError as exc:
+            return Reply(_("Geen brieven: {error}").format(error=ctx.e(str(exc))))
+        return Reply(
+            ctx.ngettext(
+                "{n} brief voor {provincie} per {date}, met het overzicht (.xlsx).",
+                "{n} brieven voor {provincie} per {date}, met het overzicht (.xlsx).",
+                n,
+            ).format(n=n, provincie=ctx.e(provincie), date=ctx.fmt.date(when)),
+            document=content,
+            document_name=name,
+        )
+
+    return Reply(
+        ctx.ngettext("Bezig met {n} brief…", "Bezig met {n} brieven…", len(rnd.entries)).format(
+            n=len(rnd.entries)
+        ),
+        action=Work(run, f"ronde:brieven {when.isoformat()} {provincie}"),
+    )

@@ -1,0 +1,38 @@
+"""Which writer records in which source: one entry per kind, so the next source is one more
+module and one more line here."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sheets.sources.gsheet import GoogleSheetSource
+from sheets.sources.ladder import csv_folder, google, ods, xlsx
+from sheets.sources.ladder.base import Aliases, LadderRow, WriteError, Written
+
+_LOCK = threading.Lock()  # one round writes at a time in this process
+
+
+def append(source: Any, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (n,)) -> Written:
+    """Record `rows` in the source's ladder tab, one round at a time; raises WriteError."""
+    with _LOCK:
+        if isinstance(source, GoogleSheetSource):
+            return google.append(source, rows, aliases)
+        path = Path(getattr(source, "path", ""))
+        from sheets.sources.local import SAMPLE
+
+        if path.exists() and path.samefile(SAMPLE):  # also as a relative path or a link
+            raise WriteError(
+                "De meegeleverde voorbeeldwerkmap wordt niet gewijzigd. Kopieer hem (cp "
+                f"{SAMPLE} mijn-sheet.xlsx) en zet TAAKBOT_SOURCE op de kopie."
+            )
+        if path.is_dir():
+            return csv_folder.append(path, rows, aliases)
+        suffix = path.suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            return xlsx.append(path, rows, aliases)
+        if suffix == ".ods":
+            return ods.append(path, rows, aliases)
+        raise WriteError(f"{path.name or source}: in deze bron kan Taakbot niets vastleggen")

@@ -245,7 +245,9 @@ class SheetCache:
             if tag and tag == self._version and previous is not None and self.damage is None:
                 self._loaded, self.stale, self.last_error = self._clock(), False, None
                 self._next_try = 0.0
-                return RefreshResult(True, previous, previous=previous if keep_previous else UNKEPT)
+                return RefreshResult(
+                    True, previous, previous=previous if keep_previous else UNKEPT
+                )
             raw = self.source.fetch()
             with self.converting():
                 data = self._loader(raw, self.source.describe())

@@ -16,7 +16,6 @@ with the shared bounded back-off (sheets.sources.retry) on the injected sleep.
 
 from __future__ import annotations
 
-import base64
 import logging
 import random
 import re
@@ -25,14 +24,15 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 
 from sheets.sources.errors import SourceError
+from sheets.sources.links import file_url, share_id, shown_link
 from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry
 
-__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "GraphError", "GraphSource", "is_m365_link", "share_id"]
+__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "GraphError", "GraphSource"]
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ BATCH_LIMIT = 20  # Graph's JSON batching takes at most 20 requests
 _RETRYABLE = frozenset({408, 429, 502, 503, 504})
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what the Excel API in Graph opens
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
-_HOSTS = ("sharepoint.com", "sharepoint.us", "sharepoint.de", "sharepoint.cn", "1drv.ms")
 _DEFAULT_TIMEOUT = (10.0, 60.0)
 RawWorkbook = dict[str, list[list[Any]]]
 
@@ -51,7 +50,11 @@ class GraphError(Exception):
     """A Graph answer with an error status; `codes` holds every (inner) error code, lowercased."""
 
     def __init__(
-        self, status: int, codes: Iterable[str], message: str = "", retry_after: float | None = None
+        self,
+        status: int,
+        codes: Iterable[str],
+        message: str = "",
+        retry_after: float | None = None,
     ) -> None:
         self.status, self.codes, self.retry_after = status, [c.lower() for c in codes if c], None
         self.message = message[:300]
@@ -72,40 +75,6 @@ class GraphError(Exception):
     def has(self, code: str) -> bool:
         """The code among the (inner) codes, or named in the message."""
         return code.lower() in self.codes or code.lower() in self.message.lower()
-
-
-def is_m365_link(spec: str) -> bool:
-    """A SharePoint or OneDrive link as a person copies it (`m365:` takes any host)."""
-    if spec.startswith("m365:"):
-        return True
-    parts = urlsplit(spec.strip())
-    host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in _HOSTS)
-
-
-def file_url(link: str) -> str:
-    """The link to resolve: a `…/Forms/AllItems.aspx?id=/sites/…/x.xlsx` view becomes the file's
-    own address; a sharing link (`:x:/s/…`) or a file address stays as it is."""
-    text = link.strip().removeprefix("m365:")
-    parts = urlsplit(text)
-    if parts.path.lower().endswith(".aspx"):
-        path = parse_qs(parts.query).get("id", [""])[0]
-        if path.startswith("/"):
-            return f"{parts.scheme}://{parts.netloc}{quote(path)}"
-    return text
-
-
-def share_id(link: str) -> str:
-    """Graph's sharing token for a URL: `u!` + unpadded base64url of it."""
-    encoded = base64.urlsafe_b64encode(file_url(link).encode("utf-8")).decode("ascii")
-    return "u!" + encoded.rstrip("=")
-
-
-def shown_link(link: str) -> str:
-    """The link without its query (sharing links carry tokens there) and without user:password."""
-    parts = urlsplit(file_url(link))
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}{parts.path}"
 
 
 class GraphSource:
@@ -231,7 +200,9 @@ class GraphSource:
         fields = "$select=id,name,eTag,cTag,file,parentReference"
         if self.item_id is not None:
             try:
-                item = self.request("GET", f"/drives/{self.drive_id}/items/{self.item_id}?{fields}")
+                item = self.request(
+                    "GET", f"/drives/{self.drive_id}/items/{self.item_id}?{fields}"
+                )
                 return self._remember(item)
             except GraphError as exc:
                 if exc.status != 404:
@@ -370,7 +341,15 @@ class GraphSource:
 
     def _token(self) -> str:
         app = self._msal()
-        result = app.acquire_token_for_client(scopes=[self._scope])
+        try:
+            result = app.acquire_token_for_client(scopes=[self._scope])
+        except requests.RequestException:
+            raise  # the sign-in server unreachable: retried like Graph
+        except Exception as exc:  # msal could not sign the assertion: the key is unusable
+            raise SourceError(
+                f"Met het certificaat van app {self.client_id} is niet aan te melden "
+                f"({type(exc).__name__}; TAAKBOT_M365_CERTIFICATE): een RSA-sleutel in PEM."
+            ) from exc
         if "access_token" in result:
             return str(result["access_token"])
         raise self._sign_in_error(result)

@@ -36,7 +36,7 @@ def open_source(
             credentials_file=credentials_file,
             **options,
         )
-    from sheets.sources.m365 import is_m365_link
+    from sheets.sources.links import is_m365_link
 
     if is_m365_link(spec):
         from sheets.sources.m365 import GraphSource

@@ -380,7 +380,9 @@ class FakeGraphServer:
                 if auth.removeprefix("Bearer ") not in self._tokens:
                     raise Answer(
                         401,
-                        graph_error(401, "InvalidAuthenticationToken", "Access token has expired."),
+                        graph_error(
+                            401, "InvalidAuthenticationToken", "Access token has expired."
+                        ),
                     )
                 status, answer = self._route(request.method, path, query, body, session, False)
                 kind = self._kind(request.method, path)
@@ -496,7 +498,9 @@ class FakeGraphServer:
             token = rest.split("/")[2]
             book = self._books.get(self._links.get(token, ""))
             if book is None:
-                raise Answer(404, graph_error(404, "itemNotFound", "The resource could not be found."))
+                raise Answer(
+                    404, graph_error(404, "itemNotFound", "The resource could not be found.")
+                )
             return 200, self._item(book)
         m = re.match(r"^/drives/([^/]+)/items/([^/]+)(/workbook(/.*)?)?$", rest)
         if not m:
@@ -508,7 +512,9 @@ class FakeGraphServer:
             return 200, self._item(book)
         if not book.name.endswith((".xlsx", ".xlsm")):
             raise Answer(400, graph_error(400, "invalidRequest", "The file is not a workbook."))
-        write = kind in WRITES or (kind == "createSession" and bool((body or {}).get("persistChanges")))
+        write = kind in WRITES or (
+            kind == "createSession" and bool((body or {}).get("persistChanges"))
+        )
         if book.locked and (write or not book.locked[1]):
             raise Answer(403, graph_error(403, "accessDenied", book.locked[0], book.locked[0]))
         if write and book.read_only:
@@ -527,7 +533,9 @@ class FakeGraphServer:
             "parentReference": {"driveId": book.drive_id, "driveType": "documentLibrary"},
         }
 
-    def _workbook(self, book: Book, method: str, kind: str, tail: str, body: Any) -> tuple[int, Any]:
+    def _workbook(
+        self, book: Book, method: str, kind: str, tail: str, body: Any
+    ) -> tuple[int, Any]:
         if kind == "createSession":
             sid = f"sessie-{next(self._session_ids)}"
             self.sessions[sid] = True
@@ -604,7 +612,12 @@ class FakeGraphServer:
                 )
                 reply = {"id": r["id"], "status": status, "body": answer, "headers": {}}
             except Answer as exc:
-                reply = {"id": r["id"], "status": exc.status, "body": exc.body, "headers": exc.headers}
+                reply = {
+                    "id": r["id"],
+                    "status": exc.status,
+                    "body": exc.body,
+                    "headers": exc.headers,
+                }
             responses.append(reply)
         return {"responses": responses}
 
@@ -685,7 +698,11 @@ def _trim(rows: list[list[Any]]) -> list[list[Any]]:
 
 
 def _quoted(sheet: str) -> str:
-    return sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) else "'" + sheet.replace("'", "''") + "'"
+    return (
+        sheet
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet)
+        else "'" + sheet.replace("'", "''") + "'"
+    )
 
 
 def _mime(name: str) -> str:

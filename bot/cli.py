@@ -124,7 +124,7 @@ def cmd_assess(args) -> int:
 def cmd_ronde(args) -> int:
     """The checkpoint round for one province: preview, and on request record and draft."""
     from bot.console import plain
-    from commands.round import RECORDER, report, round_for, to_record
+    from commands.round import report, round_for, to_record
     from commands.round.tables import rows
     from engine.periods import checkpoint_kind
     from sheets.sources.ladder import WriteError
@@ -162,7 +162,7 @@ def cmd_ronde(args) -> int:
             print("Niets vastgelegd.")
             return 0
     try:
-        written = services.extras[RECORDER].record(todo)
+        written = services.front.recorder.record(todo)
     except WriteError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         remote = str(ctx.data.source).startswith(("Google", "Microsoft 365"))

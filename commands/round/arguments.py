@@ -13,14 +13,9 @@ from engine.periods import checkpoint_kind
 from engine.replay import last_checkpoint
 from sheets.tabs.values import CellError, day
 
-RECORDER = "recorder"  # Ctx.extras: sheets.sources.ladder.Recorder of the front end
-LETTERS = (
-    "letters"  # Ctx.extras: commands.round.letters.bundle.zipped with its settings, or absent
-)
-
 
 def who(ctx: Ctx) -> str:
-    name = ctx.extras.get("user_name") or ""
+    name = ctx.user_name
     return f"{name} ({ctx.user_id})".strip() if ctx.user_id else "console"
 
 

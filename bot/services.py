@@ -47,6 +47,7 @@ class Services:
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
             pause=pause,  # replies go first while a refresh reads and converts (sheets.runtime.courtesy)
+            m365=m365_options(settings),
             **source_options,
         )
         cache = SheetCache(
@@ -148,3 +149,16 @@ def letter_defaults(settings: Settings) -> LetterDefaults:
 def _admins(value: Any) -> frozenset[int]:
     """Settings parse TAAKBOT_ADMINS already; a raw string (old callers) is parsed here."""
     return value if isinstance(value, frozenset) else parse_admins(value)
+
+
+def m365_options(settings: Settings) -> dict[str, Any]:
+    """The sign-in and endpoints of a Microsoft 365 workbook, from the settings."""
+    return {
+        "tenant_id": settings["TAAKBOT_M365_TENANT_ID"],
+        "client_id": settings["TAAKBOT_M365_CLIENT_ID"],
+        "client_secret": settings["TAAKBOT_M365_CLIENT_SECRET"],
+        "certificate": settings["TAAKBOT_M365_CERTIFICATE"],
+        "thumbprint": settings["TAAKBOT_M365_CERTIFICATE_THUMBPRINT"],
+        "api_url": settings["TAAKBOT_GRAPH_API_URL"],
+        "authority_host": settings["TAAKBOT_M365_AUTHORITY_HOST"],
+    }

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from commands.common import footer, members_of
 from commands.context import Ctx
-from engine.reasons import N_
 from commands.records import Key, Subscription
 from commands.roles import Role, viewer
 from commands.standing import short_trede
@@ -29,6 +28,7 @@ from engine.calendar import (
 )
 from engine.model import Deadline
 from engine.periods import checkpoint_kind
+from engine.reasons import N_
 from engine.state import DataSet
 from engine.status import Status, status_on
 from sheets.names.index import NameIndex

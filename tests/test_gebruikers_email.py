@@ -113,7 +113,12 @@ def test_a_bad_address_is_shown_only_within_its_scope(scope: str, gemeente: str)
 def test_nobodys_scope_hides_the_address() -> None:
     data = load(users([7, "X", "coordinator", "Atlantis", "x@@delft.nl", None]), "test")
     assert all("x@@delft.nl" not in p.message for p in data.problems)
-    assert Problem(
-        "fout", "gebruikers!E2", '"(adres weggelaten)" is geen e-mailadres (naam@organisatie.nl); '
-        "dit adres krijgt niets"
-    ) in data.problems
+    assert (
+        Problem(
+            "fout",
+            "gebruikers!E2",
+            '"(adres weggelaten)" is geen e-mailadres (naam@organisatie.nl); '
+            "dit adres krijgt niets",
+        )
+        in data.problems
+    )

@@ -83,9 +83,12 @@ def test_refusals_and_lost_lines(script, outcomes, data_calls: int, slept: int) 
 )
 def test_settings_that_cannot_work_stop_the_batch(tls, login, password, says) -> None:
     mode = "starttls" if login else "geen"
-    with smtp_server(mode, login=login) as fake, session(config(fake, password, tls)) as s:
-        with pytest.raises(SmtpSetupError) as err:
-            s.send(mail(), [TO])
+    with (
+        smtp_server(mode, login=login) as fake,
+        session(config(fake, password, tls)) as s,
+        pytest.raises(SmtpSetupError) as err,
+    ):
+        s.send(mail(), [TO])
     assert says in str(err.value) and password not in str(err.value)
     assert fake.received == []
 
@@ -99,9 +102,11 @@ def test_nothing_goes_out_when_the_ledger_says_no() -> None:
 def test_one_server_is_paced_and_one_connection_carries_the_batch() -> None:
     clock = FakeTime()
     pace = Pace(2.0, clock)
-    with smtp_server("starttls") as fake:
-        with session(config(fake), pace=pace, sleep=clock.sleep_sync, clock=clock) as s:
-            for _ in range(3):
-                assert s.send(mail(), [TO])[TO].status == SENT
+    with (
+        smtp_server("starttls") as fake,
+        session(config(fake), pace=pace, sleep=clock.sleep_sync, clock=clock) as s,
+    ):
+        for _ in range(3):
+            assert s.send(mail(), [TO])[TO].status == SENT
     assert clock.slept == [2.0, 2.0]
     assert len(fake.logins) == 1

@@ -72,11 +72,17 @@ def stop_line(lang: str, to: str, unsubscribe: str) -> str:
         "sheet van uw provincie of regio staat."
     ).format(address=to)
     if unsubscribe:
-        return text + " " + _(
-            "Niet meer ontvangen? Stuur een e-mail met onderwerp 'afmelden' naar {stop}."
-        ).format(stop=unsubscribe)
-    return text + " " + _(
-        "Niet meer ontvangen? Vraag wie de sheet bijhoudt uw e-mailadres te verwijderen."
+        return (
+            text
+            + " "
+            + _(
+                "Niet meer ontvangen? Stuur een e-mail met onderwerp 'afmelden' naar {stop}."
+            ).format(stop=unsubscribe)
+        )
+    return (
+        text
+        + " "
+        + _("Niet meer ontvangen? Vraag wie de sheet bijhoudt uw e-mailadres te verwijderen.")
     )
 
 
@@ -93,7 +99,9 @@ def _aligned(grid: Grid) -> list[str]:
     widths = [max(len(r[i]) for r in (grid.header, *grid.rows)) for i in range(len(grid.header))]
     rows = []
     for r in (grid.header, *grid.rows):
-        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]
+        cells = [r[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)
+        ]
         rows.append("  ".join(cells).rstrip())
     return rows
 

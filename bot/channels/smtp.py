@@ -24,6 +24,9 @@ from bot.store import FAILED, SENT, UNCERTAIN
 from sheets.sources.retry import RetryPolicy, backoff_delay
 
 TLS_MODES = ("starttls", "ssl", "geen")
+# A minute's worth of tries: a greylisting server asks for a few minutes, the ledger's next
+# hourly round tries a failed row again (up to the store's max_attempts).
+SMTP_RETRY = RetryPolicy(attempts=4, base=2.0, cap=60.0, budget=300.0)
 _TEMPORARY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 
 
@@ -62,7 +65,7 @@ class SmtpSession:
         config: SmtpConfig,
         *,
         pace: Pace | None = None,
-        policy: RetryPolicy = RetryPolicy(attempts=4, base=2.0, cap=60.0, budget=300.0),
+        policy: RetryPolicy = SMTP_RETRY,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
@@ -161,7 +164,10 @@ class SmtpSession:
             except smtplib.SMTPResponseException as exc:  # MAIL FROM or DATA refused
                 if exc.smtp_code >= 500:
                     done.update(
-                        {a: Outcome(FAILED, f"{exc.smtp_code} {_text(exc)}", attempt) for a in left}
+                        {
+                            a: Outcome(FAILED, f"{exc.smtp_code} {_text(exc)}", attempt)
+                            for a in left
+                        }
                     )
                     self._reset()
                     return done

@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sheets.sources.ladder.files import clean_at_start
 from sheets.sources.ladder.base import LadderRow, Reading, Written
+from sheets.sources.ladder.files import clean_at_start
 from sheets.sources.ladder.registry import append
 
 

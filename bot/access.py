@@ -12,8 +12,9 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from commands.records import Request
 
 PENDING, GRANTED, REFUSED = "open", "toegestaan", "geweigerd"
 _SCHEMA = """
@@ -32,20 +33,6 @@ CREATE TABLE IF NOT EXISTS access_requests (
 CREATE INDEX IF NOT EXISTS access_requests_user ON access_requests (user_id, status);
 """
 _BOOKS: weakref.WeakKeyDictionary[Any, AccessBook] = weakref.WeakKeyDictionary()  # per store
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    id: int
-    user_id: int
-    user_name: str
-    kind: str
-    scope: str
-    asked_at: float
-    status: str
-    decided_by: int | None
-    decided_by_name: str
-    decided_at: float | None
 
 
 class AccessBook:

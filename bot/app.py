@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import time
+from dataclasses import replace
 from datetime import time as dt_time
 from html import escape
 from typing import Any
@@ -105,7 +106,7 @@ def _data(app: Application) -> BotData:
 
 # -- updates ---------------------------------------------------------------------------------
 def _store(context: Context) -> Any:
-    return context.bot_data.services.extras.get("store")
+    return context.bot_data.services.store
 
 
 async def _lang(update: Update, context: Context) -> str:
@@ -160,10 +161,11 @@ async def _answer(update: Update, context: Context, text: str, callback: bool = 
 
     def run() -> Reply:
         with serving():  # a refresh running meanwhile steps aside (sheets.runtime.courtesy)
-            ctx = services.ctx(user_id, lang, chat_id=chat_id)
+            ctx = services.ctx(
+                user_id, lang, chat_id=chat_id, user_name=user_full_name, chat_admin=admin
+            )
             ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
-            ctx.extras.update(chat_admin=admin, admins=services.admins)
-            ctx.extras.update(user_name=user_full_name, bot_username=bot_username)  # onboarding
+            ctx.front = replace(ctx.front, bot_username=bot_username)  # onboarding links
             return handle_callback(ctx, text) if callback else handle(ctx, text)
 
     return await asyncio.to_thread(run)

@@ -90,7 +90,7 @@ class Pushes:
     def _planner(self, data: DataSet, stale: float | None) -> Planner:
         """A planner that renders every chat only what its subscriber may see there."""
         admins = self.services.admins
-        access = self.services.extras.get("access")
+        access = self.services.front.access
         return Planner(
             data,
             self.today(),

@@ -19,7 +19,7 @@ class Forgotten:
 
 def privacy(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
-    days = ctx.extras.get("retention_days", 400)
+    days = ctx.front.retention_days
     lines = [
         _("<b>Wat Taakbot over u bewaart</b>"),
         _(
@@ -46,7 +46,7 @@ def privacy(ctx: Ctx, args: str) -> Reply:
 
 def vergeet(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
-    store = ctx.extras.get("store")
+    store = ctx.front.personal_data
     if store is None:
         return Reply(_("Taakbot bewaart hier niets over u."))
     answer = args.strip().casefold()

@@ -338,7 +338,8 @@ async def test_uncertain_sends_are_reported_and_resent_only_on_purpose(tmp_path:
     assert f"/herinnering opnieuw {bid}" in report
     await pushes.hourly()  # the hourly round leaves it alone
     assert [c for _, c, _ in rec.sent].count(2) == 1
-    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    pushes.services.front = pushes.services.front.with_store(store)
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN)
     reply = handle(ctx, f"/herinnering opnieuw {bid}")
     assert isinstance(reply.action, BroadcastRequest) and "1 gesprek" in reply.text
     await pushes.run_broadcast(reply.action.broadcast_id)

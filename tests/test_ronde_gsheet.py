@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from bot.services import Services
 from bot.settings import Settings
-from commands.round import RECORDER, round_for, to_record
+from commands.round import round_for, to_record
 from commands.router import handle
 from sheets.sources.ladder import HEADER, Recorder
 from sheets.sources.local import default_source
@@ -49,7 +49,7 @@ def services(server: FakeSheetsServer, slept: list[float], **more: str) -> Servi
         }
     )
     found = Services.from_settings(settings, sleep=slept.append)
-    found.extras[RECORDER] = Recorder(found.cache, clock=lambda: NOW)
+    found.front.recorder = Recorder(found.cache, clock=lambda: NOW)
     return found
 
 
@@ -98,7 +98,7 @@ def test_one_append_under_the_header_and_never_twice(ladder_columns, last_column
         ctx = found.ctx(ADMIN, today=date(2022, 10, 3))
         ctx.data = before_data  # the round as it stood before the write: all 26 to record
         todo, _waiting = to_record(ctx, round_for(ctx, date(2022, 10, 1), "Utrecht"))
-        again = found.extras[RECORDER].record(todo)  # the writer reads the tab back first
+        again = found.front.recorder.record(todo)  # the writer reads the tab back first
         assert server.count("append") == 1 and server.tab(SHEET, "ladder") == ladder
         assert again.added == [] and len(again.present) == N_UTRECHT
 

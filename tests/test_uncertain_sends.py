@@ -12,7 +12,7 @@ import pytest
 
 from bot.jobs import Pushes
 from bot.store import BLOCKED, FAILED, SENT, UNCERTAIN, Key, Store
-from commands.context import Ctx
+from commands.context import Ctx, Front
 from commands.roles import Role
 from commands.router import handle
 from commands.uncertain import UncertainResend
@@ -88,8 +88,8 @@ def store(tmp_path: Path) -> Store:
 def ctx_for(store: Store | None, role: Role | None, lang: str = "nl", user: int = 7) -> Ctx:
     data = dataset()
     data.users.append(User(LEIDEN_USER, "Leiden", "gemeente", "Leiden"))
-    extras = {"store": store} if store is not None else {}
-    return Ctx(data, date(2024, 6, 25), user, role, lang, extras=extras)
+    front = Front().with_store(store) if store is not None else Front()
+    return Ctx(data, date(2024, 6, 25), user, role, lang, front=front)
 
 
 def test_controle_lists_the_uncertain_automatic_sends(store: Store) -> None:
@@ -194,7 +194,8 @@ async def test_the_report_counts_what_went_again_and_what_is_no_longer_due(
 
     drop.clear()
     t.now = datetime(2024, 6, 25, 7, 30, tzinfo=TZ)  # before 09:00: asked for, so it goes now
-    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    pushes.services.front = pushes.services.front.with_store(store)
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN)
     reply = handle(ctx, "/herinnering opnieuw onzeker")
     report = await pushes.resend_uncertain(ADMIN, reply.action)
     again = [text for _, c, text in rec.sent[-2:-1] if c == 2]
@@ -224,7 +225,8 @@ async def test_without_data_nothing_goes_and_they_stay_uncertain(tmp_path: Path)
     store = pushes.store
     assert store.claim([TOETS]) and store.claim([WEEK])
     store.settle([TOETS, WEEK], UNCERTAIN, "TimedOut")
-    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    pushes.services.front = pushes.services.front.with_store(store)
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN)
     reply = handle(ctx, "/herinnering opnieuw onzeker")
 
     class Broken(FakeCache):

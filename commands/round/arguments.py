@@ -15,14 +15,9 @@ from engine.treden import Trede
 from sheets.sources.ladder import Reading
 from sheets.tabs.values import CellError, day
 
-RECORDER = "recorder"  # Ctx.extras: sheets.sources.ladder.Recorder of the front end
-LETTERS = (
-    "letters"  # Ctx.extras: commands.round.letters.bundle.zipped with its settings, or absent
-)
-
 
 def who(ctx: Ctx) -> str:
-    name = ctx.extras.get("user_name") or ""
+    name = ctx.user_name
     return f"{name} ({ctx.user_id})".strip() if ctx.user_id else "console"
 
 

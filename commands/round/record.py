@@ -7,7 +7,7 @@ from datetime import date
 from commands.context import Ctx
 from commands.inputs import echo
 from commands.reply import Button, Reply, Work
-from commands.round.arguments import RECORDER, date_at, reading, round_for, who
+from commands.round.arguments import date_at, reading, round_for, who
 from engine.checkpoint_round import CONFLICT, OPEN, RECORDABLE, Round
 from engine.periods import Period
 from engine.treden import Trede, TredeError
@@ -59,7 +59,7 @@ def record_round(ctx: Ctx, when: date, provincie: str) -> Reply:
 
 def record(ctx: Ctx, todo: list[LadderRow], skipped: int = 0) -> Reply:
     _ = ctx._
-    recorder = ctx.extras.get(RECORDER)
+    recorder = ctx.front.recorder
     if recorder is None:
         return Reply(_("Vastleggen kan hier niet: deze omgeving schrijft niet naar de sheet."))
     if not todo:

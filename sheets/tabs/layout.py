@@ -26,6 +26,7 @@ class Column:
     patterns: tuple[str, ...] = ()  # regexes on the normalised header
     empty_ok: bool = False
     help: str = ""
+    own: bool = False  # Taakbot's own bookkeeping: not in the sample nor in an empty sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ TABS: tuple[Tab, ...] = (
         Column("toelichting", aliases=("opmerking", "notitie", "omschrijving")),
         _BRON,
         Column("schrijf_id", help="Taakbot: welke schrijfactie de rij schreef; "
-               "'vervallen: …' = een dubbele rij die niet meetelt"),
+               "'vervallen: …' = een dubbele rij die niet meetelt", own=True),
     ), aliases=("interventieladder", "treden", "besluiten"), help="vastgelegde besluiten"),
     Tab("beleid", (
         Column("provincie", required=True, aliases=("prov",)),

@@ -77,11 +77,12 @@ def remove_stale(folder: Path) -> list[Path]:
 
 def clean_at_start(path: Path) -> None:
     """Remove what a crashed writer left, if no other process is writing right now."""
-    if not path.exists():
+    folder = path if path.is_dir() else path.parent
+    if not path.exists() or not any(folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}")):
         return
     lock = FileLock(str(lock_path(path)), timeout=0, is_singleton=True)
     with contextlib.suppress(Timeout, OSError), lock:
-        remove_stale(path if path.is_dir() else path.parent)
+        remove_stale(folder)
 
 
 def refuse_if_busy(path: Path) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.access import book_for
 from bot.settings import Settings
+from bot.store import Store
 from commands.context import Ctx, Front
 from commands.roles import Role, parse_admins, role_for, viewer
 from commands.round.letters.bundle import LetterDefaults, zipped
@@ -32,7 +33,7 @@ class Services:
     fixed_today: date | None = None
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
     front: Front = field(default_factory=Front)  # what commands use beside the sheet
-    store: Any = None  # bot.store.Store once attached (the bot, the console's session copy)
+    store: Store | None = None  # once attached (the bot, the console's session copy)
 
     @classmethod
     def from_settings(
@@ -46,6 +47,7 @@ class Services:
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
             pause=pause,  # replies go first while a refresh reads and converts (sheets.runtime.courtesy)
+            m365=m365_options(settings),
             **source_options,
         )
         cache = SheetCache(
@@ -70,7 +72,7 @@ class Services:
             ),
         )
 
-    def attach(self, store: Any, settings: Settings) -> None:
+    def attach(self, store: Store, settings: Settings) -> None:
         """What commands read beside the sheet in either front end (Ctx.front): the store of
         subscriptions, its access book, the push schedule and how long the send log is kept."""
         self.store = store
@@ -147,3 +149,16 @@ def letter_defaults(settings: Settings) -> LetterDefaults:
 def _admins(value: Any) -> frozenset[int]:
     """Settings parse TAAKBOT_ADMINS already; a raw string (old callers) is parsed here."""
     return value if isinstance(value, frozenset) else parse_admins(value)
+
+
+def m365_options(settings: Settings) -> dict[str, Any]:
+    """The sign-in and endpoints of a Microsoft 365 workbook, from the settings."""
+    return {
+        "tenant_id": settings["TAAKBOT_M365_TENANT_ID"],
+        "client_id": settings["TAAKBOT_M365_CLIENT_ID"],
+        "client_secret": settings["TAAKBOT_M365_CLIENT_SECRET"],
+        "certificate": settings["TAAKBOT_M365_CERTIFICATE"],
+        "thumbprint": settings["TAAKBOT_M365_CERTIFICATE_THUMBPRINT"],
+        "api_url": settings["TAAKBOT_GRAPH_API_URL"],
+        "authority_host": settings["TAAKBOT_M365_AUTHORITY_HOST"],
+    }

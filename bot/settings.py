@@ -106,6 +106,20 @@ def _url(text: str) -> str:
     return text.strip()
 
 
+def _m365_id(text: str) -> str:
+    value = text.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{1,99}", value):
+        raise ValueError("geen GUID of domeinnaam")
+    return value
+
+
+def _thumbprint(text: str) -> str:
+    value = text.strip().replace(":", "").upper()
+    if not re.fullmatch(r"[0-9A-F]{40}", value):
+        raise ValueError("geen SHA-1-vingerafdruk van 40 hexadecimale tekens")
+    return value
+
+
 def _webhook_url(text: str) -> str:
     url = _url(text)
     parts = urlsplit(url)
@@ -222,9 +236,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TAAKBOT_SOURCE",
         None,
-        "Pad naar een .xlsx/.ods-werkmap of map met CSV's, of "
-        "gsheet:<id of URL>. Standaard: de meegeleverde voorbeeldwerkmap.",
-        allowed="bestaand pad of gsheet:<id of URL>",
+        "Pad naar een .xlsx/.ods-werkmap of map met CSV's, gsheet:<id of URL>, of de "
+        "SharePoint/OneDrive-koppeling van een Microsoft 365-werkmap. Standaard: de "
+        "meegeleverde voorbeeldwerkmap.",
+        allowed="bestaand pad, gsheet:<id of URL> of SharePoint-koppeling",
     ),
     Setting(
         "TAAKBOT_PROVINCIE",
@@ -254,6 +269,54 @@ SETTINGS: tuple[Setting, ...] = (
         _key_json,
         secret=True,
         allowed="JSON met type service_account",
+    ),
+    Setting(
+        "TAAKBOT_M365_TENANT_ID",
+        None,
+        "Tenant-id (map-id) van de Microsoft 365-organisatie, uit Microsoft Entra ID.",
+        _m365_id,
+        allowed="GUID of domeinnaam",
+    ),
+    Setting(
+        "TAAKBOT_M365_CLIENT_ID",
+        None,
+        "Toepassings-id (client-id) van de app-registratie die de werkmap mag lezen.",
+        _m365_id,
+        allowed="GUID",
+    ),
+    Setting(
+        "TAAKBOT_M365_CLIENT_SECRET",
+        None,
+        "Clientgeheim van de app-registratie (de waarde, niet de geheim-id).",
+        secret=True,
+        allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_M365_CERTIFICATE",
+        None,
+        "In plaats van een geheim: PEM-bestand met privésleutel en certificaat van de app.",
+        allowed="pad naar een PEM-bestand",
+    ),
+    Setting(
+        "TAAKBOT_M365_CERTIFICATE_THUMBPRINT",
+        None,
+        "SHA-1-vingerafdruk van dat certificaat, zoals Entra ID hem toont.",
+        _thumbprint,
+        allowed="40 hexadecimale tekens",
+    ),
+    Setting(
+        "TAAKBOT_GRAPH_API_URL",
+        "https://graph.microsoft.com/v1.0",
+        "Root van Microsoft Graph (een nationale cloud of een testserver).",
+        _url,
+        allowed="http(s)-adres",
+    ),
+    Setting(
+        "TAAKBOT_M365_AUTHORITY_HOST",
+        "https://login.microsoftonline.com",
+        "Aanmeldserver van Microsoft Entra ID (een nationale cloud of een testserver).",
+        _url,
+        allowed="http(s)-adres",
     ),
     Setting(
         "TAAKBOT_REFRESH_SECONDS",

@@ -13,7 +13,7 @@ from commands.records import Broadcast, Key, Request, Subscription
 if TYPE_CHECKING:
     from commands.context import Ctx
     from engine.checkpoint_round import Round
-    from sheets.sources.ladder import LadderRow, Written
+    from sheets.sources.ladder import LadderRow, Reading, Written
 
 
 class Subscriptions(Protocol):
@@ -91,9 +91,7 @@ class AccessRequests(Protocol):
 class Recording(Protocol):
     """The round's one write (sheets.sources.ladder.Recorder)."""
 
-    def record(
-        self, rows: Sequence[LadderRow], aliases: Callable[[str], Sequence[str]] = ...
-    ) -> Written: ...
+    def record(self, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written: ...
 
 
 # The round's letters as one archive: (the .zip as a temporary file, its name, letters in it).

@@ -42,6 +42,7 @@ class Front:
     weekly: tuple[int, time | None] = (0, None)  # TAAKBOT_WEEKLY: weekday, time
     reminder_days: tuple[int, ...] = (14, 7, 1)  # TAAKBOT_REMINDER_DAYS
     retention_days: int = 400  # TAAKBOT_RETENTION_DAYS
+    sends: bool = True  # False in the console: /herinnering shows its texts, keeps nothing
 
     def with_store(self, store: StoreParts, access: AccessRequests | None = None) -> Front:
         """Each part of the state database (bot.store.Store), and the access book beside it."""

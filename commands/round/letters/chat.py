@@ -11,6 +11,12 @@ from commands.round.arguments import round_for
 
 def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
     _ = ctx._
+    if when > ctx.today:
+        return Reply(
+            _("{date} is nog niet bereikt: brieven kunnen vanaf die datum.").format(
+                date=ctx.fmt.date(when)
+            )
+        )
     draft = ctx.front.letters
     if draft is None:
         return Reply(_("Brieven maken kan hier niet."))

@@ -32,12 +32,13 @@ from sheets.sources.errors import SourceError
 from sheets.sources.links import file_url, share_id, shown_link
 from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry
 
-__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "GraphError", "GraphSource"]
+__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "SLOT_PREFIX", "GraphError", "GraphSource"]
 
 log = logging.getLogger(__name__)
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 AUTHORITY_HOST = "https://login.microsoftonline.com"
+SLOT_PREFIX = "taakbot-bezig-"  # a round's write slot (sheets.sources.ladder.graph): not data
 BATCH_LIMIT = 20  # Graph's JSON batching takes at most 20 requests
 _RETRYABLE = frozenset({408, 429, 502, 503, 504})
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what the Excel API in Graph opens
@@ -163,6 +164,10 @@ class GraphSource:
     def close(self) -> None:
         self._session.close()
 
+    def pause(self, seconds: float) -> None:
+        """Wait with the source's (injected) sleep: the round's writer waits for its slot."""
+        self._sleep(seconds)
+
     def __enter__(self) -> GraphSource:
         return self
 
@@ -226,7 +231,10 @@ class GraphSource:
 
     def _read(self) -> RawWorkbook:
         sheets = self.request("GET", f"{self.book}/worksheets?$select=id,name,position")
-        ordered = sorted(sheets.get("value", []), key=lambda s: s.get("position", 0))
+        ordered = sorted(
+            (s for s in sheets.get("value", []) if not str(s["name"]).startswith(SLOT_PREFIX)),
+            key=lambda s: s.get("position", 0),
+        )
         self._tabs = [str(s["name"]) for s in ordered]
         ranges = self.batch(
             {

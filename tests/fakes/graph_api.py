@@ -51,7 +51,7 @@ EPOCH = date(1899, 12, 30)
 _ENTERED_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
-WRITES = frozenset({"patch", "rowsAdd", "worksheetsAdd"})
+WRITES = frozenset({"patch", "rowsAdd", "worksheetsAdd", "worksheetDelete", "columnsAdd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +467,14 @@ class FakeGraphServer:
             return "worksheetsAdd"
         if tail.endswith("/rows/add"):
             return "rowsAdd"
+        if tail.endswith("/columns/add"):
+            return "columnsAdd"
+        if "/tables/" in tail and tail.endswith("/columns"):
+            return "tableColumns"
+        if "/tables/" in tail and tail.endswith("/range"):
+            return "tableRange"
+        if method == "DELETE" and re.search(r"/worksheets/[^/]+$", tail):
+            return "worksheetDelete"
         if "/usedRange" in tail:
             return "usedRange"
         if "/range(" in tail:
@@ -517,7 +525,9 @@ class FakeGraphServer:
         )
         if book.locked and (write or not book.locked[1]):
             raise Answer(403, graph_error(403, "accessDenied", book.locked[0], book.locked[0]))
-        if write and book.read_only:
+        if (write or kind == "createSession" and (body or {}).get("persistChanges")) and (
+            book.read_only
+        ):
             raise Answer(403, graph_error(403, "accessDenied", "Access denied"))
         if session is not None and not self.sessions.get(session, False):
             raise Answer(404, graph_error(404, "invalidSessionNotFound", "Session not found"))
@@ -561,6 +571,29 @@ class FakeGraphServer:
             table.rows += len(values)
             book.version += 1
             return 201, {"index": table.rows - len(values), "values": values}
+        if kind == "worksheetDelete":
+            name = self._sheet_name(book, tail.split("/")[2])
+            del book.sheets[name]
+            book.version += 1
+            return 204, None
+        if kind in ("tableColumns", "tableRange", "columnsAdd"):
+            table = self._table(book, tail.split("/")[2])
+            if kind == "columnsAdd":
+                name = str((body or {}).get("name") or f"Kolom{table.width + 1}")
+                header = book.sheets[table.sheet][table.header_row - 1]
+                while len(header) < table.width:
+                    header.append(None)
+                header.insert(table.width, name)
+                table.width += 1
+                book.version += 1
+                return 201, {"id": str(table.width), "name": name}
+            if kind == "tableColumns":
+                header = book.sheets[table.sheet][table.header_row - 1]
+                names = [header[c] if c < len(header) else None for c in range(table.width)]
+                return 200, {"value": [{"id": str(i + 1), "name": n} for i, n in enumerate(names)]}
+            last = table.header_row + table.rows
+            address = f"A{table.header_row}:{column_letters(table.width)}{last}"
+            return 200, {"address": f"{_quoted(table.sheet)}!{address}"}
         if kind == "tables":
             sheet = self._sheet_name(book, tail.split("/")[2])
             found = [t for t in book.tables.values() if t.sheet == sheet]

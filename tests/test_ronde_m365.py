@@ -7,7 +7,7 @@ overview-only workbook, and the write slot taken from a writer that died."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 

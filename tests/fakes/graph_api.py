@@ -80,6 +80,7 @@ class Book:
     tables: dict[str, Table] = field(default_factory=dict)
     version: int = 1
     read_only: bool = False
+    web_url: str = ""  # the file's own address (https://host/sites/x/Library/name.xlsx)
     locked: tuple[str, bool] | None = None  # (code, writes only)
 
 
@@ -187,7 +188,7 @@ class FakeGraphServer:
         self.sessions: dict[str, bool] = {}  # id → still open
         self._faults: list[_Fault] = []
         self._down = False
-        self._denied = False
+        self._denied: bool | str = False
         self._lose = 0
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -266,11 +267,13 @@ class FakeGraphServer:
         *,
         name: str = "taakstelling.xlsx",
         item_id: str | None = None,
+        web_url: str = "",
     ) -> Book:
-        """Serve `tabs` (rows from A1; dates as date cells) at `link` (any URL a person copies)."""
+        """Serve `tabs` (rows from A1; dates as date cells) at `link` (any URL a person copies);
+        `web_url`, the file's own address in a site's library, also resolves through the site."""
         with self._lock:
             item_id = item_id or f"01TAAKBOT{len(self._books) + 1:04d}"
-            book = Book(item_id, f"b!drive{len(self._books) + 1}", name, {})
+            book = Book(item_id, f"b!drive{len(self._books) + 1}", name, {}, web_url=web_url)
             for title, rows in tabs.items():
                 self._add_sheet(book, title, [list(r) for r in rows])
             self._books[item_id] = book
@@ -328,10 +331,11 @@ class FakeGraphServer:
         with self._lock:
             self._down = down
 
-    def deny(self, denied: bool = True) -> None:
-        """The app has no rights on the site: every Graph call answers 403 accessDenied."""
+    def deny(self, denied: bool = True, *, shares_only: bool = False) -> None:
+        """The app has no rights on the site: every Graph call answers 403 accessDenied; with
+        `shares_only`, only /shares does (an app with Sites.Selected on the site)."""
         with self._lock:
-            self._denied = denied
+            self._denied = "shares" if shares_only else denied
 
     def revoke_tokens(self) -> None:
         """Tokens handed out so far stop working (expired early, or revoked)."""
@@ -459,6 +463,12 @@ class FakeGraphServer:
             return "batch"
         if "/shares/" in tail:
             return "shares"
+        if "/root:/" in tail:
+            return "byPath"
+        if re.search(r"/sites/[^/]+/drives$", tail):
+            return "siteDrives"
+        if "/sites/" in tail:
+            return "site"
         if tail.endswith("/createSession"):
             return "createSession"
         if tail.endswith("/closeSession"):
@@ -497,7 +507,7 @@ class FakeGraphServer:
         if fault is not None:
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after else {}
             raise Answer(fault.status, graph_error(fault.status, fault.code), headers)
-        if self._denied:
+        if self._denied is True or (self._denied == "shares" and kind == "shares"):
             raise Answer(403, graph_error(403, "accessDenied", "Access denied"))
         if kind == "batch":
             return 200, self._batch(body or {}, session)
@@ -510,6 +520,8 @@ class FakeGraphServer:
                     404, graph_error(404, "itemNotFound", "The resource could not be found.")
                 )
             return 200, self._item(book)
+        if kind in ("site", "siteDrives", "byPath"):
+            return 200, self._site_route(kind, unquote(rest))
         m = re.match(r"^/drives/([^/]+)/items/([^/]+)(/workbook(/.*)?)?$", rest)
         if not m:
             raise Answer(400, graph_error(400, "BadRequest", f"Unsupported: {method} {path}"))
@@ -532,6 +544,32 @@ class FakeGraphServer:
         if session is not None and not self.sessions.get(session, False):
             raise Answer(404, graph_error(404, "invalidSessionNotFound", "Session not found"))
         return self._workbook(book, method, kind, unquote(m.group(4) or ""), body)
+
+    def _site_route(self, kind: str, rest: str) -> dict[str, Any]:
+        """A file's address through its site: /sites/{host}:{path}, …/drives, …/root:/{path}."""
+        books = [b for b in self._books.values() if b.web_url]
+        if kind == "site":
+            host, _, site = rest.removeprefix("/sites/").partition(":")
+            for b in books:
+                parts = urlsplit(b.web_url)
+                if parts.hostname == host and unquote(parts.path).startswith(site + "/"):
+                    return {"id": f"{host},{site}"}
+        elif kind == "siteDrives":
+            host, _, site = rest.split("/")[2].partition(",")
+            out = {}
+            for b in books:
+                parts = urlsplit(b.web_url)
+                path = unquote(parts.path)
+                if parts.hostname == host and path.startswith(site + "/"):
+                    library = site + "/" + path[len(site) + 1 :].split("/")[0]
+                    out[b.drive_id] = {"id": b.drive_id, "webUrl": f"https://{host}{library}"}
+            return {"value": list(out.values())}
+        else:
+            drive, _, path = rest.removeprefix("/drives/").partition("/root:/")
+            for b in books:
+                if b.drive_id == drive and unquote(urlsplit(b.web_url).path).endswith("/" + path):
+                    return self._item(b)
+        raise Answer(404, graph_error(404, "itemNotFound", "The resource could not be found."))
 
     def _item(self, book: Book) -> dict[str, Any]:
         return {

@@ -117,7 +117,7 @@ async def _lang(update: Update, context: Context) -> str:
     ask_store = memory is not None and not memory.get(LANG_READ)  # once per user and process
     if chosen is None and user is not None and store is not None and ask_store:
         try:
-            chosen = await asyncio.to_thread(store.language, user.id)
+            chosen = await asyncio.to_thread(store.people.language, user.id)
         except Exception:
             log.warning("Taalkeuze niet gelezen", exc_info=True)
         memory[LANG_READ] = True
@@ -214,7 +214,7 @@ async def deliver(
     if reply.language and context.user_data is not None:
         context.user_data["lang"] = reply.language
         if store is not None and user_id is not None:
-            await asyncio.to_thread(store.set_language, user_id, reply.language)
+            await asyncio.to_thread(store.people.set_language, user_id, reply.language)
     if isinstance(reply.action, Forgotten) and context.user_data is not None:
         context.user_data.clear()
     chunks = reply.chunks()

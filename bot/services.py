@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.access import book_for
 from bot.settings import Settings
+from bot.store import Store
 from commands.context import Ctx, Front
 from commands.roles import Role, parse_admins, role_for, viewer
 from commands.round.letters.bundle import LetterDefaults, zipped
@@ -32,7 +33,7 @@ class Services:
     fixed_today: date | None = None
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
     front: Front = field(default_factory=Front)  # what commands use beside the sheet
-    store: Any = None  # bot.store.Store once attached (the bot, the console's session copy)
+    store: Store | None = None  # once attached (the bot, the console's session copy)
 
     @classmethod
     def from_settings(
@@ -71,7 +72,7 @@ class Services:
             ),
         )
 
-    def attach(self, store: Any, settings: Settings) -> None:
+    def attach(self, store: Store, settings: Settings) -> None:
         """What commands read beside the sheet in either front end (Ctx.front): the store of
         subscriptions, its access book, the push schedule and how long the send log is kept."""
         self.store = store

@@ -17,6 +17,7 @@ from commands.ports import (
     PersonalData,
     Recording,
     SendLedger,
+    StoreParts,
     Subscriptions,
 )
 from commands.roles import Role
@@ -42,14 +43,14 @@ class Front:
     reminder_days: tuple[int, ...] = (14, 7, 1)  # TAAKBOT_REMINDER_DAYS
     retention_days: int = 400  # TAAKBOT_RETENTION_DAYS
 
-    def with_store(self, store: Any, access: AccessRequests | None = None) -> Front:
-        """The state database's parts, all from one store (bot.store.Store) and its access book."""
+    def with_store(self, store: StoreParts, access: AccessRequests | None = None) -> Front:
+        """Each part of the state database (bot.store.Store), and the access book beside it."""
         return replace(
             self,
-            subscriptions=store,
-            ledger=store,
-            broadcasts=store,
-            personal_data=store,
+            subscriptions=store.subscriptions,
+            ledger=store.ledger,
+            broadcasts=store.broadcasts,
+            personal_data=store.people,
             access=access if access is not None else self.access,
         )
 

@@ -1,6 +1,6 @@
 """What a front end lends a command beside the sheet, as protocols: commands/ may not import
 bot/, so each service a command uses is named here by the calls it makes (bot/ implements them:
-bot.store, bot.access; sheets.sources.ladder.Recorder; commands.round.letters.bundle)."""
+bot.store's parts, bot.access; sheets.sources.ladder.Recorder; commands.round.letters.bundle)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from commands.records import Broadcast, Key, Request, Subscription
 if TYPE_CHECKING:
     from commands.context import Ctx
     from engine.checkpoint_round import Round
-    from sheets.sources.ladder import LadderRow, Written
+    from sheets.sources.ladder import LadderRow, Reading, Written
 
 
 class Subscriptions(Protocol):
@@ -24,13 +24,13 @@ class Subscriptions(Protocol):
         self, chat_id: int, kind: str | None = None, scope: str | None = None
     ) -> int: ...
 
-    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]: ...
+    def active(self, chat_id: int | None = None) -> list[Subscription]: ...
 
 
 class SendLedger(Protocol):
     """/controle and resending: what was sent, and what may have been."""
 
-    def ledger(self, kind_prefix: str = "") -> list[tuple[Key, str, int]]: ...
+    def rows(self, kind_prefix: str = "") -> list[tuple[Key, str, int]]: ...
 
     def release_uncertain(
         self, kind: str, due: str | None = None, scope: str | None = None
@@ -42,17 +42,33 @@ class SendLedger(Protocol):
 class Broadcasts(Protocol):
     """/herinnering: a manual reminder kept from preview to confirmation."""
 
-    def create_broadcast(self, draft: Broadcast) -> int: ...
+    def create(self, draft: Broadcast) -> int: ...
 
-    def broadcast(self, broadcast_id: int) -> Broadcast | None: ...
+    def get(self, broadcast_id: int) -> Broadcast | None: ...
 
-    def move_broadcast(self, broadcast_id: int, old: str, new: str, report: str = "") -> bool: ...
+    def move(self, broadcast_id: int, old: str, new: str, report: str = "") -> bool: ...
 
 
 class PersonalData(Protocol):
     """/vergeet: erase every row about one user; the number removed."""
 
     def forget(self, user_id: int) -> int: ...
+
+
+class StoreParts(Protocol):
+    """The state database as the front end opened it (bot.store.Store): one part per service."""
+
+    @property
+    def subscriptions(self) -> Subscriptions: ...
+
+    @property
+    def ledger(self) -> SendLedger: ...
+
+    @property
+    def broadcasts(self) -> Broadcasts: ...
+
+    @property
+    def people(self) -> PersonalData: ...
 
 
 class AccessRequests(Protocol):
@@ -74,9 +90,7 @@ class AccessRequests(Protocol):
 class Recording(Protocol):
     """The round's one write (sheets.sources.ladder.Recorder)."""
 
-    def record(
-        self, rows: Sequence[LadderRow], aliases: Callable[[str], Sequence[str]] = ...
-    ) -> Written: ...
+    def record(self, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written: ...
 
 
 # The round's letters as one archive: (the .zip, its file name, letters in it).
@@ -89,5 +103,6 @@ __all__ = [
     "PersonalData",
     "Recording",
     "SendLedger",
+    "StoreParts",
     "Subscriptions",
 ]

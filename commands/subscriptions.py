@@ -113,7 +113,7 @@ def ontvolg(ctx: Ctx, args: str) -> Reply:
     if store is None:
         return _no_store(ctx)
     _, chat, text = ctx._, _chat(ctx), args.strip()
-    subs = store.subscriptions(chat)
+    subs = store.active(chat)
     if not subs:
         return Reply(_("U volgt niets."))
     if refused := _not_group_admin(ctx):
@@ -142,7 +142,7 @@ def mijn(ctx: Ctx, args: str) -> Reply:
     if store is None:
         return _no_store(ctx)
     _ = ctx._
-    subs = store.subscriptions(_chat(ctx))
+    subs = store.active(_chat(ctx))
     if not subs:
         return Reply(
             _("Dit gesprek volgt nog niets. Gebruik /volg met een gemeente, regio of provincie.")
@@ -203,7 +203,7 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
             )
         )
     # Only chats following a municipality this deadline concerns, each with what it may see.
-    texts = planner.manual_recipients(group, store.subscriptions())
+    texts = planner.manual_recipients(group, store.active())
     if not texts:
         return Reply(
             _("Niemand volgt {name} of een deel ervan; er is niets te versturen.").format(
@@ -212,7 +212,7 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
         )
     chats = sorted(texts)
     text = planner.reminder_text(ctx.lang, [group], manual=True)
-    bid = broadcasts.create_broadcast(Broadcast(
+    bid = broadcasts.create(Broadcast(
         0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, group.date.isoformat(), text,
         tuple(chats), texts={chat: t for chat, (_lang, t) in texts.items()}))  # fmt: skip
     head = ctx.ngettext(
@@ -234,14 +234,14 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
 def _decide(ctx: Ctx, store: Broadcasts, ok: bool, bid: int | None) -> Reply:
     """Confirm or cancel exactly once: the store moves 'preview' on only one time."""
     _ = ctx._
-    b = store.broadcast(bid) if bid is not None else None
+    b = store.get(bid) if bid is not None else None
     if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
     if not ok:
-        if store.move_broadcast(bid, "preview", "cancelled"):
+        if store.move(bid, "preview", "cancelled"):
             return Reply(_("Geannuleerd; er is niets verstuurd."))
         return Reply(_("Deze herinnering is al verstuurd of geannuleerd."))
-    if not store.move_broadcast(bid, "preview", "confirmed"):
+    if not store.move(bid, "preview", "confirmed"):
         return Reply(_("Deze herinnering is al verstuurd of geannuleerd."))
     n = len(b.recipients)
     return Reply(
@@ -258,10 +258,10 @@ def _resend(ctx: Ctx, store: Broadcasts, ledger: SendLedger, bid: int | None) ->
     """Send the timed-out ('uncertain') messages of a finished broadcast again: the requester
     accepts that some chats may get it twice rather than not at all."""
     _ = ctx._
-    b = store.broadcast(bid) if bid is not None else None
+    b = store.get(bid) if bid is not None else None
     if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
     n = ledger.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
-    if not n or not store.move_broadcast(bid, "done", "confirmed"):
+    if not n or not store.move(bid, "done", "confirmed"):
         return Reply(_("Er is niets onzekers om opnieuw te versturen."))
     return sending_again(ctx, n, BroadcastRequest(bid))

@@ -75,7 +75,7 @@ def yours(ctx: Ctx, store: SendLedger) -> list[Key]:
     return sorted(
         key
         for kind in {kind for kind, _due in wanted}
-        for key, status, _attempts in store.ledger(kind)
+        for key, status, _attempts in store.rows(kind)
         if status == UNCERTAIN and (key.kind, key.due) in wanted and _covered(ctx, key)
     )
 

@@ -38,7 +38,7 @@ def no_slots(graph: FakeGraphServer, item: str) -> bool:
 
 @pytest.mark.parametrize(
     ("ladder_columns", "last_column"),
-    [(4, "F"), (5, "G")],
+    [(4, "G"), (5, "H")],
     ids=["gemeente..toelichting", "with a bron column"],
 )
 def test_one_patch_under_the_header_and_never_twice(
@@ -52,19 +52,21 @@ def test_one_patch_under_the_header_and_never_twice(
     before_data = found.cache.current()
     text = record_round(found)
     assert f"{N_UTRECHT} besluiten vastgelegd in tabblad ladder" in text
-    assert f":{last_column}" in text  # e.g. (ladder!A43:F68)
+    assert f":{last_column}" in text  # e.g. (ladder!A43:G68): with the write id
     assert graph.count("patch") == 2 and slept == []  # the header's new cells, then the rows
     assert graph.count("createSession") == graph.count("closeSession") == 1
     assert no_slots(graph, item) and graph.titles(item) == list(before)
     ladder = graph.tab(item, "ladder")
     header = ladder[0]
-    assert header[ladder_columns:] == ["vastgelegd_door", "vastgelegd_op"]
+    assert header[ladder_columns:] == ["vastgelegd_door", "vastgelegd_op", "schrijf_id"]
     assert [r[:ladder_columns] for r in ladder[1 : len(before["ladder"])]] == [
         r[:ladder_columns] for r in before["ladder"][1:]
     ]
     added = ladder[len(before["ladder"]) :]
     assert len(added) == N_UTRECHT
     column = {name: header.index(name) for name in HEADER}
+    assert header.index("schrijf_id") == ord(last_column) - ord("A")
+    assert len({r[header.index("schrijf_id")] for r in added}) == 1  # one write, one id
     leusden = next(r for r in added if r[0] == "Leusden")
     assert leusden[column["datum"]] == date(2022, 10, 1)  # a date cell, as Excel typed it
     assert str(leusden[column["trede"]]) == "3"
@@ -103,10 +105,10 @@ def test_an_excel_table_grows_with_rows_add(graph: FakeGraphServer) -> None:
     found = services(graph, [])
     text = record_round(found)
     assert f"{N_UTRECHT} besluiten vastgelegd" in text
-    assert graph.count("rowsAdd") == 1 and graph.count("columnsAdd") == 2
+    assert graph.count("rowsAdd") == 1 and graph.count("columnsAdd") == 3
     assert graph.count("patch") == 0
     ladder = graph.tab(item, "ladder")
-    assert ladder[0][4:] == ["vastgelegd_door", "vastgelegd_op"]
+    assert ladder[0][4:] == ["vastgelegd_door", "vastgelegd_op", "schrijf_id"]
     assert len(ladder) == len(tabs["ladder"]) + N_UTRECHT
     graph.lose_next_write_answer()
     assert "niets vast te leggen" in record_round(found)
@@ -123,7 +125,7 @@ TEXTS = [
 
 
 def test_typed_text_stays_text(graph: FakeGraphServer) -> None:
-    item = graph.add_workbook(LINK, {"ladder": [list(HEADER)]}).item_id
+    item = graph.add_workbook(LINK, {"ladder": [[*HEADER, "schrijf_id"]]}).item_id
     source = services(graph, []).cache.source
     rows = [
         LadderRow(f"Gemeente {i}", date(2022, 10, 1), Trede.parse("2"), typed, typed, NOW)
@@ -177,7 +179,7 @@ def test_overview_only_workbook_gets_a_ladder_tab(graph: FakeGraphServer) -> Non
     assert graph.titles(item) == [UTRECHT_TAB, "ladder"]
     assert graph.count("worksheetsAdd") == 2 and graph.count("patch") == 1  # slot, ladder
     ladder = graph.tab(item, "ladder")
-    assert ladder[0] == list(HEADER)
+    assert ladder[0] == [*HEADER, "schrijf_id"]
     assert len(ladder) == 1 + N_UTRECHT and all(r[1] == date(2022, 10, 1) for r in ladder[1:])
     assert graph.tab(item, UTRECHT_TAB) == overview
     assert "niets vast te leggen" in record_round(found)
@@ -255,3 +257,20 @@ def test_two_processes_recording_at_once_write_each_decision_once(
     replies = [line.split("\t")[1] for out, _ in outputs for line in out.splitlines()]
     assert len(replies) == 2 * trials
     assert sum(f"{N_UTRECHT} besluiten vastgelegd" in r for r in replies) == trials
+
+
+def test_a_landed_write_whose_check_fails_is_reported_uncertain(graph: FakeGraphServer) -> None:
+    """The rows land, then the read-back fails for good: never "niets geschreven"; the report
+    says 'onzeker' with the write id, and the next try writes nothing twice."""
+    item = graph.add_workbook(LINK, sample()).item_id
+    slept: list[float] = []
+    found = services(graph, slept)
+    rows_before = len(graph.tab(item, "ladder"))
+    graph.fail_next(503, times=4, kind="usedRange", after=1)  # the read before the write passes
+    text = record_round(found)
+    ladder = graph.tab(item, "ladder")
+    write_id = ladder[-1][ladder[0].index("schrijf_id")]
+    assert "onzeker" in text and write_id in text and "niets geschreven" not in text, text
+    assert len(ladder) == rows_before + N_UTRECHT and no_slots(graph, item)
+    assert "niets vast te leggen" in record_round(found)  # the cache was read again
+    assert len(graph.tab(item, "ladder")) == len(ladder)

@@ -97,11 +97,11 @@ def _seed(path: Path) -> tuple[Store, AccessBook]:
         (-1001, "gemeente", "Delft"),
     ]:
         user = DELFT if chat < 0 else chat
-        store.subscribe(chat, kind, scope, user, "nl")
+        store.subscriptions.subscribe(chat, kind, scope, user, "nl")
     for scope, chat in (("gemeente:Leusden", LEUSDEN), ("gemeente:Delft", DELFT)):
         key = Key("auto:toets:7", scope, "2022-04-01", chat)
-        store.claim([key])
-        store.settle([key], UNCERTAIN, "TimedOut")
+        store.ledger.claim([key])
+        store.ledger.settle([key], UNCERTAIN, "TimedOut")
     return store, access
 
 

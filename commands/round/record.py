@@ -7,11 +7,11 @@ from datetime import date
 from commands.context import Ctx
 from commands.inputs import echo
 from commands.reply import Button, Reply, Work
-from commands.round.arguments import aliases, date_at, round_for, who
+from commands.round.arguments import date_at, reading, round_for, who
 from engine.checkpoint_round import CONFLICT, OPEN, RECORDABLE, Round
 from engine.periods import Period
 from engine.treden import Trede, TredeError
-from sheets.sources.ladder import LadderRow, WriteError, Written
+from sheets.sources.ladder import LadderRow, UncertainWrite, WriteError, Written
 
 
 def confirm(ctx: Ctx, when: date, provincie: str) -> Reply:
@@ -64,11 +64,13 @@ def record(ctx: Ctx, todo: list[LadderRow], skipped: int = 0) -> Reply:
         return Reply(_("Vastleggen kan hier niet: deze omgeving schrijft niet naar de sheet."))
     if not todo:
         return Reply(_("Er is niets vast te leggen."))
-    names = aliases(ctx)
+    names = reading(ctx)
 
     def run() -> Reply:
         try:
             written = recorder.record(todo, names)
+        except UncertainWrite as exc:
+            return Reply(_("Let op, {error}").format(error=ctx.e(str(exc))))
         except WriteError as exc:
             return Reply(_("Niet vastgelegd: {error}").format(error=ctx.e(str(exc))))
         return Reply(report(ctx, written, skipped))

@@ -31,7 +31,7 @@ from sheets.overviews.combine import find_overviews, layout_readings, read_overv
 from sheets.overviews.facts import Note
 from sheets.overviews.overview import ColumnReading
 from sheets.tabs.bulk import build
-from sheets.tabs.layout import TABS, is_sample, normalise, read_table
+from sheets.tabs.layout import TABS, VOID, is_sample, normalise, read_table
 from sheets.tabs.rows import Row, nl_date, parse_rows, problem_order
 
 ROLES = ("provincie", "coordinator", "gemeente")
@@ -311,6 +311,8 @@ class _Loader:
         for i, row in enumerate(self.rows["ladder"]):
             if not i & 255:
                 self.pause()
+            if str(row["schrijf_id"] or "").startswith(VOID):
+                continue  # a second copy a lockless writer marked (sheets.sources.ladder)
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is not None:
                 self.records[name].decisions.append(

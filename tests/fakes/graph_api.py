@@ -92,6 +92,7 @@ class _Fault:
     code: str
     retry_after: float | None
     inner: bool
+    after: int = 0  # matching requests let through first
 
 
 def typed(value: Any) -> Any:
@@ -316,14 +317,16 @@ class FakeGraphServer:
         code: str | None = None,
         retry_after: float | None = None,
         inner: bool = False,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` requests (of `kind`; inside a `$batch` with `inner`)."""
+        """Answer the next `times` requests (of `kind`; inside a `$batch` with `inner`), after
+        letting `after` of them through."""
         default = {429: "TooManyRequests", 503: "serviceNotAvailable", 502: "badGateway"}
         with self._lock:
             self._faults.append(
                 _Fault(
                     status, times, kind, code or default.get(status, "generalException"),
-                    retry_after, inner,
+                    retry_after, inner, after,
                 )
             )  # fmt: skip
 
@@ -695,6 +698,9 @@ class FakeGraphServer:
     def _fault(self, kind: str, inner: bool) -> _Fault | None:
         for fault in self._faults:
             if fault.kind in (None, kind) and fault.inner == inner:
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)

@@ -23,9 +23,7 @@ is held: nobody else wrote there); a `rows/add` is read back first.
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -34,15 +32,26 @@ from sheets.sources.ladder.base import (
     LadderRow,
     Layout,
     NoWriteAccess,
+    Reading,
+    UncertainWrite,
     WriteError,
     Written,
-    existing,
     ladder_title,
     layout,
     sort_out,
 )
+from sheets.sources.ladder.protocol import (
+    FIELDS,
+    WRITE_ID,
+    entered,
+    new_write_id,
+    outcome,
+    settle,
+    uncertain,
+    void_note,
+)
 from sheets.sources.m365 import SLOT_PREFIX, GraphError, GraphSource, rows_of
-from sheets.tabs.layout import column_letter, normalise
+from sheets.tabs.layout import column_letter
 
 log = logging.getLogger(__name__)
 
@@ -50,27 +59,12 @@ LEASE = 120.0  # seconds of waiting after which a slot that stays first counts a
 POLL = (0.05, 5.0)  # seconds between looks at the slot: the first wait, doubling to the last
 
 
-def entered(key: str, value: Any) -> Any:
-    """A cell as Excel's typed input must get it to keep what we mean: dates as ISO text (a date
-    cell), every text with a leading apostrophe (stored without it, never a formula or a
-    number), the step's code as a person types it."""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value != "" and key != "trede":
-        return "'" + value
-    return value
-
-
 def append(
-    source: GraphSource,
-    rows: Sequence[LadderRow],
-    aliases: Callable[[str], Sequence[str]] = lambda n: (n,),
+    source: GraphSource, rows: Sequence[LadderRow], reading: Reading | None = None
 ) -> Written:
     """Record `rows` in the workbook's ladder tab; raises WriteError (NoWriteAccess when the app
-    may read but not write)."""
-    writer = _Writer(source, rows, aliases)
+    may read but not write, UncertainWrite when rows were sent and the outcome is unknown)."""
+    writer = _Writer(source, rows, reading or Reading())
     try:
         return writer.run()
     except GraphError as exc:
@@ -84,9 +78,9 @@ def append(
 
 
 class _Writer:
-    def __init__(self, source: GraphSource, rows: Sequence[LadderRow], aliases) -> None:
-        self.source, self.rows, self.aliases = source, rows, aliases
-        self.write_id = uuid.uuid4().hex[:12]
+    def __init__(self, source: GraphSource, rows: Sequence[LadderRow], reading: Reading) -> None:
+        self.source, self.rows, self.reading = source, rows, reading
+        self.write_id = new_write_id()
         self.slot_name = f"{SLOT_PREFIX}{self.write_id}"
         self.session: str | None = None
         self.sent = False  # a write of rows went out (its outcome may be unknown)
@@ -117,22 +111,45 @@ class _Writer:
         else:
             sheet = next(s for s in sheets if s["name"] == title)
             raw = self._read(sheet)
-        lay = layout(title, raw)
-        out = sort_out(self.rows, raw, lay, self.aliases, created)
+        lay = layout(title, raw, FIELDS)
+        out = sort_out(self.rows, raw, lay, self.reading, created)
         if not out.added:
             return out
-        values = [lay.cells(row, entered) for row in out.added]
+        values = [lay.cells(row, entered, {WRITE_ID: self.write_id}) for row in out.added]
         table = None if created else self._table(sheet, lay)
         if table is not None:
-            first = self._rows_add(sheet, table, lay, values, out.added)
+            first = self._rows_add(sheet, table, lay, values)
         else:
             first = self._patch(sheet, lay, raw, values, created)
-        back = self._read(sheet)
-        missing = _missing(back, lay, out.added)
-        if missing:
-            raise self.uncertain(f"{len(missing)} rijen niet teruggelezen")
-        out.landed(first, lay.width)
-        return out
+        return self._settle(sheet, lay, out, first)
+
+    def _settle(self, sheet: dict[str, Any], lay: Layout, out: Written, first: int) -> Written:
+        """Read the tab back: the write-id protocol (sheets.sources.ladder.protocol) keeps the
+        first row per gemeente and date and marks a later copy of ours, should another writer
+        have taken an abandoned slot from us while we were still writing."""
+        where = f"{self.source.describe()}, tabblad {lay.title}"
+        try:
+            back = self._read(sheet)
+        except (GraphError, SourceError) as exc:
+            raise UncertainWrite(
+                f"onzeker: geschreven, maar niet nagelezen ({exc}). Kijk in {where} of een "
+                f"gemeente op deze datum twee rijen heeft; de rijen met schrijf_id "
+                f"{self.write_id} zijn van deze poging."
+            ) from exc
+        settled = settle(back, lay, self.write_id, out.added, self.reading)
+        if settled.missing:
+            raise uncertain(
+                where, self.write_id, f"{len(settled.missing)} rijen niet teruggelezen"
+            )
+        column = column_letter(lay.columns[WRITE_ID])
+        for row in settled.void:
+            note = void_note(settled.winners[row])
+            self._patch_range(sheet, f"{column}{row}", [[entered(WRITE_ID, note)]])
+            out.voided.append(f"{lay.title}!{column}{row}")
+        done = outcome(out, settled)
+        if not settled.void:
+            done.landed(first, lay.width)
+        return done
 
     # -- the slot -----------------------------------------------------------------------------
 
@@ -245,9 +262,9 @@ class _Writer:
             "PATCH", f"{self._sheet(sheet)}/range(address='{address}')", {"values": values}
         )
 
-    def _rows_add(self, sheet, table, lay: Layout, values, rows: Sequence[LadderRow]) -> int:
+    def _rows_add(self, sheet, table, lay: Layout, values: list[list[Any]]) -> int:
         """Append to the ladder's Excel table (it grows with its style and formulas); a lost
-        answer is read back before the rows are sent again."""
+        answer is read back (our write id) before the rows are sent again."""
         width = len(self.request("GET", f"{table['path']}/columns?$select=name").get("value", []))
         for column, name in sorted(lay.new_headers.items()):
             if column >= width:
@@ -255,7 +272,7 @@ class _Writer:
         before = len(self._read(sheet))
 
         def attempt() -> Any:
-            if self.sent and not _missing(self._read(sheet), lay, rows):
+            if self.sent and any(self.write_id in map(str, r) for r in self._read(sheet)):
                 return {}
             self.sent = True
             return self.source.request(
@@ -268,11 +285,9 @@ class _Writer:
 
     # -- reports ------------------------------------------------------------------------------
 
-    def uncertain(self, why: str) -> WriteError:
-        return WriteError(
-            f"onzeker: mogelijk geschreven ({why}). Kijk in {self.source.describe()} in het "
-            "tabblad ladder of de besluiten er staan; opnieuw vastleggen schrijft niets dubbel."
-        )
+    def uncertain(self, why: str) -> UncertainWrite:
+        where = f"{self.source.describe()}, tabblad ladder"
+        return uncertain(where, self.write_id, why)
 
     def error(self, exc: GraphError) -> WriteError:
         """A refused write in one Dutch line."""
@@ -288,17 +303,3 @@ class _Writer:
         if self.sent:
             return self.uncertain(f"Microsoft Graph gaf HTTP {exc.status}")
         return WriteError(f"{self.source.error(exc)} Er is niets geschreven.")
-
-
-def _missing(raw: list[list[Any]], lay: Layout, rows: Sequence[LadderRow]) -> list[LadderRow]:
-    """Our rows that the tab does not hold, by municipality, date, step and who recorded it."""
-    found = existing(raw, lay)
-    door = lay.columns["vastgelegd_door"]
-    g = lay.columns["gemeente"]
-    stamped = {(normalise(r[g]), r[door]) for r in raw[lay.header_row :] if len(r) > max(g, door)}
-    return [
-        row
-        for row in rows
-        if row.trede.code not in found.get((normalise(row.gemeente), row.datum), [])
-        or (normalise(row.gemeente), row.door) not in stamped
-    ]

@@ -178,7 +178,8 @@ def cmd_ronde(args) -> int:
     done = recording(ctx, args.date, provincie, seen=fingerprint(shown(rnd)))
     if done.error is not None and not isinstance(done.error, UncertainWrite):
         print(f"Fout: {plain(done.reply.text)}", file=sys.stderr)
-        return SHEET if str(ctx.data.source).startswith("Google") else SOURCE
+        remote = str(ctx.data.source).startswith(("Google", "Microsoft 365"))
+        return SHEET if remote else SOURCE
     print(plain(done.reply.text))
     return UNFINISHED if done.changed or done.error is not None else OK
 

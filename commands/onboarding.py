@@ -186,6 +186,8 @@ def approvers_for(ctx: Ctx, kind: str, name: str) -> list[int]:
     members = list(members_of(ctx, kind, name))
     ids = set(ctx.front.admins)
     for user in ctx.data.users:
+        if user.telegram_id is None:  # reached by e-mail only: cannot approve in a chat
+            continue
         role = role_for(user.telegram_id, ctx.data)  # the access rule: no scope, no approver
         if role is None:
             continue

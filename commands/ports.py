@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from commands.records import Broadcast, Key, Request, Subscription
@@ -103,8 +104,8 @@ class Recording(Protocol):
     def recall(self, key: str) -> dict[str, str] | None: ...
 
 
-# The round's letters as one archive: (the .zip, its file name, letters in it).
-LetterMaker = Callable[["Ctx", "Round", str], tuple[bytes, str, int]]
+# The round's letters as one archive: (the .zip as a temporary file, its name, letters in it).
+LetterMaker = Callable[["Ctx", "Round", str], tuple[Path, str, int]]
 
 __all__ = [
     "AccessRequests",

@@ -28,6 +28,11 @@ def privacy(ctx: Ctx, args: str) -> Reply:
             "u toegang via een link, dan ook bij dat verzoek, tot /vergeet."
         ),
         _(
+            "• Uw e-mailadres, als het in het tabblad gebruikers staat: om u het weekoverzicht "
+            "en herinneringen per e-mail te sturen. Het verzendlogboek noemt het adres; het log "
+            "niet. Afmelden: de regel onderaan elke e-mail."
+        ),
+        _(
             "• Wat dit gesprek volgt (/mijn), met uw Telegram-id en taal: tot u het ontvolgt of "
             "/vergeet gebruikt."
         ),

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bot.cli import main
 from bot.services import Services
 from commands.context import Front
+from commands.reply import finished
 from commands.router import handle
 from sheets.runtime.cache import SheetCache
 from sheets.sources.ladder import Recorder
@@ -44,7 +45,7 @@ def ask(services: Services, text: str, today: date = TODAY):
 
 
 def run(reply) -> str:
-    return reply.action.run().text if reply.action else reply.text
+    return finished(reply).text
 
 
 def ladder(path: Path) -> list[tuple]:
@@ -105,7 +106,7 @@ def test_dates_one_cannot_decide_on_are_refused(services, workbook, text, says) 
 
 
 def test_a_round_to_come_is_a_preview_without_recording(services) -> None:
-    reply = ask(services, "/ronde 2023-01-01 Utrecht")
+    reply = finished(ask(services, "/ronde 2023-01-01 Utrecht"))
     assert "nog niet bereikt" in reply.text
     assert not [b for row in reply.keyboard for b in row]  # no Vastleggen, no Brieven
 

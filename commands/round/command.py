@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commands.context import Ctx
-from commands.reply import Reply
+from commands.reply import Reply, Work
 from commands.round.arguments import arguments
 from commands.round.letters.chat import letters
 from commands.round.preview import preview
@@ -27,4 +27,13 @@ def ronde(ctx: Ctx, args: str) -> Reply:
     target = arguments(ctx, args)
     if isinstance(target, Reply):
         return target
-    return preview(ctx, *target)
+    when, provincie = target
+    # The round and its table are heavy work: the bot runs them in its lane.
+    return Reply(
+        "",
+        action=Work(
+            lambda: preview(ctx, when, provincie),
+            f"ronde {when.isoformat()} {provincie}",
+            kind="ronde",
+        ),
+    )

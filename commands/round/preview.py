@@ -3,7 +3,7 @@
 The preview lists what every municipality in scope proposes and what is already recorded; the
 *Vastleggen* button (after a confirm) writes each decided step to the `ladder` tab
 (commands.round.record), the *Brieven* button drafts one letter per municipality
-(commands.round.letters). Writing and drafting are slow: they run as `Work` after the reply.
+(commands.round.letters). The preview, writing and drafting are heavy: each is `Work` the bot runs in its lane.
 """
 
 from __future__ import annotations

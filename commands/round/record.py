@@ -118,6 +118,8 @@ def record_round(ctx: Ctx, when: date, provincie: str, seen: str | None = None) 
         action=Work(
             lambda: recording(ctx, when, provincie, seen).reply,
             f"ronde:vastleggen {when.isoformat()} {provincie}",
+            kind="vastleggen",
+            key=("vastleggen", when, provincie),
         ),
     )
 
@@ -283,7 +285,11 @@ def vastleggen(ctx: Ctx, args: str) -> Reply:
     def run() -> Reply:
         return person(ctx, name, when, rest[0], note).reply
 
-    return Reply(busy(ctx, 1), action=Work(run, f"vastleggen {name} {when.isoformat()}"))
+    what = f"vastleggen {name} {when.isoformat()}"
+    return Reply(
+        busy(ctx, 1),
+        action=Work(run, what, kind="vastleggen", key=("vastleggen", name, when, rest[0])),
+    )
 
 
 def busy(ctx: Ctx, n: int) -> str:

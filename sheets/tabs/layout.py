@@ -117,11 +117,15 @@ TABS: tuple[Tab, ...] = (
     ), aliases=("deadline", "termijnen"), expected=False,
        help="voor = gemeente, regio, provincie of *"),
     Tab("gebruikers", (
-        Column("telegram_id", "telegram_id", required=True,
-               aliases=("telegram", "id", "chat id", "user id")),
+        Column("telegram_id", "telegram_id", required=True, empty_ok=True,
+               aliases=("telegram", "id", "chat id", "user id"),
+               help="leeg = alleen per e-mail"),
         Column("naam", aliases=("name",)),
         Column("rol", required=True, aliases=("role",)),
         Column("scope", aliases=("gebied", "voor"), help="een gemeente, regio of provincie"),
+        Column("email", aliases=("e-mail", "e-mailadres", "emailadres", "mail")),
+        Column("kanaal", aliases=("kanalen", "channel", "via"),
+               help="telegram, email of beide; leeg = Telegram als er een id is, anders e-mail"),
         _BRON,
     ), aliases=("gebruiker", "users"), expected=False, help="wie de bot mag gebruiken"),
 )  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.ledger import closing_stand
+from engine.ledger import saldo_mismatch
 from engine.model import MunicipalityRecord
 from engine.policies import known_kaders
 from engine.reasons import N_, Reason, reason
@@ -211,13 +211,8 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                 )
             )
             out.append(Finding("onbekend", rec.name, message, (fig.saldo_ref or fig.source,)))
-        prev = period.previous
-        prev_opgave = data.opgave(rec.name, prev)
-        final = closing_stand(rec, prev)
-        if fig.saldo_start is None or prev_opgave.opgave is None or final is None:
-            continue
-        rolled = prev_opgave.opgave - final.housed
-        if rolled != fig.saldo_start:
+        m = saldo_mismatch(rec, period, data.opgave(rec.name, period.previous))
+        if m is not None:
             out.append(
                 Finding(
                     "saldo",
@@ -228,15 +223,15 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                             "naar {rolled} (opgave {opgave} − gehuisvest {housed} per {end})."
                         ),
                         period=period.label,
-                        stated=fig.saldo_start,
-                        source=fig.saldo_source or "sheet",
-                        prev=prev.label,
-                        rolled=rolled,
-                        opgave=prev_opgave.opgave,
-                        housed=final.housed,
-                        end=final.peildatum,
+                        stated=m.stated,
+                        source=m.stated_source or "sheet",
+                        prev=period.previous.label,
+                        rolled=m.rolled,
+                        opgave=m.opgave,
+                        housed=m.housed,
+                        end=m.end,
                     ),
-                    (fig.saldo_ref or fig.source, final.source),
+                    (m.stated_ref, m.end_ref),
                 )
             )
     return out

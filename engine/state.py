@@ -103,6 +103,12 @@ class DataSet:
             self.policies, self.records[gemeente].municipality.provincie, period
         )
 
+    def kader_unconfirmed(self, gemeente: str, day: date) -> Policy | None:
+        """The kader applied on `day` when our sources do not show it in force then and no
+        `beleid` row names the kader for that period (part 7 of issue 27); None otherwise."""
+        provincie = self.records[gemeente].municipality.provincie
+        return kader_unconfirmed(self.policies, provincie, day)
+
     def provinces_without_kader(self) -> list[str]:
         with_rows = {row.provincie.lower() for row in self.policies}
         return [
@@ -125,6 +131,19 @@ class DataSet:
             s.peildatum for r in self.records.values() for s in r.snapshots if s.peildatum <= on
         ]
         return max(days) if days else None
+
+
+def kader_unconfirmed(rows: list[PolicyRow], provincie: str, day: date) -> Policy | None:
+    """The kader a province applies on `day`, when that needs the province's confirmation."""
+    period = Period.containing(day)
+    policy, _ = policy_in_force(rows, provincie, period)
+    if not policy.known or policy.holds_on(day):
+        return None
+    named = any(
+        row.provincie.lower() == provincie.lower() and row.period in (None, period)
+        for row in rows
+    )
+    return None if named else policy
 
 
 def policy_in_force(

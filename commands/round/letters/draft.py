@@ -54,9 +54,8 @@ def draft_letters(
         if number > 1:
             pause()
         policy, _ = data.policy_for(entry.gemeente, entry.period)
-        opgave = data.opgave(entry.gemeente, entry.period)
         sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
-        context = letter_context(entry, policy.code, opgave, settings, number, sums)
+        context = letter_context(entry, data, settings, number, sums)
         docx = template_for(policy.code).render(context)
         letters.append(
             Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)

@@ -80,6 +80,5 @@ def ladder_steps(policy: Policy) -> list[tuple[str, str, str]]:
     """(code, name, meaning) for every step of the policy's ladder, in order."""
     w = wording(policy)
     return [
-        (code, step_name(Trede(code), policy), w.steps.get(code, ""))
-        for code in policy.ladder
+        (code, step_name(Trede(code), policy), w.steps.get(code, "")) for code in policy.ladder
     ]

@@ -547,7 +547,7 @@ def _framework_note(policy: Policy, rule: PeriodRule, period: Period) -> str:
 
 
 def _unconfirmed(data: DataSet, e: RoundEntry, policy: Policy) -> str:
-    applied = data.kader_unconfirmed(e.gemeente, e.day)
+    applied = data.kader_unconfirmed(e.gemeente, e.day, e.period)
     if applied is None:
         return ""
     title = wording(applied).framework or applied.name
@@ -618,7 +618,11 @@ def _mid_rule(policy: Policy, period: Period) -> str:
     if not policy.mid_check_moves_ladder:
         return ""
     kept = next(
-        (c for c in policy.ladder if c != "0" and policy.mid_check_step(Trede(c), False) == Trede(c)),
+        (
+            c
+            for c in policy.ladder
+            if c != "0" and policy.mid_check_step(Trede(c), False) == Trede(c)
+        ),
         None,
     )
     if kept is None:

@@ -493,19 +493,31 @@ def _province_annex(w: _Writer) -> None:
     w.figures(
         [
             ("{%tr if prov_opbouw %}", ""),
-            ("Taakstelling {{ periode }}", "{{ prov_taakstelling }}"),
-            ("{{ prov_saldo_soort|capitalize }} per {{ periode_van }}", "{{ prov_saldo }}"),
-            ("{%tr endif %}", ""),
-            ("Opgave vóór {{ periode_tot }}", "{{ prov_opgave }}"),
-            ("Minimaal te huisvesten vóór {{ peildatum }} (de helft)", "{{ prov_minimum }}"),
+            ("Provincie: taakstelling {{ periode }}", "{{ prov_taakstelling }}"),
             (
-                "Gehuisvest vóór {{ peildatum }}",
+                "Provincie: {{ prov_saldo_soort }} per {{ periode_van }}",
+                "{{ prov_saldo }}",
+            ),
+            ("{%tr endif %}", ""),
+            ("Provincie: opgave vóór {{ periode_tot }}", "{{ prov_opgave }}"),
+            (
+                "Provincie: minimaal te huisvesten vóór {{ peildatum }} (de helft)",
+                "{{ prov_minimum }}",
+            ),
+            (
+                "Provincie: gehuisvest vóór {{ peildatum }}",
                 "{{ prov_gehuisvest }} ({{ prov_pct_opgave }} van de opgave)",
             ),
-            ("Gekoppelde vergunninghouders op {{ peildatum }}", "{{ prov_koppelingen }}"),
-            ("Nog te huisvesten vóór {{ periode_tot }}", "{{ prov_nog_te_huisvesten }}"),
-            ("Zijn er genoeg koppelingen?", "{{ prov_koppelingen_conclusie }}"),
-            ("Prognose voor {{ periode_tot }} (som, lineair)", "{{ prov_prognose }}"),
+            (
+                "Provincie: gekoppelde vergunninghouders op {{ peildatum }}",
+                "{{ prov_koppelingen }}",
+            ),
+            (
+                "Provincie: nog te huisvesten vóór {{ periode_tot }}",
+                "{{ prov_nog_te_huisvesten }}",
+            ),
+            ("Provincie: zijn er genoeg koppelingen?", "{{ prov_koppelingen_conclusie }}"),
+            ("Provincie: prognose voor {{ periode_tot }} (som, lineair)", "{{ prov_prognose }}"),
         ]
     )
     w.p("Gemeenten met minder koppelingen dan nog te huisvesten: {{ prov_tekort }}.")

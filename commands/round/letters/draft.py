@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -29,6 +30,17 @@ def file_name(gemeente: str, day_iso: str) -> str:
 
 
 def load_template(path: Path) -> CompiledTemplate:
+    """A template read, checked and compiled once per version of the file (the key holds its
+    size and modification time): compiling takes longer than drafting a dozen letters."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return CompiledTemplate(path, PLACEHOLDERS)  # says in Dutch why it cannot be read
+    return _compiled(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: Path, _mtime_ns: int, _size: int) -> CompiledTemplate:
     return CompiledTemplate(path, PLACEHOLDERS)
 
 

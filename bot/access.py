@@ -7,13 +7,13 @@ is only consulted for users the tab does not list (commands.onboarding).
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from bot.store.database import Database
+from commands.records import Request
 
 PENDING, GRANTED, REFUSED = "open", "toegestaan", "geweigerd"
 _SCHEMA = """
@@ -34,29 +34,18 @@ CREATE INDEX IF NOT EXISTS access_requests_user ON access_requests (user_id, sta
 _BOOKS: weakref.WeakKeyDictionary[Any, AccessBook] = weakref.WeakKeyDictionary()  # per store
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
-    id: int
-    user_id: int
-    user_name: str
-    kind: str
-    scope: str
-    asked_at: float
-    status: str
-    decided_by: int | None
-    decided_by_name: str
-    decided_at: float | None
-
-
 class AccessBook:
     """Thread-safe: commands run in worker threads."""
 
-    def __init__(self, path: str, clock: Callable[[], float] = time.time) -> None:
-        self.clock = clock
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout = 5000")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, db: Database | str, clock: Callable[[], float] | None = None) -> None:
+        """On the store's connection (`book_for`), or on a file of its own (a path)."""
+        self._own = not isinstance(db, Database)
+        self.db = Database(db, clock=clock or time.time) if self._own else db
+        self.clock = clock or self.db.clock
+        self._lock = self.db.lock
+        self._db = self.db.connection
+        with self._lock:
+            self._db.executescript(_SCHEMA)
 
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[Request]:
         with self._lock:
@@ -123,16 +112,17 @@ class AccessBook:
             return cur.rowcount
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Closes the file only when the book opened it (the store closes its own)."""
+        if self._own:
+            self.db.close()
 
 
 def book_for(store: Any) -> AccessBook | None:
-    """The access book beside a subscription store (the same database file), or None."""
-    path = getattr(store, "path", None)
-    if store is None or path is None:
+    """The access book on a store's connection (the same database file), or None."""
+    db = getattr(store, "db", None)
+    if db is None:
         return None
     book = _BOOKS.get(store)
     if book is None:
-        book = _BOOKS[store] = AccessBook(str(path))
+        book = _BOOKS[store] = AccessBook(db)
     return book

@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import time
+from dataclasses import replace
 from datetime import time as dt_time
 from html import escape
 from typing import Any
@@ -105,7 +106,7 @@ def _data(app: Application) -> BotData:
 
 # -- updates ---------------------------------------------------------------------------------
 def _store(context: Context) -> Any:
-    return context.bot_data.services.extras.get("store")
+    return context.bot_data.services.store
 
 
 async def _lang(update: Update, context: Context) -> str:
@@ -116,7 +117,7 @@ async def _lang(update: Update, context: Context) -> str:
     ask_store = memory is not None and not memory.get(LANG_READ)  # once per user and process
     if chosen is None and user is not None and store is not None and ask_store:
         try:
-            chosen = await asyncio.to_thread(store.language, user.id)
+            chosen = await asyncio.to_thread(store.people.language, user.id)
         except Exception:
             log.warning("Taalkeuze niet gelezen", exc_info=True)
         memory[LANG_READ] = True
@@ -160,10 +161,11 @@ async def _answer(update: Update, context: Context, text: str, callback: bool = 
 
     def run() -> Reply:
         with serving():  # a refresh running meanwhile steps aside (sheets.runtime.courtesy)
-            ctx = services.ctx(user_id, lang, chat_id=chat_id)
+            ctx = services.ctx(
+                user_id, lang, chat_id=chat_id, user_name=user_full_name, chat_admin=admin
+            )
             ctx.role = viewer(ctx.role, chat_id)  # groups: what every member may see
-            ctx.extras.update(chat_admin=admin, admins=services.admins)
-            ctx.extras.update(user_name=user_full_name, bot_username=bot_username)  # onboarding
+            ctx.front = replace(ctx.front, bot_username=bot_username)  # onboarding links
             return handle_callback(ctx, text) if callback else handle(ctx, text)
 
     return await asyncio.to_thread(run)
@@ -212,7 +214,7 @@ async def deliver(
     if reply.language and context.user_data is not None:
         context.user_data["lang"] = reply.language
         if store is not None and user_id is not None:
-            await asyncio.to_thread(store.set_language, user_id, reply.language)
+            await asyncio.to_thread(store.people.set_language, user_id, reply.language)
     if isinstance(reply.action, Forgotten) and context.user_data is not None:
         context.user_data.clear()
     chunks = reply.chunks()

@@ -124,7 +124,7 @@ def cmd_assess(args) -> int:
 def cmd_ronde(args) -> int:
     """The checkpoint round for one province: preview, and on request record and draft."""
     from bot.console import plain
-    from commands.round import RECORDER, report, round_for, to_record
+    from commands.round import report, round_for, to_record
     from commands.round.tables import rows
     from engine.periods import checkpoint_kind
     from sheets.sources.ladder import WriteError
@@ -162,10 +162,11 @@ def cmd_ronde(args) -> int:
             print("Niets vastgelegd.")
             return 0
     try:
-        written = services.extras[RECORDER].record(todo)
+        written = services.front.recorder.record(todo)
     except WriteError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
-        return SHEET if str(ctx.data.source).startswith("Google") else SOURCE
+        remote = str(ctx.data.source).startswith(("Google", "Microsoft 365"))
+        return SHEET if remote else SOURCE
     print(plain(report(ctx, written, waiting)))
     return 0
 
@@ -369,9 +370,9 @@ def failure(exc: BaseException) -> tuple[int, str]:
 
     from bot.store import StoreError
 
-    # A SourceError comes only from sheets.gsheet: if that was never imported (a workbook or CSV
-    # source), there is none to recognise, and importing it here would load gspread (0.2 s).
-    gsheet = sys.modules.get("sheets.sources.gsheet")
+    # A SourceError comes only from a remote source (Google, Microsoft 365): if none was imported
+    # (a workbook or CSV source), there is none to recognise; importing gspread costs 0.2 s.
+    remote = sys.modules.get("sheets.sources.errors")
 
     if isinstance(exc, SettingError | UsageError):
         return USAGE, f"Instelling: {exc}" if isinstance(exc, SettingError) else str(exc)
@@ -389,7 +390,7 @@ def failure(exc: BaseException) -> tuple[int, str]:
         return DATABASE, str(exc)
     if isinstance(exc, sqlite3.Error):
         return DATABASE, f"Database (TAAKBOT_DB): {exc}; controleer het bestand en de rechten."
-    if gsheet is not None and isinstance(exc, gsheet.SourceError):
+    if remote is not None and isinstance(exc, remote.SourceError):
         return SHEET, str(exc)
     if isinstance(exc, FileExistsError):
         return EXISTS, str(exc)

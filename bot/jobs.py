@@ -90,7 +90,7 @@ class Pushes:
     def _planner(self, data: DataSet, stale: float | None) -> Planner:
         """A planner that renders every chat only what its subscriber may see there."""
         admins = self.services.admins
-        access = self.services.extras.get("access")
+        access = self.services.front.access
         return Planner(
             data,
             self.today(),
@@ -117,7 +117,7 @@ class Pushes:
 
         def plan() -> list[Message]:
             planner = self._planner(data, stale)
-            subs = self._allowed(planner, self.store.subscriptions())
+            subs = self._allowed(planner, self.store.subscriptions.active())
             return planner.reminders(subs, self.leads, self._settled(only))
 
         return await self._push(await asyncio.to_thread(plan))
@@ -140,25 +140,25 @@ class Pushes:
             planner = self._planner(data, stale)
             subs = [
                 s
-                for s in self._allowed(planner, self.store.subscriptions())
+                for s in self._allowed(planner, self.store.subscriptions.active())
                 if s.created_at < cutoff
             ]  # a chat that followed later waits a week
             out, settled = [], self._settled(only)
             for chat_id, chat_subs in by_chat(subs).items():
                 if not settled(Key(WEEKLY, "*", slot.isoformat(), chat_id)):
-                    out.append(planner.weekly(chat_subs, slot, self.store.last_figures(chat_id)))
+                    out.append(planner.weekly(chat_subs, slot, self.store.figures.last(chat_id)))
             return out
 
         def remember(m: Message) -> None:
-            self.store.save_figures(m.chat_id, slot.isoformat(), m.figures)
+            self.store.figures.save(m.chat_id, slot.isoformat(), m.figures)
 
         return await self._push(await asyncio.to_thread(compose), remember)
 
     def _settled(self, only: frozenset[Key] | None) -> Callable[[Key], bool]:
         """The ledger's verdict; with `only`, every other key counts as settled too."""
         if only is None:
-            return self.store.is_settled
-        return lambda key: key not in only or self.store.is_settled(key)
+            return self.store.ledger.is_settled
+        return lambda key: key not in only or self.store.ledger.is_settled(key)
 
     async def catch_up(self, context: Any = None) -> None:
         """Start-up: whatever fell due while the bot was down, each at most once."""
@@ -192,7 +192,7 @@ class Pushes:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def run_broadcast(self, bid: int) -> Summary | None:
-        b = await asyncio.to_thread(self.store.broadcast, bid)  # SQLite off the event loop
+        b = await asyncio.to_thread(self.store.broadcasts.get, bid)  # SQLite off the event loop
         if b is None or b.status != "confirmed":
             return None
         kind, due = f"manual:{b.soort}", f"{b.due}#{b.id}"
@@ -202,11 +202,11 @@ class Pushes:
             return [
                 Message(k.chat_id, b.text_for(k.chat_id), (k,), b.lang)
                 for k in keys
-                if not self.store.is_settled(k)
+                if not self.store.ledger.is_settled(k)
             ]
 
         summary = await self._push(await asyncio.to_thread(todo))
-        rows = await asyncio.to_thread(self.store.ledger, kind)
+        rows = await asyncio.to_thread(self.store.ledger.rows, kind)
         counts = Counter(status for key, status, _ in rows if key.due == due)
         _, ngettext = gettext_for(b.lang), ngettext_for(b.lang)
         report = ngettext(
@@ -231,7 +231,7 @@ class Pushes:
         if counts[PENDING] or counts[SENDING]:  # still being sent: a later round finishes it
             return summary
         moved = await asyncio.to_thread(
-            self.store.move_broadcast, bid, "confirmed", "done", report
+            self.store.broadcasts.move, bid, "confirmed", "done", report
         )
         if moved:  # reported once
             await self.broadcaster.run([Outgoing(b.chat_id, [report])])
@@ -254,14 +254,14 @@ class Pushes:
 
         def untouched() -> list[Key]:
             """Released, and still not claimed: the planner did not send them."""
-            rows = [row for kind in {k.kind for k in only} for row in self.store.ledger(kind)]
+            rows = [row for kind in {k.kind for k in only} for row in self.store.ledger.rows(kind)]
             left = [
                 key
                 for key, status, tries in rows
                 if key in only and (status, tries) == (FAILED, 0)
             ]
             if no_data and left:  # not judged at all: uncertain again, for a later try
-                self.store.settle(left, UNCERTAIN, "opnieuw: geen gegevens")
+                self.store.ledger.settle(left, UNCERTAIN, "opnieuw: geen gegevens")
             return left
 
         left = await asyncio.to_thread(untouched)
@@ -271,7 +271,7 @@ class Pushes:
 
     async def resume_broadcasts(self) -> None:
         """Confirmed manual reminders not yet reported (a restart, a crash mid-send)."""
-        for bid in await asyncio.to_thread(self.store.unfinished_broadcasts):
+        for bid in await asyncio.to_thread(self.store.broadcasts.unfinished):
             await self.run_broadcast(bid)
 
     async def hourly(self, context: Any = None) -> None:
@@ -281,7 +281,7 @@ class Pushes:
     async def heartbeat(self, context: Any = None) -> tuple[int, int]:
         """Renew this process's lease and take over the rows of a process that died: the
         unsent ones go now, those in flight are uncertain (and in the sender's report)."""
-        unsent, uncertain = await asyncio.to_thread(self.store.heartbeat)
+        unsent, uncertain = await asyncio.to_thread(self.store.ledger.heartbeat)
         if unsent or uncertain:
             log.warning(
                 "Verzendlogboek overgenomen van een gestopt proces: %d nog te versturen, "
@@ -301,15 +301,15 @@ class Pushes:
         by_key = {m.keys[0]: m for m in messages}
 
         async def claim(item: Outgoing) -> bool:
-            return await asyncio.to_thread(self.store.claim, item.keys)
+            return await asyncio.to_thread(self.store.ledger.claim, item.keys)
 
         async def mark(item: Outgoing) -> bool:  # right before the request: in flight
-            return await asyncio.to_thread(self.store.mark, item.keys)
+            return await asyncio.to_thread(self.store.ledger.mark, item.keys)
 
         def settle_now(item: Outgoing, status: str, error: str | None) -> None:
-            self.store.settle(item.keys, status, error)
+            self.store.ledger.settle(item.keys, status, error)
             if status == BLOCKED:
-                self.store.deactivate_chat(item.chat_id, error or "blocked")
+                self.store.subscriptions.deactivate_chat(item.chat_id, error or "blocked")
                 log.info("%s blokkeert de bot; abonnementen gestopt", chat_ref(item.chat_id))
             elif status == SENT and after_sent is not None:
                 after_sent(by_key[item.keys[0]])
@@ -373,7 +373,7 @@ def install_jobs(
     )
     limiter = getattr(app.bot, "rate_limiter", None)
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
-    broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.migrate_chat)
+    broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.subscriptions.migrate_chat)
     pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
     services.attach(store, settings)
     app.bot_data.pushes = pushes

@@ -55,7 +55,8 @@ async def set_menus(app: Application, services: Any, users: bool = True) -> int:
         menus.append((BotCommandScopeAllGroupChats(), code, menu(MUNICIPAL, lang, group=True)))
     if users:
         data = await asyncio.to_thread(services.cache.get)
-        for user_id in sorted({u.telegram_id for u in data.users} | set(services.admins)):
+        ids = {u.telegram_id for u in data.users if u.telegram_id is not None}
+        for user_id in sorted(ids | set(services.admins)):
             role = role_for(user_id, data, services.admins)
             for lang in LANGUAGES if role is not None else ():
                 code = None if lang == "nl" else lang

@@ -163,7 +163,11 @@ async def _tell_staff(app: Application, cache: SheetCache, text: str) -> None:
     """Send a damage notice to province staff: `provincie` users and TAAKBOT_ADMINS."""
     data = cache.current()
     services = app.bot_data.services
-    chats = {u.telegram_id for u in (data.users if data else ()) if u.rol == "provincie"}
+    chats = {
+        u.telegram_id
+        for u in (data.users if data else ())
+        if u.rol == "provincie" and u.telegram_id is not None
+    }
     chats |= set(getattr(services, "admins", ()))
     for chat in sorted(chats):
         await app.bot.send_message(chat, html.escape(f"Taakbot: {text}"), parse_mode="HTML")

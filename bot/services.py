@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.access import book_for
 from bot.settings import Settings
-from commands.context import LOADING, STALE_REASON, Ctx
+from bot.store import Store
+from commands.context import Ctx, Front
 from commands.roles import Role, parse_admins, role_for, viewer
-from commands.round import LETTERS, RECORDER
 from commands.round.letters.bundle import LetterDefaults, zipped
 from engine.state import DataSet
 from sheets.loading import convert
@@ -32,7 +32,8 @@ class Services:
     admins: frozenset[int]
     fixed_today: date | None = None
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
-    extras: dict[str, Any] = field(default_factory=dict)
+    front: Front = field(default_factory=Front)  # what commands use beside the sheet
+    store: Store | None = None  # once attached (the bot, the console's session copy)
 
     @classmethod
     def from_settings(
@@ -46,6 +47,7 @@ class Services:
             api_url=settings["TAAKBOT_SHEETS_API_URL"],
             credentials_file=settings["GOOGLE_APPLICATION_CREDENTIALS"],
             pause=pause,  # replies go first while a refresh reads and converts (sheets.runtime.courtesy)
+            m365=m365_options(settings),
             **source_options,
         )
         cache = SheetCache(
@@ -64,18 +66,18 @@ class Services:
             admins=_admins(settings["TAAKBOT_ADMINS"]),
             fixed_today=settings["TAAKBOT_TODAY"],
             tz=tz,
-            extras={
-                RECORDER: Recorder(cache, clock=lambda: datetime.now(tz)),
-                LETTERS: functools.partial(zipped, defaults=letter_defaults(settings)),
-            },
+            front=Front(
+                recorder=Recorder(cache, clock=lambda: datetime.now(tz)),
+                letters=functools.partial(zipped, defaults=letter_defaults(settings)),
+            ),
         )
 
-    def attach(self, store: Any, settings: Settings) -> None:
-        """What commands read beside the sheet in either front end (Ctx.extras): the store of
+    def attach(self, store: Store, settings: Settings) -> None:
+        """What commands read beside the sheet in either front end (Ctx.front): the store of
         subscriptions, its access book, the push schedule and how long the send log is kept."""
-        self.extras.update(
-            store=store,
-            access=book_for(store),
+        self.store = store
+        self.front = replace(
+            self.front.with_store(store, book_for(store)),
             weekly=settings["TAAKBOT_WEEKLY"],
             reminder_days=settings["TAAKBOT_REMINDER_DAYS"],
             retention_days=settings["TAAKBOT_RETENTION_DAYS"],
@@ -83,7 +85,7 @@ class Services:
 
     def close(self) -> None:
         """At shutdown: the access book beside the store, and the sheet source's session."""
-        if (access := self.extras.get("access")) is not None:
+        if (access := self.front.access) is not None:
             access.close()
         self.cache.close()
 
@@ -106,7 +108,8 @@ class Services:
         today: date | None = None,
         refresh: Callable[[], Any] | None = None,
         chat_id: int | None = None,
-        extras: dict[str, Any] | None = None,
+        user_name: str = "",
+        chat_admin: bool = False,
     ) -> Ctx:
         data = self.cache.current()  # never waits for the sheet
         loading = data is None
@@ -122,14 +125,12 @@ class Services:
             names=self.names(data),
             stale_seconds=stale,
             refresh=refresh or self.cache.request_refresh,
-            extras={
-                **self.extras,
-                **({LOADING: self.cache.last_error or True} if loading else {}),
-                **({STALE_REASON: self.cache.last_error} if stale is not None else {}),
-                "admins": self.admins,
-                **(extras or {}),
-                "chat_id": user_id if chat_id is None else chat_id,
-            },
+            front=replace(self.front, admins=self.admins),
+            chat_id=chat_id,
+            user_name=user_name,
+            chat_admin=chat_admin,
+            loading=(self.cache.last_error or True) if loading else False,
+            stale_reason=self.cache.last_error if stale is not None else None,
         )
 
 
@@ -149,3 +150,16 @@ def letter_defaults(settings: Settings) -> LetterDefaults:
 def _admins(value: Any) -> frozenset[int]:
     """Settings parse TAAKBOT_ADMINS already; a raw string (old callers) is parsed here."""
     return value if isinstance(value, frozenset) else parse_admins(value)
+
+
+def m365_options(settings: Settings) -> dict[str, Any]:
+    """The sign-in and endpoints of a Microsoft 365 workbook, from the settings."""
+    return {
+        "tenant_id": settings["TAAKBOT_M365_TENANT_ID"],
+        "client_id": settings["TAAKBOT_M365_CLIENT_ID"],
+        "client_secret": settings["TAAKBOT_M365_CLIENT_SECRET"],
+        "certificate": settings["TAAKBOT_M365_CERTIFICATE"],
+        "thumbprint": settings["TAAKBOT_M365_CERTIFICATE_THUMBPRINT"],
+        "api_url": settings["TAAKBOT_GRAPH_API_URL"],
+        "authority_host": settings["TAAKBOT_M365_AUTHORITY_HOST"],
+    }

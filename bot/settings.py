@@ -106,6 +106,20 @@ def _url(text: str) -> str:
     return text.strip()
 
 
+def _m365_id(text: str) -> str:
+    value = text.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{1,99}", value):
+        raise ValueError("geen GUID of domeinnaam")
+    return value
+
+
+def _thumbprint(text: str) -> str:
+    value = text.strip().replace(":", "").upper()
+    if not re.fullmatch(r"[0-9A-F]{40}", value):
+        raise ValueError("geen SHA-1-vingerafdruk van 40 hexadecimale tekens")
+    return value
+
+
 def _webhook_url(text: str) -> str:
     url = _url(text)
     parts = urlsplit(url)
@@ -135,6 +149,51 @@ def _key_json(text: str) -> dict[str, Any]:
         if not info.get(key):
             raise ValueError(f"{key} ontbreekt")
     return info
+
+
+def _host(text: str) -> str:
+    host = text.strip()
+    if not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]", host):
+        raise ValueError("geen hostnaam of IP-adres")
+    return host
+
+
+def _tls(text: str) -> str:
+    mode = text.strip().lower()
+    if mode not in ("starttls", "ssl", "geen"):
+        raise ValueError(f"onbekend: {text.strip()!r}")
+    return mode
+
+
+def _mail_from(text: str) -> str:
+    """'taakbot@pzh.nl' or 'Taakbot Zuid-Holland <taakbot@pzh.nl>'."""
+    from email.utils import parseaddr
+
+    from sheets.tabs.values import CellError, email_address
+
+    name, address = parseaddr(text.strip())
+    try:
+        checked = email_address(address)
+    except CellError:
+        checked = None
+    if not checked:
+        raise ValueError("geen e-mailadres")
+    return text.strip()
+
+
+def _address(text: str) -> str:
+    from sheets.tabs.values import CellError, email_address
+
+    try:
+        return email_address(text) or ""
+    except CellError:
+        raise ValueError("geen e-mailadres") from None
+
+
+def _webhooks(text: str) -> dict[tuple[str, str], str]:
+    from bot.channels.webhooks import read
+
+    return read(text)
 
 
 def _yes_no(text: str) -> bool:
@@ -177,9 +236,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TAAKBOT_SOURCE",
         None,
-        "Pad naar een .xlsx/.ods-werkmap of map met CSV's, of "
-        "gsheet:<id of URL>. Standaard: de meegeleverde voorbeeldwerkmap.",
-        allowed="bestaand pad of gsheet:<id of URL>",
+        "Pad naar een .xlsx/.ods-werkmap of map met CSV's, gsheet:<id of URL>, of de "
+        "SharePoint/OneDrive-koppeling van een Microsoft 365-werkmap. Standaard: de "
+        "meegeleverde voorbeeldwerkmap.",
+        allowed="bestaand pad, gsheet:<id of URL> of SharePoint-koppeling",
     ),
     Setting(
         "TAAKBOT_PROVINCIE",
@@ -209,6 +269,54 @@ SETTINGS: tuple[Setting, ...] = (
         _key_json,
         secret=True,
         allowed="JSON met type service_account",
+    ),
+    Setting(
+        "TAAKBOT_M365_TENANT_ID",
+        None,
+        "Tenant-id (map-id) van de Microsoft 365-organisatie, uit Microsoft Entra ID.",
+        _m365_id,
+        allowed="GUID of domeinnaam",
+    ),
+    Setting(
+        "TAAKBOT_M365_CLIENT_ID",
+        None,
+        "Toepassings-id (client-id) van de app-registratie die de werkmap mag lezen.",
+        _m365_id,
+        allowed="GUID",
+    ),
+    Setting(
+        "TAAKBOT_M365_CLIENT_SECRET",
+        None,
+        "Clientgeheim van de app-registratie (de waarde, niet de geheim-id).",
+        secret=True,
+        allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_M365_CERTIFICATE",
+        None,
+        "In plaats van een geheim: PEM-bestand met privésleutel en certificaat van de app.",
+        allowed="pad naar een PEM-bestand",
+    ),
+    Setting(
+        "TAAKBOT_M365_CERTIFICATE_THUMBPRINT",
+        None,
+        "SHA-1-vingerafdruk van dat certificaat, zoals Entra ID hem toont.",
+        _thumbprint,
+        allowed="40 hexadecimale tekens",
+    ),
+    Setting(
+        "TAAKBOT_GRAPH_API_URL",
+        "https://graph.microsoft.com/v1.0",
+        "Root van Microsoft Graph (een nationale cloud of een testserver).",
+        _url,
+        allowed="http(s)-adres",
+    ),
+    Setting(
+        "TAAKBOT_M365_AUTHORITY_HOST",
+        "https://login.microsoftonline.com",
+        "Aanmeldserver van Microsoft Entra ID (een nationale cloud of een testserver).",
+        _url,
+        allowed="http(s)-adres",
     ),
     Setting(
         "TAAKBOT_REFRESH_SECONDS",
@@ -357,6 +465,70 @@ SETTINGS: tuple[Setting, ...] = (
         allowed="tekst",
     ),
     Setting(
+        "TAAKBOT_SMTP_HOST",
+        None,
+        "Mailserver voor het weekoverzicht en herinneringen per e-mail; leeg = geen e-mail.",
+        _host,
+        allowed="hostnaam of IP-adres",
+    ),
+    Setting(
+        "TAAKBOT_SMTP_PORT",
+        "587",
+        "Poort van de mailserver (587 bij starttls, 465 bij ssl, 25 intern).",
+        _int_between(1, 65535),
+        allowed="1–65535",
+    ),
+    Setting(
+        "TAAKBOT_SMTP_TLS",
+        "starttls",
+        "Versleuteling: starttls, ssl (TLS vanaf het begin) of geen (alleen op een intern "
+        "netwerk).",
+        _tls,
+        allowed="starttls, ssl, geen",
+    ),
+    Setting(
+        "TAAKBOT_SMTP_USER",
+        None,
+        "Gebruikersnaam voor de mailserver; leeg = niet inloggen.",
+        allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_SMTP_PASSWORD",
+        None,
+        "Wachtwoord voor de mailserver (of TAAKBOT_SMTP_PASSWORD_FILE met het pad).",
+        secret=True,
+        allowed="tekst",
+    ),
+    Setting(
+        "TAAKBOT_SMTP_PER_MINUTE",
+        "30",
+        "Hoeveel e-mails per minuut naar de mailserver (Microsoft 365: 30).",
+        _int_between(1, 6000),
+        allowed="1–6000",
+    ),
+    Setting(
+        "TAAKBOT_MAIL_FROM",
+        None,
+        "Afzender van de e-mails, bijvoorbeeld Taakbot Zuid-Holland <taakbot@pzh.nl>.",
+        _mail_from,
+        allowed="e-mailadres, eventueel met naam",
+    ),
+    Setting(
+        "TAAKBOT_MAIL_AFMELDEN",
+        None,
+        "Adres voor afmeldingen: in elke e-mail en als List-Unsubscribe.",
+        _address,
+        allowed="e-mailadres",
+    ),
+    Setting(
+        "TAAKBOT_TEAMS_WEBHOOKS",
+        None,
+        "Bestand met regels provincie:Naam = https://… (webhooks van Teams Workflows; de "
+        "adressen zijn geheim).",
+        _webhooks,
+        allowed="pad naar een bestand",
+    ),
+    Setting(
         "TAAKBOT_TIMEZONE",
         "Europe/Amsterdam",
         "Tijdzone voor geplande berichten.",
@@ -380,6 +552,8 @@ class Settings:
         self._values: dict[str, Any] = {}
         for s in SETTINGS:
             raw = env.get(s.name)
+            if s.secret and (raw is None or not raw.strip()) and env.get(f"{s.name}_FILE"):
+                raw = _secret_file(s.name, env[f"{s.name}_FILE"])
             raw = s.default if raw is None or not raw.strip() else raw
             if (
                 s.name == "GOOGLE_APPLICATION_CREDENTIALS"
@@ -415,6 +589,8 @@ class Settings:
             value = self._values.get(s.name)
             if s.secret and isinstance(value, str):
                 out.append(value)
+            elif s.name == "TAAKBOT_TEAMS_WEBHOOKS" and value:  # each URL carries a signature
+                out += list(value.values())
             elif isinstance(value, dict):  # the service-account key
                 out += [
                     str(value.get(k)) for k in ("private_key", "private_key_id") if value.get(k)
@@ -434,6 +610,18 @@ class Settings:
                 "anders kan iedereen updates vervalsen. Maak er een met: "
                 "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
+
+
+def _secret_file(name: str, path: str) -> str:
+    """A secret from the file `NAME_FILE` names (Docker/Kubernetes secrets): its text, without
+    the final line break."""
+    try:
+        with open(path.strip(), encoding="utf-8") as fh:
+            return fh.read().rstrip("\r\n")
+    except OSError as exc:
+        raise SettingError(
+            f"{name}_FILE: {path.strip()} is niet te lezen ({exc.strerror})."
+        ) from None
 
 
 _KEY_FILES: dict[str, str] = {}  # key id → readable path, one per process

@@ -128,7 +128,7 @@ def health_report(app: Application, started: float | None = None) -> tuple[bool,
     body: dict[str, Any] = {"uptime_seconds": round(time.time() - (started or time.time()))}
     ok = True
     services = app.bot_data.services
-    store = services.extras.get("store") if services is not None else None
+    store = services.store if services is not None else None
     try:
         if store is not None:
             store.check()

@@ -10,7 +10,7 @@ from babel.lists import format_list
 
 from commands import onboarding, uncertain
 from commands.common import human_age
-from commands.context import STALE_REASON, Ctx
+from commands.context import Ctx
 from commands.reply import Reply
 from engine.audit import CONTRADICTIONS, Finding, audit
 from engine.state import Problem
@@ -62,7 +62,7 @@ def controle(ctx: Ctx, args: str) -> Reply:
                 age=human_age(ctx, ctx.stale_seconds)
             )
         )
-        if reason := ctx.extras.get(STALE_REASON):
+        if reason := ctx.stale_reason:
             lines.append(_("Waarom: {reason}").format(reason=e(reason)))
     counts = [
         ctx.ngettext("{n} fout", "{n} fouten", len(errors)),

@@ -17,7 +17,6 @@ from engine.reasons import N_
 KIND_NAMES = (N_("gemeente"), N_("regio"), N_("provincie"))
 CALLBACK = "k"  # callback_data 'k|<command>|<name>'; a name cut to fit ends in TRUNCATED
 TRUNCATED = "…"
-TARGET = "target"  # Ctx.extras: what the command answered about, for the buttons under it
 CALLBACK_BYTES = 64
 MAX_CHOICES = 20  # a keyboard of the user's own region or province, one tap each
 # What a command takes when the user types no name, most specific first per role.
@@ -86,7 +85,7 @@ def _allowed(ctx: Ctx, target: Target) -> bool:
 def _target(ctx: Ctx, kind: str, name: str) -> Target:
     """The resolved target; the router puts the buttons for it under the answer."""
     target = Target(kind, name, members_of(ctx, kind, name))
-    ctx.extras[TARGET] = target
+    ctx.target = target
     return target
 
 
@@ -237,7 +236,7 @@ def actions(ctx: Ctx, target: Target, current: str) -> list[list[Button]]:
     for command, label, kinds in ACTIONS:
         if command == current or target.kind not in kinds:
             continue
-        if command == "volg" and not ctx.extras.get("store"):
+        if command == "volg" and ctx.front.subscriptions is None:
             continue
         row.append(button(ctx, command, target.kind, target.name, ctx._(label)))
     return [row] if row else []

@@ -33,6 +33,10 @@ class Formatter:
     def date(self, value: date | None) -> str:
         return format_date(value, format="long", locale=self.locale) if value else "–"
 
+    def day_month(self, value: date | None) -> str:
+        """'4 juli': a date in a subject line, where the year is clear from the rest."""
+        return format_date(value, format="d MMMM", locale=self.locale) if value else "–"
+
     def short_date(self, value: date | None) -> str:
         return format_date(value, format="d MMM", locale=self.locale) if value else "–"
 

@@ -54,19 +54,19 @@ def decode(ctx: Ctx, code: str) -> tuple[str, str] | None:
 
 
 def link_for(ctx: Ctx, kind: str, name: str) -> str:
-    bot = ctx.extras.get("bot_username") or "taakbot"
+    bot = ctx.front.bot_username or "taakbot"
     return f"https://t.me/{bot}?start={code_for(kind, name)}"
 
 
 # -- storage ---------------------------------------------------------------------------------
 def book(ctx: Ctx) -> Any:
     """The access book of the Telegram front end (None in the console)."""
-    return ctx.extras.get("access")  # set by the front end beside its store
+    return ctx.front.access  # set by the front end beside its store
 
 
 def granted_role(ctx: Ctx) -> Role | None:
     """A role from an approved request, in the user's private chat only."""
-    if ctx.extras.get("chat_id", ctx.user_id) != ctx.user_id:
+    if ctx.chat != ctx.user_id:
         return None
     access = book(ctx)
     grant = access.granted(ctx.user_id) if access is not None else None
@@ -139,7 +139,7 @@ def toegang(ctx: Ctx, args: str) -> Reply:
     if hit is None:
         return Reply(_("Deze link ken ik niet (meer). Vraag de coördinator om een nieuwe."))
     kind, name = hit
-    user_name = str(ctx.extras.get("user_name", ""))
+    user_name = ctx.user_name
     request, new = access.ask(ctx.user_id, user_name, ROLE_FOR[kind], name)
     approvers = approvers_for(ctx, kind, name)
     if not approvers:
@@ -184,8 +184,10 @@ def request_message(ctx: Ctx, request) -> Reply:
 def approvers_for(ctx: Ctx, kind: str, name: str) -> list[int]:
     """Coordinators and province staff whose role covers the whole scope, and the admins."""
     members = list(members_of(ctx, kind, name))
-    ids = {int(a) for a in ctx.extras.get("admins", ())}
+    ids = set(ctx.front.admins)
     for user in ctx.data.users:
+        if user.telegram_id is None:  # reached by e-mail only: cannot approve in a chat
+            continue
         role = role_for(user.telegram_id, ctx.data)  # the access rule: no scope, no approver
         if role is None:
             continue
@@ -230,7 +232,7 @@ def _decide(ctx: Ctx, args: str, granted: bool) -> Reply:
                 when=_when(ctx, request.decided_at),
             )
         )
-    me = ctx.role.name or str(ctx.extras.get("user_name", ""))
+    me = ctx.role.name or ctx.user_name
     request = access.decide(request.id, granted, ctx.user_id, me)
     who = ctx.e(_who(request.user_id, request.user_name))
     scope = f"<b>{ctx.e(request.scope)}</b>"

@@ -19,13 +19,18 @@ class Forgotten:
 
 def privacy(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
-    days = ctx.extras.get("retention_days", 400)
+    days = ctx.front.retention_days
     lines = [
         _("<b>Wat Taakbot over u bewaart</b>"),
         _(
             "• Uw Telegram-id en naam: in het tabblad gebruikers van de sheet, bijgehouden door "
             "de provincie of regio; zij halen u eruit als u geen toegang meer nodig heeft. Vroeg "
             "u toegang via een link, dan ook bij dat verzoek, tot /vergeet."
+        ),
+        _(
+            "• Uw e-mailadres, als het in het tabblad gebruikers staat: om u het weekoverzicht "
+            "en herinneringen per e-mail te sturen. Het verzendlogboek noemt het adres; het log "
+            "niet. Afmelden: de regel onderaan elke e-mail."
         ),
         _(
             "• Wat dit gesprek volgt (/mijn), met uw Telegram-id en taal: tot u het ontvolgt of "
@@ -46,7 +51,7 @@ def privacy(ctx: Ctx, args: str) -> Reply:
 
 def vergeet(ctx: Ctx, args: str) -> Reply:
     _ = ctx._
-    store = ctx.extras.get("store")
+    store = ctx.front.personal_data
     if store is None:
         return Reply(_("Taakbot bewaart hier niets over u."))
     answer = args.strip().casefold()

@@ -1,4 +1,5 @@
-"""What the front end keeps about chats: subscriptions, ledger keys and manual reminders.
+"""What the front end keeps about chats: subscriptions, ledger keys, manual reminders and access
+requests.
 
 Plain records, so that the reminder planner (commands.reminders) and the store (bot.store) share
 them without commands/ importing the front end.
@@ -47,3 +48,19 @@ class Broadcast:
 
     def text_for(self, chat_id: int) -> str:
         return self.texts.get(chat_id, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """An access request from an onboarding link, and its decision (bot.access keeps them)."""
+
+    id: int
+    user_id: int
+    user_name: str
+    kind: str
+    scope: str
+    asked_at: float
+    status: str
+    decided_by: int | None
+    decided_by_name: str
+    decided_at: float | None

@@ -28,6 +28,7 @@ from engine.calendar import (
 )
 from engine.model import Deadline
 from engine.periods import checkpoint_kind
+from engine.reasons import N_
 from engine.state import DataSet
 from engine.status import Status, status_on
 from sheets.names.index import NameIndex
@@ -46,15 +47,36 @@ SOORTEN: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A table as the e-mail and the Teams card show it (the phone shows its lines)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
 @dataclass(slots=True)
 class Message:
-    """One text for one chat and the ledger rows its delivery settles."""
+    """One text for one chat (a Telegram chat id, or a mail or Teams address) and the ledger
+    rows its delivery settles; `subject` and `grid` are for e-mail and Teams."""
 
-    chat_id: int
+    chat_id: int | str
     text: str
     keys: tuple[Key, ...]
     lang: str = "nl"
     figures: dict[str, tuple[str, int | None, str]] = field(default_factory=dict)  # weekly
+    subject: str = ""
+    grid: Grid | None = None
+
+
+# What a deadline's kind is called in a subject line ("Herinnering: huurcontracten 2022-I …").
+SUBJECT_KINDS = {
+    CONTRACTS: N_("huurcontracten"),
+    CHECKPOINT: N_("toets"),
+    PUBLICATION: N_("publicatie taakstelling"),
+    PVA: N_("plan van aanpak"),
+    LAST_TERM: N_("termijn last"),
+}
 
 
 def lead_for(deadline: date, today: date, leads: Iterable[int]) -> int | None:
@@ -149,10 +171,25 @@ class Planner:
                         group.add(key, d, name)
             if groups:
                 lang = chat_subs[0].lang
-                text = self.reminder_text(lang, sorted(groups.values(), key=_Group.order))
+                ordered = sorted(groups.values(), key=_Group.order)
+                text = self.reminder_text(lang, ordered)
                 keys = tuple(k for g in groups.values() for k in sorted(g.keys))
-                out.append(Message(chat_id, text, keys, lang))
+                subject = self.reminder_subject(lang, ordered[0])
+                out.append(Message(chat_id, text, keys, lang, subject=subject))
         return out
+
+    def reminder_subject(self, lang: str, group: _Group) -> str:
+        """'Herinnering: huurcontracten 2022-I uiterlijk 4 juli': what, for when."""
+        ctx = self.ctx(lang)
+        _ = ctx._
+        what = _(SUBJECT_KINDS[group.kind]) if group.kind in SUBJECT_KINDS else ""
+        if not what:
+            what = str(next(iter(group.descriptions), "")) or _("deadline")
+        if (period := deadline_period(group.kind, group.date)) is not None:
+            what += f" {period.label}"
+        return _("Herinnering: {what} uiterlijk {date}").format(
+            what=what, date=ctx.fmt.day_month(group.date)
+        )
 
     def reminder_text(self, lang: str, groups: list[_Group], manual: bool = False) -> str:
         ctx = self.ctx(lang)
@@ -274,16 +311,20 @@ class Planner:
         lines = [_("📊 <b>Weekoverzicht</b> — {date}").format(date=f.date(slot))]
         figures: dict[str, tuple[str, int | None, str]] = {}
         peil = None
+        scopes: list[str] = []
+        rows: list[tuple[str, ...]] = []
         for sub in sorted(chat_subs, key=lambda s: (s.kind != "provincie", s.kind, s.scope)):
             names = [g for g in self.members(sub) if g not in figures]
             if not names:
                 continue
+            scopes.append(sub.scope)
             if sub.kind != "gemeente":
                 lines.append(f"\n<b>{e(sub.scope)}</b> ({_(sub.kind)})")
             for name in names:
                 st = self.status(name)
                 figures[name] = (st.period.label, st.realised, short_trede(st))
                 lines.append("• " + self._weekly_line(ctx, st, last.get(name)))
+                rows.append(self._grid_row(ctx, st))
                 if st.snapshot and (peil is None or st.snapshot.peildatum > peil):
                     peil = st.snapshot.peildatum
         if not last:
@@ -297,9 +338,28 @@ class Planner:
         note = footer(ctx, peil)
         text = "\n".join(lines) + ("\n\n" + note if note else "")
         chat_id = chat_subs[0].chat_id
-        return Message(
-            chat_id, text, (Key(WEEKLY, "*", slot.isoformat(), chat_id),), lang, figures
+        header = (_("Gemeente"), _("Periode"), _("Gehuisvest"), _("Opgave"), "%", _("Trede"))
+        subject = _("Weekoverzicht {scope} — {date}").format(
+            scope=", ".join(scopes) or _("uw gebied"), date=f.date(slot)
         )
+        return Message(
+            chat_id,
+            text,
+            (Key(WEEKLY, "*", slot.isoformat(), chat_id),),
+            lang,
+            figures,
+            subject,
+            Grid(header, tuple(rows)),
+        )
+
+    @staticmethod
+    def _grid_row(ctx: Ctx, st: Status) -> tuple[str, ...]:
+        """One municipality's figures as the overview's table shows them."""
+        f = ctx.fmt
+        opgave = st.opgave.opgave if st.opgave is not None else None
+        pct = f.pct(st.pct_opgave, with_label=False) if st.realised is not None else "–"
+        return (st.rec.name, st.period.label, f.num(st.realised), f.num(opgave), pct,
+                short_trede(st))  # fmt: skip
 
     def _weekly_line(self, ctx: Ctx, st: Status, before: tuple | None) -> str:
         _, f, e = ctx._, ctx.fmt, ctx.e

@@ -24,8 +24,8 @@ from commands import (
     subscriptions,
 )
 from commands import round as ronde
-from commands.common import CALLBACK, TARGET, actions, expand_truncated, own_scope
-from commands.context import LOADING, Ctx
+from commands.common import CALLBACK, actions, expand_truncated, own_scope
+from commands.context import Ctx
 from commands.inputs import clean
 from commands.reply import Reply
 from commands.roles import COORDINATOR, MUNICIPAL, PROVINCE, ROLE_LABELS
@@ -53,7 +53,7 @@ def _start(ctx: Ctx, args: str) -> Reply:
     answer for the link's scope, a new user a button to ask for access."""
     if not args.strip():
         return help_reply(ctx)
-    if ctx.extras.get(LOADING):
+    if ctx.loading:
         return loading_reply(ctx)
     hit = onboarding.decode(ctx, args)
     if hit is None:
@@ -237,7 +237,7 @@ def help_reply(ctx: Ctx) -> Reply:
             "vergunninghouders: opgave, realisatie, interventieladder, prognose en deadlines."
         )
     ]
-    if ctx.role is None and ctx.extras.get(LOADING):
+    if ctx.role is None and ctx.loading:
         lines.append(loading_reply(ctx).text)
         return Reply("\n".join(lines))
     if ctx.role is None:
@@ -266,7 +266,7 @@ def help_reply(ctx: Ctx) -> Reply:
 def loading_reply(ctx: Ctx) -> Reply:
     """Before the first read of the sheet has finished (just after start-up)."""
     text = ctx._("De gegevens worden geladen; probeer het over een paar seconden opnieuw.")
-    error = ctx.extras.get(LOADING)
+    error = ctx.loading
     if isinstance(error, str) and ctx.role is not None:  # the bot's admins see why
         text += "\n" + ctx._("Lezen lukte nog niet: {error}. Ik probeer het opnieuw.").format(
             error=ctx.e(error)
@@ -279,9 +279,9 @@ def handle(ctx: Ctx, text: str) -> Reply:
     _ = ctx._
     name, args = parse(clean(text))  # no control character reaches a command or its echo
     command = lookup(name) if name else None
-    if ctx.extras.get(LOADING) and (command.roles if command else not name):
+    if ctx.loading and (command.roles if command else not name):
         return loading_reply(ctx)  # /start, /help and /taal need no sheet
-    if ctx.role is None and not ctx.extras.get(LOADING):
+    if ctx.role is None and not ctx.loading:
         ctx.role = onboarding.granted_role(ctx)  # the gebruikers tab wins: only when unlisted
     if command is None:
         if not name and ctx.role is not None and args:
@@ -302,7 +302,7 @@ def handle(ctx: Ctx, text: str) -> Reply:
                 )
             )
     reply = command.run(ctx, args)
-    target = ctx.extras.pop(TARGET, None)
+    target, ctx.target = ctx.target, None
     if target is not None and not reply.keyboard and command.name in WITH_ACTIONS:
         reply.keyboard = actions(ctx, target, command.name)
     return reply

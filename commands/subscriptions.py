@@ -1,6 +1,6 @@
 """/volg, /ontvolg, /mijn and /herinnering: who gets pushed what, and manual reminders.
 
-The store and the schedule come in through `ctx.extras` (the Telegram front end puts them there);
+The store and the schedule come in through `ctx.front` (the Telegram front end fills it);
 the console has neither and says so. Sending is never done here: a confirmed manual reminder
 returns a `BroadcastRequest` as the reply's action, which the bot carries out after replying.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from babel.dates import get_day_names
 from babel.lists import format_list
@@ -17,6 +16,7 @@ from babel.lists import format_list
 from commands.common import Target, resolve
 from commands.context import Ctx
 from commands.inputs import echo, number
+from commands.ports import Broadcasts, SendLedger, Subscriptions
 from commands.records import Broadcast
 from commands.reminders import SOORTEN, Planner
 from commands.reply import Button, Reply
@@ -39,12 +39,12 @@ class BroadcastRequest:
     broadcast_id: int
 
 
-def _store(ctx: Ctx) -> Any:
-    return ctx.extras.get("store")
+def _store(ctx: Ctx) -> Subscriptions | None:
+    return ctx.front.subscriptions
 
 
 def _chat(ctx: Ctx) -> int:
-    return int(ctx.extras.get("chat_id", ctx.user_id))
+    return ctx.chat
 
 
 def _no_store(ctx: Ctx) -> Reply:
@@ -53,22 +53,22 @@ def _no_store(ctx: Ctx) -> Reply:
 
 def _not_group_admin(ctx: Ctx) -> Reply | None:
     """In a group only its admins change what the group follows (the front end asks Telegram)."""
-    if _chat(ctx) < 0 and not ctx.extras.get("chat_admin"):
+    if _chat(ctx) < 0 and not ctx.chat_admin:
         return Reply(ctx._("Alleen beheerders van deze groep kunnen wijzigen wat de groep volgt."))
     return None
 
 
 def _role_of(ctx: Ctx):
     """A subscriber's current role: the sheet, TAAKBOT_ADMINS, or access given through a link."""
-    admins, access = ctx.extras.get("admins", frozenset()), ctx.extras.get("access")
+    admins, access = ctx.front.admins, ctx.front.access
     return lambda user_id: role_with_grants(user_id, ctx.data, admins, access)
 
 
 def schedule_text(ctx: Ctx) -> str:
     """When pushes come, from the bot's settings (TAAKBOT_WEEKLY, TAAKBOT_REMINDER_DAYS)."""
     _ = ctx._
-    weekday, at = ctx.extras.get("weekly", (0, None))
-    leads = ctx.extras.get("reminder_days", (14, 7, 1))
+    weekday, at = ctx.front.weekly
+    leads = ctx.front.reminder_days
     lines = []
     if at is not None:
         day = get_day_names("wide", locale=ctx.fmt.locale)[weekday]
@@ -113,7 +113,7 @@ def ontvolg(ctx: Ctx, args: str) -> Reply:
     if store is None:
         return _no_store(ctx)
     _, chat, text = ctx._, _chat(ctx), args.strip()
-    subs = store.subscriptions(chat)
+    subs = store.active(chat)
     if not subs:
         return Reply(_("U volgt niets."))
     if refused := _not_group_admin(ctx):
@@ -142,7 +142,7 @@ def mijn(ctx: Ctx, args: str) -> Reply:
     if store is None:
         return _no_store(ctx)
     _ = ctx._
-    subs = store.subscriptions(_chat(ctx))
+    subs = store.active(_chat(ctx))
     if not subs:
         return Reply(
             _("Dit gesprek volgt nog niets. Gebruik /volg met een gemeente, regio of provincie.")
@@ -160,16 +160,17 @@ def mijn(ctx: Ctx, args: str) -> Reply:
 
 def herinnering(ctx: Ctx, args: str) -> Reply:
     """Preview a manual reminder with its number of recipients; nothing is sent yet."""
-    store = _store(ctx)
-    if store is None:
+    front = ctx.front
+    store, broadcasts, ledger = front.subscriptions, front.broadcasts, front.ledger
+    if store is None or broadcasts is None or ledger is None:
         return _no_store(ctx)
     _ = ctx._
     if match := _CONFIRM.match(args.strip()):
-        return _decide(ctx, store, match.group(1).lower() == "ok", number(match.group(2)))
+        return _decide(ctx, broadcasts, match.group(1).lower() == "ok", number(match.group(2)))
     if _RESEND_AUTOMATIC.match(args.strip()):
-        return resend(ctx, store)
+        return resend(ctx, ledger)
     if match := _RESEND.match(args.strip()):
-        return _resend(ctx, store, number(match.group(1)))
+        return _resend(ctx, broadcasts, ledger, number(match.group(1)))
     soort, _sep, scope_text = args.strip().partition(" ")
     sheet_kinds = {d.kind.casefold(): d.kind for d in ctx.data.deadlines}
     kind = SOORTEN.get(soort.casefold()) or sheet_kinds.get(soort.casefold())
@@ -202,7 +203,7 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
             )
         )
     # Only chats following a municipality this deadline concerns, each with what it may see.
-    texts = planner.manual_recipients(group, store.subscriptions())
+    texts = planner.manual_recipients(group, store.active())
     if not texts:
         return Reply(
             _("Niemand volgt {name} of een deel ervan; er is niets te versturen.").format(
@@ -211,7 +212,7 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
         )
     chats = sorted(texts)
     text = planner.reminder_text(ctx.lang, [group], manual=True)
-    bid = store.create_broadcast(Broadcast(
+    bid = broadcasts.create(Broadcast(
         0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, group.date.isoformat(), text,
         tuple(chats), texts={chat: t for chat, (_lang, t) in texts.items()}))  # fmt: skip
     head = ctx.ngettext(
@@ -230,17 +231,17 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
     return Reply(f"{head}\n\n{text}", keyboard=keyboard)
 
 
-def _decide(ctx: Ctx, store: Any, ok: bool, bid: int | None) -> Reply:
+def _decide(ctx: Ctx, store: Broadcasts, ok: bool, bid: int | None) -> Reply:
     """Confirm or cancel exactly once: the store moves 'preview' on only one time."""
     _ = ctx._
-    b = store.broadcast(bid) if bid is not None else None
+    b = store.get(bid) if bid is not None else None
     if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
     if not ok:
-        if store.move_broadcast(bid, "preview", "cancelled"):
+        if store.move(bid, "preview", "cancelled"):
             return Reply(_("Geannuleerd; er is niets verstuurd."))
         return Reply(_("Deze herinnering is al verstuurd of geannuleerd."))
-    if not store.move_broadcast(bid, "preview", "confirmed"):
+    if not store.move(bid, "preview", "confirmed"):
         return Reply(_("Deze herinnering is al verstuurd of geannuleerd."))
     n = len(b.recipients)
     return Reply(
@@ -253,14 +254,14 @@ def _decide(ctx: Ctx, store: Any, ok: bool, bid: int | None) -> Reply:
     )
 
 
-def _resend(ctx: Ctx, store: Any, bid: int | None) -> Reply:
+def _resend(ctx: Ctx, store: Broadcasts, ledger: SendLedger, bid: int | None) -> Reply:
     """Send the timed-out ('uncertain') messages of a finished broadcast again: the requester
     accepts that some chats may get it twice rather than not at all."""
     _ = ctx._
-    b = store.broadcast(bid) if bid is not None else None
+    b = store.get(bid) if bid is not None else None
     if b is None or b.chat_id != _chat(ctx) or b.user_id != ctx.user_id:
         return Reply(_("Deze knop werkt niet meer."))
-    n = store.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
-    if not n or not store.move_broadcast(bid, "done", "confirmed"):
+    n = ledger.release_uncertain(f"manual:{b.soort}", f"{b.due}#{b.id}")
+    if not n or not store.move(bid, "done", "confirmed"):
         return Reply(_("Er is niets onzekers om opnieuw te versturen."))
     return sending_again(ctx, n, BroadcastRequest(bid))

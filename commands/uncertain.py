@@ -19,6 +19,7 @@ from commands.common import may_see
 from commands.context import Ctx
 from commands.fmt import Formatter
 from commands.i18n import gettext_for, ngettext_for
+from commands.ports import SendLedger
 from commands.records import Key
 from commands.reminders import WEEKLY
 from commands.reply import Reply
@@ -66,7 +67,7 @@ def send_line(lang: str, kind: str, due: str, chats: int) -> str:
     return what + ": " + ngettext("{n} gesprek", "{n} gesprekken", chats).format(n=chats)
 
 
-def yours(ctx: Ctx, store: Any) -> list[Key]:
+def yours(ctx: Ctx, store: SendLedger) -> list[Key]:
     """The uncertain automatic sends this user may see and resend: those for a municipality,
     region or province the role covers; the weekly overviews (every subscriber's) only for
     whoever sees the whole bot."""
@@ -74,7 +75,7 @@ def yours(ctx: Ctx, store: Any) -> list[Key]:
     return sorted(
         key
         for kind in {kind for kind, _due in wanted}
-        for key, status, _attempts in store.ledger(kind)
+        for key, status, _attempts in store.rows(kind)
         if status == UNCERTAIN and (key.kind, key.due) in wanted and _covered(ctx, key)
     )
 
@@ -88,7 +89,7 @@ def _covered(ctx: Ctx, key: Key) -> bool:
 
 def control_lines(ctx: Ctx) -> list[str]:
     """For /controle: the automatic sends that may or may not have arrived, per kind and day."""
-    store = ctx.extras.get("store")
+    store = ctx.front.ledger
     groups = per_send(yours(ctx, store)) if store is not None else []
     if not groups:
         return []
@@ -105,7 +106,7 @@ def control_lines(ctx: Ctx) -> list[str]:
     return lines
 
 
-def resend(ctx: Ctx, store: Any) -> Reply:
+def resend(ctx: Ctx, store: SendLedger) -> Reply:
     """/herinnering opnieuw onzeker: release the uncertain automatic sends, then ask for a round.
 
     A possible duplicate is accepted, on purpose, over a possible loss.

@@ -24,12 +24,27 @@ class PolicyRow:
     overrides: dict[str, Any] = field(default_factory=dict)  # PeriodRule field → value
 
 
+TELEGRAM, EMAIL, BOTH = "telegram", "email", "beide"  # the `kanaal` column's values
+KANALEN = (TELEGRAM, EMAIL, BOTH)
+
+
 @dataclass(frozen=True, slots=True)
 class User:
-    telegram_id: int
+    telegram_id: int | None  # None: a user reached by e-mail only
     naam: str
     rol: str  # 'provincie', 'coordinator', 'gemeente'
     scope: str  # a gemeente, regio or provincie name ('' or '*' = everything)
+    email: str = ""  # a checked address, or ''
+    kanaal: str = ""  # TELEGRAM, EMAIL, BOTH or '' (see `channels`)
+
+    def channels(self) -> frozenset[str]:
+        """Where pushes go: the `kanaal` column, else Telegram where an id is given, else
+        e-mail; a channel without its address (no id, no e-mail) is left out."""
+        wanted = {TELEGRAM, EMAIL} if self.kanaal == BOTH else {self.kanaal} - {""}
+        if not wanted:
+            wanted = {TELEGRAM} if self.telegram_id is not None else {EMAIL}
+        have = {TELEGRAM} if self.telegram_id is not None else set()
+        return frozenset(wanted & (have | ({EMAIL} if self.email else set())))
 
 
 @dataclass(frozen=True, slots=True)

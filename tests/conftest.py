@@ -33,6 +33,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     telegram_api.no_network(monkeypatch)
 
 
+@pytest.fixture
+def graph(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -> Any:
+    """A fake Microsoft Graph over HTTPS on loopback (tests/m365_helpers.py)."""
+    from tests.m365_helpers import serve_graph
+
+    yield from serve_graph(monkeypatch, tmp_path_factory)
+
+
 def _derandomised_hypothesis() -> None:
     """The same result every run (issue 13): Hypothesis draws its examples from a seed derived
     from each test, keeps no example database between runs, and has no per-example deadline (a

@@ -93,15 +93,15 @@ async def test_staff_notes_stay_out_of_groups(bot: Bot) -> None:
 
 async def test_only_group_admins_change_group_subscriptions(bot: Bot) -> None:
     r = await say(bot, "/volg Delft", MEMBER, chat=GROUP)
-    assert "Alleen beheerders" in r.text and bot.store.subscriptions(GROUP) == []
+    assert "Alleen beheerders" in r.text and bot.store.subscriptions.active(GROUP) == []
     r = await say(bot, "/volg Delft", COORD, chat=GROUP)
     assert "U volgt nu" in r.text
     r = await say(bot, "/ontvolg alles", MEMBER, chat=GROUP)
     assert "Alleen beheerders" in r.text
-    assert [s.scope for s in bot.store.subscriptions(GROUP)] == ["Delft"]
+    assert [s.scope for s in bot.store.subscriptions.active(GROUP)] == ["Delft"]
     assert bot.server.calls_to("getChatMember")[-1]["user_id"] == MEMBER
     r = await say(bot, "/ontvolg alles", COORD, chat=GROUP)
-    assert "volgt niets meer" in r.text and bot.store.subscriptions(GROUP) == []
+    assert "volgt niets meer" in r.text and bot.store.subscriptions.active(GROUP) == []
 
 
 async def test_commands_for_another_bot_are_ignored_in_groups(bot: Bot) -> None:
@@ -114,25 +114,25 @@ async def test_commands_for_another_bot_are_ignored_in_groups(bot: Bot) -> None:
 async def test_reminder_only_to_chats_it_concerns_each_with_what_it_may_see(bot: Bot) -> None:
     store = bot.store
     # A gemeente user who followed the whole region (say, before the role changed).
-    store.subscribe(DELFT_USER, "regio", "Haaglanden", DELFT_USER, "nl")
-    store.subscribe(LEIDEN_USER, "gemeente", "Leiden", LEIDEN_USER, "nl")
-    store.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")
-    store.subscribe(EMPTY_SCOPE, "regio", "Haaglanden", EMPTY_SCOPE, "nl")
+    store.subscriptions.subscribe(DELFT_USER, "regio", "Haaglanden", DELFT_USER, "nl")
+    store.subscriptions.subscribe(LEIDEN_USER, "gemeente", "Leiden", LEIDEN_USER, "nl")
+    store.subscriptions.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")
+    store.subscriptions.subscribe(EMPTY_SCOPE, "regio", "Haaglanden", EMPTY_SCOPE, "nl")
 
     preview = await say(bot, "/herinnering huurcontracten Haaglanden", ADMIN)
     assert "gaat naar 2 gesprekken" in preview.text  # not Leiden, not the scope-less user
-    b = store.broadcast(1)
+    b = store.broadcasts.get(1)
     assert set(b.recipients) == {DELFT_USER, COORD}
     assert "Delft" in b.text_for(DELFT_USER) and "Rijswijk" not in b.text_for(DELFT_USER)
     assert "Rijswijk" in b.text_for(COORD)
 
     preview = await say(bot, "/herinnering overleg", ADMIN)  # a deadline of Leiden only
     assert "gaat naar 1 gesprek" in preview.text
-    assert store.broadcast(2).recipients == (LEIDEN_USER,)
+    assert store.broadcasts.get(2).recipients == (LEIDEN_USER,)
 
 
 async def test_confirm_button_is_the_requesters_own(bot: Bot) -> None:
-    bot.store.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")
+    bot.store.subscriptions.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")
     await say(bot, "/volg Delft", COORD, chat=GROUP)
     preview = await say(bot, "/herinnering huurcontracten Haaglanden", ADMIN, chat=GROUP)
     assert "Voorbeeld" in preview.text
@@ -140,7 +140,7 @@ async def test_confirm_button_is_the_requesters_own(bot: Bot) -> None:
     data = preview.reply_markup["inline_keyboard"][0][0]["callback_data"]
     bot.server.push_callback_query(GROUP, UTRECHT_STAFF, data, preview.message_id)  # staff too
     (reply,) = (await bot.server.wait_for_messages(before + 1, chat_id=GROUP))[before:]
-    assert "werkt niet meer" in reply.text and bot.store.broadcast(1).status == "preview"
+    assert "werkt niet meer" in reply.text and bot.store.broadcasts.get(1).status == "preview"
 
 
 async def test_command_menus_per_role_in_dutch_and_english(bot: Bot) -> None:

@@ -295,14 +295,14 @@ async def test_a_timed_out_send_is_uncertain_and_not_resent() -> None:
 def test_the_ledger_keeps_uncertain_sends_until_someone_resends_them(tmp_path: Path) -> None:
     store = Store(tmp_path / "ledger.sqlite", clock=lambda: 1000.0)
     key = Key("manual:toets", "Delft", "2024-07-01#1", 42)
-    assert store.claim([key])
-    store.settle([key], UNCERTAIN, "TimedOut")
-    assert store.is_settled(key) and not store.claim([key])  # never resent by itself
-    assert [status for _, status, _ in store.ledger("manual")] == [UNCERTAIN]
-    assert store.release_uncertain("manual:toets") == 1  # on purpose
-    assert not store.is_settled(key) and store.claim([key])
-    store.settle([key], SENT)
-    assert store.release_uncertain("manual:toets") == 0
+    assert store.ledger.claim([key])
+    store.ledger.settle([key], UNCERTAIN, "TimedOut")
+    assert store.ledger.is_settled(key) and not store.ledger.claim([key])  # never resent by itself
+    assert [status for _, status, _ in store.ledger.rows("manual")] == [UNCERTAIN]
+    assert store.ledger.release_uncertain("manual:toets") == 1  # on purpose
+    assert not store.ledger.is_settled(key) and store.ledger.claim([key])
+    store.ledger.settle([key], SENT)
+    assert store.ledger.release_uncertain("manual:toets") == 0
     store.close()
 
 
@@ -327,18 +327,19 @@ async def test_uncertain_sends_are_reported_and_resent_only_on_purpose(tmp_path:
 
     pushes.broadcaster.send = send
     store = pushes.store
-    bid = store.create_broadcast(
+    bid = store.broadcasts.create(
         Broadcast(0, ADMIN, ADMIN, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04", "Let op",
                   (1, 2, 3))
     )  # fmt: skip
-    assert store.move_broadcast(bid, "preview", "confirmed")
+    assert store.broadcasts.move(bid, "preview", "confirmed")
     await pushes.run_broadcast(bid)
     report = rec.sent[-1][2]
     assert "2 afgeleverd" in report and "1 bericht is onzeker" in report
     assert f"/herinnering opnieuw {bid}" in report
     await pushes.hourly()  # the hourly round leaves it alone
     assert [c for _, c, _ in rec.sent].count(2) == 1
-    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    pushes.services.front = pushes.services.front.with_store(store)
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN)
     reply = handle(ctx, f"/herinnering opnieuw {bid}")
     assert isinstance(reply.action, BroadcastRequest) and "1 gesprek" in reply.text
     await pushes.run_broadcast(reply.action.broadcast_id)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.store import StoreError, _explain
+from bot.store import StoreError, explain
 from tests.fakes.sheets_api import FakeSheetsServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,20 +132,20 @@ def test_backup_then_restore(tmp_path, monkeypatch, capsys) -> None:
 
     db = tmp_path / "taakbot.sqlite"
     store = Store(db)
-    store.subscribe(7, "gemeente", "Delft", 7, "nl")
+    store.subscriptions.subscribe(7, "gemeente", "Delft", 7, "nl")
     monkeypatch.setenv("TAAKBOT_DB", str(db))
     code, _ = run_main(monkeypatch, capsys, ["backup", str(tmp_path / "kopie.sqlite")], {})
     assert code == 0  # a consistent copy while the store is open (SQLite's online backup)
     store.close()
     db.unlink()
     (tmp_path / "kopie.sqlite").rename(db)  # the documented restore: put the copy back
-    assert [s.scope for s in Store(db).subscriptions(7)] == ["Delft"]
+    assert [s.scope for s in Store(db).subscriptions.active(7)] == ["Delft"]
     code, err = run_main(monkeypatch, capsys, ["backup", str(db)], {})
     assert code == 6 and "bestaat al" in err
 
 
 def test_read_only_database_is_explained() -> None:
-    text = _explain(
+    text = explain(
         "/data/t.sqlite", sqlite3.OperationalError("attempt to write a readonly database")
     )
     assert "alleen-lezen" in text and "TAAKBOT_DB" in text

@@ -204,3 +204,37 @@ def test_console_chat_keyboard_choice_and_language() -> None:
     text = out.getvalue()
     assert "[2] Krimpenerwaard" in text and "Krimpenerwaard — periode 2022-I" in text
     assert "Target: 76" in text and "/help" not in text.split("stop")[-1]
+
+
+def test_a_secret_comes_from_its_file(tmp_path: Path) -> None:
+    secret = tmp_path / "smtp"
+    secret.write_text("wachtwoord met spaties\n", encoding="utf-8")
+    settings = Settings({"TAAKBOT_SMTP_PASSWORD_FILE": str(secret)})
+    assert settings["TAAKBOT_SMTP_PASSWORD"] == "wachtwoord met spaties"
+    assert "wachtwoord met spaties" in settings.secrets()
+    with pytest.raises(SettingError, match="TAAKBOT_SMTP_PASSWORD_FILE: .* is niet te lezen"):
+        Settings({"TAAKBOT_SMTP_PASSWORD_FILE": str(tmp_path / "weg")})
+
+
+def test_teams_webhook_urls_are_secrets(tmp_path: Path) -> None:
+    file = tmp_path / "teams"
+    file.write_text("regio:Haaglanden = https://teams.test/flow?sig=GEHEIM123456\n", "utf-8")
+    settings = Settings({"TAAKBOT_TEAMS_WEBHOOKS": str(file)})
+    assert settings["TAAKBOT_TEAMS_WEBHOOKS"] == {
+        ("regio", "Haaglanden"): "https://teams.test/flow?sig=GEHEIM123456"
+    }
+    assert "https://teams.test/flow?sig=GEHEIM123456" in settings.secrets()
+    file.write_text("regio:Haaglanden = http://teams.test/flow?sig=GEHEIM123456\n", "utf-8")
+    with pytest.raises(SettingError) as err:
+        Settings({"TAAKBOT_TEAMS_WEBHOOKS": str(file)})
+    assert "regel 1" in str(err.value) and "GEHEIM" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TAAKBOT_SMTP_TLS", "tls"), ("TAAKBOT_MAIL_FROM", "Taakbot"),
+     ("TAAKBOT_MAIL_AFMELDEN", "afmelden"), ("TAAKBOT_SMTP_HOST", "smtp server")],
+)  # fmt: skip
+def test_bad_mail_settings(name: str, value: str) -> None:
+    with pytest.raises(SettingError, match=name):
+        Settings({name: value})

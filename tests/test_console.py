@@ -59,7 +59,9 @@ def test_console_commands_work_on_its_own_chat(tmp_path, lines, present) -> None
 def test_herinnering_previews_real_subscribers_and_sends_nothing(tmp_path) -> None:
     db = tmp_path / "bot.sqlite"
     store = Store(db)
-    store.subscribe(1, "gemeente", "Delft", 1, "nl")  # the sample's province user follows Delft
+    store.subscriptions.subscribe(
+        1, "gemeente", "Delft", 1, "nl"
+    )  # the sample's province user follows Delft
     store.close()
     text = converse(db, ["/herinnering huurcontracten Delft", "1"])
     assert "Voorbeeld." in text and "naar 1 gesprek" in text

@@ -68,11 +68,11 @@ async def test_sigkill_mid_broadcast_sends_nothing_twice_and_reports_the_uncerta
 ) -> None:
     db = tmp_path / "taakbot.sqlite"
     store = Store(db)
-    bid = store.create_broadcast(
+    bid = store.broadcasts.create(
         Broadcast(0, ADMIN, ADMIN, "nl", "huurcontracten", "Zuid-Holland", "2022-07-04", TEXT,
                   tuple(CHATS))
     )  # fmt: skip
-    assert store.move_broadcast(bid, "preview", "confirmed")  # resumed by the start-up round
+    assert store.broadcasts.move(bid, "preview", "confirmed")  # resumed by the start-up round
     store.close()
     arrived: list[int] = []  # chats in the order their reminder reached "Telegram"
     answered: set[int] = set()  # … and whose answer went back before the kill

@@ -17,7 +17,7 @@ import commands.privacy  # noqa: F401  registers /privacy and /vergeet
 import commands.subscriptions  # noqa: F401  registers /volg, /ontvolg, /mijn, /herinnering
 from bot.access import AccessBook
 from bot.store import Store
-from commands.context import Ctx
+from commands.context import Ctx, Front
 from commands.inputs import MAX_ID, echo, number
 from commands.reply import Reply
 from commands.roles import Role
@@ -57,11 +57,10 @@ FAST = [c.name for c in COMMANDS if c.name not in ("grafiek", "export")]  # PNG,
 def _ctx(role: str, lang: str = "nl") -> Ctx:
     user, r = ROLES[role]
     chat = -100 if role == "groep" else user
-    extras = {
-        "store": STORE, "access": ACCESS, "admins": frozenset({4242}), "chat_id": chat,
-        "user_name": "Fuzz", "bot_username": "taakbot_test_bot", "chat_admin": False,
-    }  # fmt: skip
-    return Ctx(DATA, TODAY, user, r, lang, extras=extras)
+    front = Front(admins=frozenset({4242}), bot_username="taakbot_test_bot").with_store(
+        STORE, ACCESS
+    )
+    return Ctx(DATA, TODAY, user, r, lang, front=front, chat_id=chat, user_name="Fuzz")
 
 
 def _no_control(reply: Reply) -> None:

@@ -203,3 +203,36 @@ def test_csv_keeps_typed_formulas_as_text(tmp_path: Path) -> None:
     append(LocalSource(tmp_path), [typed])
     last = (tmp_path / "ladder.csv").read_text().splitlines()[-1]
     assert "'=HYPERLINK" in last and ",'-Ans," in last
+
+
+def test_temporary_files_are_hidden_skipped_and_cleared(tmp_path: Path) -> None:
+    """A writer killed mid-save leaves '.~taakbot-….tmp': the CSV reader never reads it (nor
+    hidden or office lock files), and the next writer, or a Recorder at start, removes it."""
+    from sheets.sources.ladder.files import TEMP_PREFIX, TEMP_SUFFIX, clean_at_start
+
+    (tmp_path / "gemeenten.csv").write_text("gemeente,provincie\nDelft,Zuid-Holland\n")
+    stale = tmp_path / f"{TEMP_PREFIX}ladder-x1y2{TEMP_SUFFIX}"
+    stale.write_text("gemeente,datum,trede\nDelft,2022-07-01,9\n")
+    for hidden in (".ladder-d48v69g6.csv", "~$gemeenten.csv", ".~lock.ladder.csv#"):
+        (tmp_path / hidden).write_text("gemeente,datum,trede\nDelft,2022-07-01,9\n")
+    assert set(LocalSource(tmp_path).fetch()) == {"gemeenten"}
+    clean_at_start(tmp_path)
+    assert not stale.exists()
+    stale.write_text("x")
+    append(LocalSource(tmp_path), [NEW])
+    assert not stale.exists() and set(LocalSource(tmp_path).fetch()) == {"gemeenten", "ladder"}
+
+
+def test_a_second_copy_marked_void_does_not_count(tmp_path: Path) -> None:
+    """'vervallen: …' in schrijf_id (a lockless writer's second copy) is no decision, for the
+    loader and for the writers alike."""
+    path = _xlsx(tmp_path / "sheet.xlsx")
+    book = load_workbook(path)
+    ladder = book["ladder"]
+    ladder["E1"], ladder["F1"], ladder["G1"] = "vastgelegd_door", "vastgelegd_op", "schrijf_id"
+    ladder.append(["Delft", datetime(2022, 7, 1), "2", "x", "", "", "vervallen: dubbel van rij 2"])
+    book.save(path)
+    data = load(LocalSource(path).fetch(), "test")
+    assert data.records["Delft"].trede_on(date(2022, 7, 1)) is None
+    assert not [p for p in data.problems if p.ref.startswith("ladder")]
+    assert append(LocalSource(path), [NEW]).added == [NEW]

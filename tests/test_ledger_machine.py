@@ -46,7 +46,7 @@ class Ledger(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         for store in self.stores.values():
-            store._db.close()
+            store.db.connection.close()
         self.folder.cleanup()
 
     # -- processes --------------------------------------------------------------------------
@@ -68,8 +68,8 @@ class Ledger(RuleBasedStateMachine):
         """SIGKILL: no goodbye; whatever was in flight may have been delivered."""
         pid = data.draw(st.sampled_from(sorted(self.stores)))
         store = self.stores.pop(pid)
-        store._db.close()
-        self.alive.discard((pid, store.process.started))
+        store.db.connection.close()
+        self.alive.discard((pid, store.ledger.process.started))
         self.claimed.pop(pid), self.flying.pop(pid)
 
     @precondition(lambda self: self.stores)
@@ -78,15 +78,15 @@ class Ledger(RuleBasedStateMachine):
         pid = data.draw(st.sampled_from(sorted(self.stores)))
         store = self.stores.pop(pid)
         store.close()
-        self.alive.discard((pid, store.process.started))
+        self.alive.discard((pid, store.ledger.process.started))
         self.claimed.pop(pid), self.flying.pop(pid)
 
     @precondition(lambda self: self.stores)
     @rule(data=st.data())
     def take_over(self, data: st.DataObject) -> None:
         """The periodic pass of a live process: afterwards no row is a dead process's."""
-        self.stores[data.draw(st.sampled_from(sorted(self.stores)))].heartbeat()
-        owners = {s.owner for s in self.stores.values()}
+        self.stores[data.draw(st.sampled_from(sorted(self.stores)))].ledger.heartbeat()
+        owners = {s.ledger.owner for s in self.stores.values()}
         for status, owner in self._rows().values():
             if status in (PENDING, SENDING):
                 assert owner is None or owner in owners
@@ -100,7 +100,7 @@ class Ledger(RuleBasedStateMachine):
     @rule(data=st.data(), key=st.sampled_from(KEYS))
     def claim(self, data: st.DataObject, key: Key) -> None:
         pid = data.draw(st.sampled_from(sorted(self.stores)))
-        if self.stores[pid].claim([key]):
+        if self.stores[pid].ledger.claim([key]):
             self.claimed[pid].add(key)
 
     @precondition(lambda self: any(self.claimed.values()))
@@ -109,7 +109,7 @@ class Ledger(RuleBasedStateMachine):
         pid = data.draw(st.sampled_from(sorted(p for p, keys in self.claimed.items() if keys)))
         key = data.draw(st.sampled_from(sorted(self.claimed[pid])))
         self.claimed[pid].discard(key)
-        if self.stores[pid].mark([key]):  # only a marked row's request goes out
+        if self.stores[pid].ledger.mark([key]):  # only a marked row's request goes out
             self.flying[pid].add(key)
             self.delivered[key] += 1
 
@@ -119,7 +119,7 @@ class Ledger(RuleBasedStateMachine):
         pid = data.draw(st.sampled_from(sorted(p for p, keys in self.flying.items() if keys)))
         key = data.draw(st.sampled_from(sorted(self.flying[pid])))
         self.flying[pid].discard(key)
-        self.stores[pid].settle([key], status)
+        self.stores[pid].ledger.settle([key], status)
         if status == FAILED:  # Telegram answered with an error: not delivered
             self.delivered[key] -= 1
 
@@ -129,7 +129,7 @@ class Ledger(RuleBasedStateMachine):
         """/herinnering opnieuw: a person accepts a possible duplicate."""
         store = self.stores[data.draw(st.sampled_from(sorted(self.stores)))]
         uncertain = [k for k in KEYS if self._status(k) == UNCERTAIN]
-        assert store.release_uncertain(key.kind, key.due, key.scope) == len(uncertain)
+        assert store.ledger.release_uncertain(key.kind, key.due, key.scope) == len(uncertain)
         self.resends.update(uncertain)
 
     # -- what must always hold --------------------------------------------------------------
@@ -137,7 +137,7 @@ class Ledger(RuleBasedStateMachine):
         store = next(iter(self.stores.values()), None)
         if store is None:
             return {}
-        rows = store._run("SELECT kind, scope, due, chat_id, status, owner FROM ledger")
+        rows = store.db.run("SELECT kind, scope, due, chat_id, status, owner FROM ledger")
         return {Key(*r[:4]): (r[4], r[5]) for r in rows.fetchall()}
 
     def _status(self, key: Key) -> str | None:
@@ -153,9 +153,9 @@ class Ledger(RuleBasedStateMachine):
         rows = self._rows()
         for pid, store in self.stores.items():
             for key in self.claimed[pid]:
-                assert rows[key] in ((PENDING, store.owner), (SENDING, store.owner))
+                assert rows[key] in ((PENDING, store.ledger.owner), (SENDING, store.ledger.owner))
             for key in self.flying[pid]:
-                assert rows[key] == (SENDING, store.owner)
+                assert rows[key] == (SENDING, store.ledger.owner)
 
 
 TestLedger = Ledger.TestCase

@@ -17,7 +17,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
 from commands import onboarding
-from commands.context import Ctx
+from commands.context import Ctx, Front
 from commands.roles import Role
 from commands.router import handle
 from sheets.loading.convert import load
@@ -75,7 +75,7 @@ def test_every_code_is_a_valid_start_parameter_and_comes_back(data) -> None:
 
 def test_link_command_for_a_coordinator(data) -> None:
     ctx = Ctx(data, date(2022, 3, 21), COORD, Role("coordinator", "Regio Amersfoort"))
-    ctx.extras["bot_username"] = "taakbot_test_bot"
+    ctx.front.bot_username = "taakbot_test_bot"
     text = handle(ctx, "/link Leusden").text
     assert "https://t.me/taakbot_test_bot?start=g_leusden" in text
     assert "t.me/taakbot_test_bot?start=r_regio-amersfoort" in handle(ctx, "/link").text
@@ -88,9 +88,9 @@ def test_the_gebruikers_tab_wins_over_a_grant(data, tmp_path: Path) -> None:
     from commands.roles import role_for
 
     role = role_for(LISTED, data)
-    ctx = Ctx(data, date(2022, 3, 21), LISTED, role, extras={"access": book})
+    ctx = Ctx(data, date(2022, 3, 21), LISTED, role, front=Front(access=book))
     assert handle(ctx, "/stand").text.startswith("<b>Delft</b>")
-    newbie = Ctx(data, date(2022, 3, 21), NEWBIE, None, extras={"access": book})
+    newbie = Ctx(data, date(2022, 3, 21), NEWBIE, None, front=Front(access=book))
     assert "nog geen toegang" in handle(newbie, "/stand").text
 
 
@@ -113,7 +113,8 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
         cache.get()
         store = Store(str(tmp_path / "taakbot.sqlite"))
         services = Services(cache=cache, admins=frozenset({ADMIN}), fixed_today=date(2022, 11, 10))
-        services.extras.update(store=store, access=book_for(store))
+        services.store = store
+        services.front = services.front.with_store(store, book_for(store))
         app = build_application(settings, services)
         try:
             async with polling(app):

@@ -108,19 +108,24 @@ async def test_vergeet_erases_after_confirmation(tmp_path: Path, server) -> None
     async with running(tmp_path / "t.sqlite", server, Clock()) as (_app, store):
         await say(server, "/volg Delft", DELFT_USER)
         await say(server, "/taal en", DELFT_USER)
-        store.subscribe(GROUP, "gemeente", "Delft", DELFT_USER, "nl")  # made for a group
-        store.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")  # someone else's
-        store.claim([Key("auto:x", "gemeente:Delft", "2024-07-01", DELFT_USER)])
+        store.subscriptions.subscribe(
+            GROUP, "gemeente", "Delft", DELFT_USER, "nl"
+        )  # made for a group
+        store.subscriptions.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")  # someone else's
+        store.ledger.claim([Key("auto:x", "gemeente:Delft", "2024-07-01", DELFT_USER)])
         ask = await say(server, "/vergeet", DELFT_USER)
         assert "Are you sure?" in ask.text  # the chosen language still applies
         no = await press(server, ask, 0, 1, DELFT_USER)
-        assert "Nothing was erased" in no.text and store.language(DELFT_USER) == "en"
+        assert "Nothing was erased" in no.text and store.people.language(DELFT_USER) == "en"
         ask = await say(server, "/vergeet", DELFT_USER)
         done = await press(server, ask, 0, 0, DELFT_USER)
         assert "Erased: 4 records" in done.text  # 2 subscriptions, 1 ledger row, 1 language
-        assert store.subscriptions(DELFT_USER) == [] and store.subscriptions(GROUP) == []
-        assert store.language(DELFT_USER) is None and store.ledger("auto:") == []
-        assert [s.chat_id for s in store.subscriptions()] == [COORD]
+        assert (
+            store.subscriptions.active(DELFT_USER) == []
+            and store.subscriptions.active(GROUP) == []
+        )
+        assert store.people.language(DELFT_USER) is None and store.ledger.rows("auto:") == []
+        assert [s.chat_id for s in store.subscriptions.active()] == [COORD]
         after = await say(server, "/help", DELFT_USER)  # the memory forgot the language too
         assert "gemeente" in after.text.lower()
 
@@ -130,16 +135,16 @@ async def test_retention_job_purges_old_delivery_log(tmp_path: Path, server) -> 
     async with running(tmp_path / "t.sqlite", server, clock) as (app, store):
         assert app.job_queue.get_jobs_by_name(RETENTION_JOB)  # daily
         old, new, busy = (Key("auto:x", "s", d, 1) for d in ("2023-01-01", "2024-06-01", "p"))
-        store.claim([old])
-        store.settle([old], SENT)
-        store.create_broadcast(Broadcast(0, 1, 1, "nl", "x", "*", "2023-01-01", "t", (1,)))
+        store.ledger.claim([old])
+        store.ledger.settle([old], SENT)
+        store.broadcasts.create(Broadcast(0, 1, 1, "nl", "x", "*", "2023-01-01", "t", (1,)))
         clock.now += 401 * DAY
-        store.claim([new])
-        store.settle([new], SENT)
-        store.claim([busy])  # still being sent: never purged
+        store.ledger.claim([new])
+        store.ledger.settle([new], SENT)
+        store.ledger.claim([busy])  # still being sent: never purged
         (job,) = app.job_queue.get_jobs_by_name(RETENTION_JOB)
         assert await job.callback(None) == 2
-        assert [k for k, _, _ in store.ledger("auto:")] == [new, busy]
+        assert [k for k, _, _ in store.ledger.rows("auto:")] == [new, busy]
 
 
 async def test_database_deleted_while_running_is_noticed(tmp_path: Path, server) -> None:
@@ -148,7 +153,7 @@ async def test_database_deleted_while_running_is_noticed(tmp_path: Path, server)
         await say(server, "/volg Delft", DELFT_USER)
         db.unlink()
         with pytest.raises(StoreError, match="verwijderd"):
-            store.subscriptions()
+            store.subscriptions.active()
         reply = await say(server, "/mijn", DELFT_USER)
         assert "Sorry" in reply.text and "verwijderd" not in reply.text
 
@@ -161,6 +166,6 @@ def test_vergeet_also_erases_access_requests_in_the_same_file(tmp_path: Path) ->
     requests = AccessBook(str(db))
     requests.ask(DELFT_USER, "Jan Jansen", "gemeente", "Delft")
     requests.ask(COORD, "Iemand anders", "coordinator", "Haaglanden")
-    assert store.forget(DELFT_USER) == 1
+    assert store.people.forget(DELFT_USER) == 1
     names = [r[0] for r in sqlite3.connect(db).execute("SELECT user_name FROM access_requests")]
     assert names == ["Iemand anders"]

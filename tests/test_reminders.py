@@ -311,9 +311,11 @@ async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
     t = FakeTime(datetime(2024, 3, 1, 9, 0, tzinfo=TZ))
     rec = Recorder(t)
     pushes = make_pushes(path, t, rec, data)
-    pushes.store.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
-    pushes.store.subscribe(2, "gemeente", "Leiden", COORD, "nl")  # not in his scope: ignored
-    pushes.store.subscribe(3, "gemeente", "Delft", COORD, "nl")
+    pushes.store.subscriptions.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
+    pushes.store.subscriptions.subscribe(
+        2, "gemeente", "Leiden", COORD, "nl"
+    )  # not in his scope: ignored
+    pushes.store.subscriptions.subscribe(3, "gemeente", "Delft", COORD, "nl")
     for day in half_year(date(2024, 3, 1), date(2024, 3, 24)):
         t.now = datetime.combine(day, time(9, 0), TZ)
         await pushes.remind_tick()
@@ -323,9 +325,9 @@ async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
     # 25 March 09:00: the process claims that day's reminders, then dies before sending.
     t.now = datetime(2024, 3, 25, 9, 0, tzinfo=TZ)
     planner = Planner(data, t.now.date())
-    subs = pushes._allowed(planner, pushes.store.subscriptions())
-    for message in planner.reminders(subs, LEADS, pushes.store.is_settled):
-        assert pushes.store.claim(message.keys)
+    subs = pushes._allowed(planner, pushes.store.subscriptions.active())
+    for message in planner.reminders(subs, LEADS, pushes.store.ledger.is_settled):
+        assert pushes.store.ledger.claim(message.keys)
     crashed = Key("auto:checkpoint:7", "regio:Haaglanden", "2024-04-01", 1)
     pushes.store.close()
     # Down until 30 March 10:00; a second process starts on the same file.
@@ -340,7 +342,7 @@ async def test_restart_in_the_middle_sends_nothing_twice_and_misses_nothing(
     assert len(days) == len(set(days)), "at most one reminder per chat per day"
     weekly = [(d, chat) for d, chat, text in rec.sent if "Weekoverzicht" in text]
     assert sorted(weekly) == [(date(2024, 3, 30), 1), (date(2024, 3, 30), 3)]  # missed 25th
-    rows = pushes.store.ledger("auto:")
+    rows = pushes.store.ledger.rows("auto:")
     assert all(status == SENT for _, status, _ in rows)
     assert len({k for k, _, _ in rows}) == len(rows)
     assert {(k.chat_id, k.kind) for k, _, _ in rows if k.due == "2024-04-01"} == {
@@ -365,19 +367,19 @@ async def test_a_claim_of_a_process_on_another_machine_is_sent_once_its_lease_la
     t = FakeTime(datetime(2024, 3, 18, 9, 0, tzinfo=TZ))
     rec = Recorder(t)
     pushes = make_pushes(path, t, rec, data)
-    pushes.store.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
+    pushes.store.subscriptions.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
     keys = [
         Key(f"auto:{k}:14", "regio:Haaglanden", "2024-04-01", 1)
         for k in ("checkpoint", "publicatie")
     ]
     other = Store(path, clock=lambda: t.now.timestamp(), process=ELSEWHERE)
-    assert other.claim(keys)  # claimed, then that process died before sending
+    assert other.ledger.claim(keys)  # claimed, then that process died before sending
     await pushes.remind_tick()
     assert rec.sent == []  # it might still be sending it
     t.now += timedelta(seconds=LEASE_SECONDS + 1)  # no heartbeat since
     assert await pushes.heartbeat() == (2, 0)  # the periodic pass: taken over and sent
     assert [c for _, c, _ in rec.sent] == [1]
-    assert {s for _, s, _ in pushes.store.ledger()} == {SENT}
+    assert {s for _, s, _ in pushes.store.ledger.rows()} == {SENT}
     pushes.store.close()
 
 
@@ -386,12 +388,14 @@ async def test_weekly_push_once_per_week_with_catch_up(tmp_path: Path) -> None:
     rec = Recorder(t)
     pushes = make_pushes(tmp_path / "w.sqlite", t, rec, dataset())
     t.now -= timedelta(days=1)
-    pushes.store.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
+    pushes.store.subscriptions.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
     t.now = datetime(2024, 3, 4, 8, 30, tzinfo=TZ)
     await pushes.weekly_push()
     await pushes.weekly_push()
     t.now += timedelta(minutes=15)
-    pushes.store.subscribe(5, "gemeente", "Delft", ADMIN, "nl")  # after the slot: next week
+    pushes.store.subscriptions.subscribe(
+        5, "gemeente", "Delft", ADMIN, "nl"
+    )  # after the slot: next week
     t.now = datetime(2024, 3, 6, 12, 0, tzinfo=TZ)
     await pushes.catch_up()
     assert [(d, c) for d, c, _ in rec.sent] == [(date(2024, 3, 4), 1)]
@@ -412,7 +416,7 @@ async def test_overlapping_ticks_and_a_stale_sheet(tmp_path: Path) -> None:
     pushes = make_pushes(tmp_path / "o.sqlite", t, rec, dataset())
     pushes.services.cache = FakeCache(dataset(), stale=True, age=3 * 86400)
     for chat in (1, 2, 3):
-        pushes.store.subscribe(chat, "regio", "Haaglanden", ADMIN, "nl")
+        pushes.store.subscriptions.subscribe(chat, "regio", "Haaglanden", ADMIN, "nl")
     first, second = await asyncio.gather(pushes.remind_tick(), pushes.remind_tick())
     assert sorted(c for _, c, _ in rec.sent) == [1, 2, 3]  # each chat once
     assert len(first.sent) + len(second.sent) == 3
@@ -426,19 +430,21 @@ async def test_a_manual_reminder_survives_a_crash_and_reports_once(tmp_path: Pat
     rec = Recorder(t)
     pushes = make_pushes(tmp_path / "m.sqlite", t, rec, dataset())
     store = pushes.store
-    bid = store.create_broadcast(
+    bid = store.broadcasts.create(
         Broadcast(0, 9, ADMIN, "nl", "huurcontracten", "Zuid-Holland", "2024-07-04", "Let op",
                   (1, 2, 3, 4))
     )  # fmt: skip
-    assert store.move_broadcast(bid, "preview", "confirmed")
+    assert store.broadcasts.move(bid, "preview", "confirmed")
     due = f"2024-07-04#{bid}"
     in_flight, claimed = (Key("manual:huurcontracten", "Zuid-Holland", due, c) for c in (2, 4))
     other = Store(store.path, clock=lambda: t.now.timestamp(), process=ELSEWHERE)
-    assert other.claim([in_flight]) and other.mark([in_flight])  # its request may have left
-    assert other.claim([claimed])  # … and this one had not, when that process died
+    assert other.ledger.claim([in_flight]) and other.ledger.mark(
+        [in_flight]
+    )  # its request may have left
+    assert other.ledger.claim([claimed])  # … and this one had not, when that process died
     await asyncio.gather(pushes.catch_up(), pushes.resume_broadcasts())  # start-up races a tick
     assert sorted(c for _, c, _ in rec.sent) == [1, 3]
-    assert store.unfinished_broadcasts() == [bid]  # chats 2 and 4 unresolved: no report yet
+    assert store.broadcasts.unfinished() == [bid]  # chats 2 and 4 unresolved: no report yet
     t.now += timedelta(seconds=LEASE_SECONDS + 1)
     await pushes.heartbeat()  # the other process's lease lapsed: its rows are taken over
     await pushes.hourly()
@@ -446,5 +452,5 @@ async def test_a_manual_reminder_survives_a_crash_and_reports_once(tmp_path: Pat
     report = rec.sent[-1][2]
     assert "4 gesprekken: 3 afgeleverd, 0 mislukt, 0 geblokkeerd" in report
     assert "1 bericht is onzeker" in report and f"/herinnering opnieuw {bid}" in report
-    assert store.unfinished_broadcasts() == []
+    assert store.broadcasts.unfinished() == []
     store.close()

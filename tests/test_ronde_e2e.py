@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from bot.app import build_application
 from bot.services import Services
 from bot.settings import Settings
-from commands.round import LETTERS, RECORDER
+from commands.context import Front
 from commands.round.letters.bundle import LetterDefaults, zipped
 from commands.round.tables import COLUMNS
 from commands.router import handle
@@ -77,10 +77,10 @@ async def bot(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegramServer, Path, S
             cache=cache,
             admins=frozenset({ADMIN}),
             fixed_today=TODAY,
-            extras={
-                RECORDER: Recorder(cache, clock=lambda: NOW),
-                LETTERS: functools.partial(zipped, defaults=LetterDefaults("A. de Vries")),
-            },
+            front=Front(
+                recorder=Recorder(cache, clock=lambda: NOW),
+                letters=functools.partial(zipped, defaults=LetterDefaults("A. de Vries")),
+            ),
         )
         async with polling(build_application(settings, services)):
             yield server, path, services
@@ -238,14 +238,14 @@ async def test_other_users_are_answered_while_the_round_writes(bot) -> None:
     until the other user's answer is in), another user's question is answered."""
     server, path, services = bot
     release = threading.Event()
-    real = services.extras[RECORDER]
+    real = services.front.recorder
 
     class Held(Recorder):
         def record(self, rows, aliases=lambda n: (n,)):
             assert release.wait(timeout=10), "the other user's answer never came"
             return real.record(rows, aliases)
 
-    services.extras[RECORDER] = Held(real.cache, real.clock)
+    services.front.recorder = Held(real.cache, real.clock)
     before = len(server.sent_messages(ADMIN))
     (busy,) = await ask(server, "/ronde ja 2022-10-01 Utrecht", ADMIN)
     assert "Bezig met vastleggen" in busy.text
@@ -263,7 +263,7 @@ def sample_services(tmp_path: Path | None = None) -> Services:
     cache = SheetCache(source)
     cache.get()
     recorder = Recorder(cache, clock=lambda: NOW)
-    return Services(cache=cache, admins=frozenset({ADMIN}), extras={RECORDER: recorder})
+    return Services(cache=cache, admins=frozenset({ADMIN}), front=Front(recorder=recorder))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from bot.services import Services
 from bot.settings import Settings
-from commands.round import RECORDER, round_for, to_record
+from commands.round import round_for, to_record
 from commands.router import handle
 from sheets.sources.ladder import HEADER, Recorder
 from sheets.sources.local import default_source
@@ -49,7 +49,7 @@ def services(server: FakeSheetsServer, slept: list[float], **more: str) -> Servi
         }
     )
     found = Services.from_settings(settings, sleep=slept.append)
-    found.extras[RECORDER] = Recorder(found.cache, clock=lambda: NOW)
+    found.front.recorder = Recorder(found.cache, clock=lambda: NOW)
     return found
 
 
@@ -61,7 +61,7 @@ def record_round(found: Services, text: str = ROUND) -> str:
 
 @pytest.mark.parametrize(
     ("ladder_columns", "last_column"),
-    [(4, "F"), (5, "G")],
+    [(4, "G"), (5, "H")],
     ids=["gemeente..toelichting", "with a bron column"],
 )
 def test_one_append_under_the_header_and_never_twice(ladder_columns, last_column) -> None:
@@ -72,11 +72,11 @@ def test_one_append_under_the_header_and_never_twice(ladder_columns, last_column
         before_data = found.cache.current()
         text = record_round(found)
         assert f"{N_UTRECHT} besluiten vastgelegd in tabblad ladder" in text
-        assert f":{last_column}" in text  # e.g. (ladder!A43:F68)
+        assert f":{last_column}" in text  # e.g. (ladder!A43:G68): with the write id
         assert server.count("append") == 1 and slept == []
         ladder = server.tab(SHEET, "ladder")
         header = ladder[0]
-        assert header[ladder_columns:] == ["vastgelegd_door", "vastgelegd_op"]
+        assert header[ladder_columns:] == ["vastgelegd_door", "vastgelegd_op", "schrijf_id"]
         assert [r[:ladder_columns] for r in ladder[1 : len(before["ladder"])]] == [
             r[:ladder_columns] for r in before["ladder"][1:]
         ]
@@ -84,7 +84,8 @@ def test_one_append_under_the_header_and_never_twice(ladder_columns, last_column
         assert len(added) == N_UTRECHT
         column = {name: header.index(name) for name in HEADER}
         assert list(column.values()) == sorted(column.values())
-        assert max(column.values()) == ord(last_column) - ord("A")  # A..F or A..G
+        assert header.index("schrijf_id") == ord(last_column) - ord("A")  # A..G or A..H
+        assert len({r[header.index("schrijf_id")] for r in added}) == 1  # one write, one id
         leusden = next(r for r in added if r[0] == "Leusden")
         assert leusden[column["datum"]] == date(2022, 10, 1)
         assert str(leusden[column["trede"]]) == "3"
@@ -97,7 +98,7 @@ def test_one_append_under_the_header_and_never_twice(ladder_columns, last_column
         ctx = found.ctx(ADMIN, today=date(2022, 10, 3))
         ctx.data = before_data  # the round as it stood before the write: all 26 to record
         todo, _waiting = to_record(ctx, round_for(ctx, date(2022, 10, 1), "Utrecht"))
-        again = found.extras[RECORDER].record(todo)  # the writer reads the tab back first
+        again = found.front.recorder.record(todo)  # the writer reads the tab back first
         assert server.count("append") == 1 and server.tab(SHEET, "ladder") == ladder
         assert again.added == [] and len(again.present) == N_UTRECHT
 
@@ -115,6 +116,26 @@ def test_a_lost_answer_is_read_back_not_written_twice() -> None:
         ladder = server.tab(SHEET, "ladder")
         added = ladder[rows_before:]
         assert len(added) == N_UTRECHT and len({r[0] for r in added}) == N_UTRECHT
+
+
+def test_a_landed_write_whose_check_fails_is_reported_uncertain_and_refreshed() -> None:
+    """The append lands, its answer is lost and the read-back gets 503: never "niets
+    geschreven"; the report says 'onzeker', names the write id, and the cache is read again."""
+    with FakeSheetsServer.in_thread({SHEET: sample()}) as server:
+        slept: list[float] = []
+        found = services(server, slept)
+        generation = found.cache.generation
+        server.lose_next_write_answer(then="unavailable")
+        text = record_round(found)
+        ladder = server.tab(SHEET, "ladder")
+        write_id = ladder[-1][ladder[0].index("schrijf_id")]
+        assert "onzeker: mogelijk geschreven" in text and write_id in text, text
+        assert "niets geschreven" not in text and "niets dubbel geschreven" not in text
+        assert found.cache.generation == generation + 1  # read again (and failed: stale)
+        server.come_back()
+        again = record_round(found)  # they had landed, once: nothing is written twice
+        assert f"niet opnieuw geschreven: {N_UTRECHT}" in again, again
+        assert len(server.tab(SHEET, "ladder")) == len(ladder)
 
 
 def test_read_only_share_exits_4_and_writes_nothing(monkeypatch, capsys) -> None:
@@ -143,7 +164,7 @@ def test_overview_only_sheet_gets_a_ladder_tab() -> None:
         assert server.titles(SHEET) == [UTRECHT_TAB, "ladder"]
         assert server.count("batchUpdate") == 1 and server.count("append") == 1
         ladder = server.tab(SHEET, "ladder")
-        assert ladder[0] == list(HEADER)
+        assert ladder[0] == [*HEADER, "schrijf_id"]
         assert len(ladder) == 1 + N_UTRECHT and all(r[1] == date(2022, 10, 1) for r in ladder[1:])
         assert server.tab(SHEET, UTRECHT_TAB) == overview
         assert "niets vast te leggen" in record_round(found)  # read back: the steps are known

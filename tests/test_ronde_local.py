@@ -14,7 +14,8 @@ import pytest
 from openpyxl import Workbook
 
 from bot.services import Services
-from commands.round import RECORDER, round_for, to_record
+from commands.context import Front
+from commands.round import round_for, to_record
 from commands.router import handle
 from sheets.runtime.cache import SheetCache
 from sheets.sources.ladder import Recorder
@@ -67,7 +68,7 @@ def services(request, tmp_path: Path) -> Services:
     return Services(
         cache=cache,
         admins=frozenset({ADMIN}),
-        extras={RECORDER: Recorder(cache, clock=lambda: NOW)},
+        front=Front(recorder=Recorder(cache, clock=lambda: NOW)),
     )
 
 
@@ -119,7 +120,7 @@ def test_two_rounds_at_once_write_one_copy(services: Services) -> None:
     ctx = services.ctx(ADMIN, today=date(2022, 10, 3))
     todo, _ = to_record(ctx, round_for(ctx, date(2022, 10, 1), "Utrecht"))
     rows_before = len(tabs(services)["ladder"])
-    recorder = services.extras[RECORDER]
+    recorder = services.front.recorder
     results: list[Any] = []
     start = threading.Barrier(2)
 

@@ -19,7 +19,7 @@ import commands.privacy  # noqa: F401  registers /privacy and /vergeet
 import commands.subscriptions  # noqa: F401  registers /volg, /ontvolg, /mijn, /herinnering
 from bot.access import AccessBook
 from bot.store import UNCERTAIN, Store
-from commands.context import Ctx
+from commands.context import Ctx, Front
 from commands.onboarding import slug
 from commands.records import Key
 from commands.reply import Reply
@@ -97,11 +97,11 @@ def _seed(path: Path) -> tuple[Store, AccessBook]:
         (-1001, "gemeente", "Delft"),
     ]:
         user = DELFT if chat < 0 else chat
-        store.subscribe(chat, kind, scope, user, "nl")
+        store.subscriptions.subscribe(chat, kind, scope, user, "nl")
     for scope, chat in (("gemeente:Leusden", LEUSDEN), ("gemeente:Delft", DELFT)):
         key = Key("auto:toets:7", scope, "2022-04-01", chat)
-        store.claim([key])
-        store.settle([key], UNCERTAIN, "TimedOut")
+        store.ledger.claim([key])
+        store.ledger.settle([key], UNCERTAIN, "TimedOut")
     return store, access
 
 
@@ -198,11 +198,11 @@ def walk(label: str, tmp_path: Path) -> list[str]:
     leaks: list[str] = []
 
     def ctx() -> Ctx:
-        extras = {
-            "store": store, "access": access, "admins": frozenset({ADMIN}), "chat_id": chat,
-            "user_name": "Ik", "bot_username": "taakbot_test_bot", "chat_admin": True,
-        }  # fmt: skip
-        return Ctx(DATA, TODAY, user, _role(user, chat), "nl", NAMES, extras=extras)
+        front = Front(admins=frozenset({ADMIN}), bot_username="taakbot_test_bot")
+        return Ctx(
+            DATA, TODAY, user, _role(user, chat), "nl", NAMES,
+            front=front.with_store(store, access), chat_id=chat, user_name="Ik", chat_admin=True,
+        )  # fmt: skip
 
     def check(asked: str, reply: Reply, depth: int) -> None:
         typed = _typed(asked) if depth == 0 else ""
@@ -259,7 +259,7 @@ def test_controle_lists_the_access_decisions_of_the_own_province(
 ) -> None:
     user, chat = VIEWERS[label]
     store, access = _seed(tmp_path / "taakbot.sqlite")
-    ctx = Ctx(DATA, TODAY, user, _role(user, chat), extras={"store": store, "access": access})
+    ctx = Ctx(DATA, TODAY, user, _role(user, chat), front=Front().with_store(store, access))
     text = handle(ctx, "/controle").text
     for word in shown:
         assert word in text
@@ -283,5 +283,5 @@ def test_a_request_of_another_province_is_not_known_there(
 ) -> None:
     user, chat = VIEWERS[label]
     store, access = _seed(tmp_path / "taakbot.sqlite")
-    ctx = Ctx(DATA, TODAY, user, _role(user, chat), extras={"store": store, "access": access})
+    ctx = Ctx(DATA, TODAY, user, _role(user, chat), front=Front().with_store(store, access))
     assert handle(ctx, f"/toestaan {number}").text == answer

@@ -162,7 +162,7 @@ async def test_follow_preview_confirm_deliver_and_report(bot: Bot) -> None:
     assert group.parse_mode == "HTML"  # each chat only what it follows and may see:
     assert "<b>Delft</b>" in group.text and "Rijswijk" not in group.text
     assert "<b>Delft</b>" in reminder.text and "<b>Rijswijk</b>" in reminder.text
-    assert store.subscriptions(BLOCKER) == []  # blocked: subscriptions stopped
+    assert store.subscriptions.active(BLOCKER) == []  # blocked: subscriptions stopped
     assert len(server.sent_messages(BLOCKER)) == 1 and server.count_429 == 1  # just /volg
 
     (again,) = await say(bot, "/herinnering ok 1")

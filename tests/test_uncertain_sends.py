@@ -12,7 +12,7 @@ import pytest
 
 from bot.jobs import Pushes
 from bot.store import BLOCKED, FAILED, SENT, UNCERTAIN, Key, Store
-from commands.context import Ctx
+from commands.context import Ctx, Front
 from commands.roles import Role
 from commands.router import handle
 from commands.uncertain import UncertainResend
@@ -36,8 +36,8 @@ MANUAL = Key("manual:checkpoint", "Zuid-Holland", "2024-07-01#3", 1)
 def ledger_with(path: Path, rows: list[tuple[Key, str]]) -> Store:
     store = Store(path, clock=lambda: 1_000_000.0)
     for key, status in rows:
-        assert store.claim([key])
-        store.settle([key], status, "TimedOut" if status == UNCERTAIN else None)
+        assert store.ledger.claim([key])
+        store.ledger.settle([key], status, "TimedOut" if status == UNCERTAIN else None)
     return store
 
 
@@ -67,10 +67,10 @@ def test_uncertain_automatic_sends_per_kind_and_due(
     tmp_path: Path, rows: list[tuple[Key, str]], expected: list[tuple[str, str, int]]
 ) -> None:
     store = ledger_with(tmp_path / "l.sqlite", rows)
-    assert store.uncertain_automatic() == expected
+    assert store.ledger.uncertain_automatic() == expected
     for kind, due, _n in expected:
-        store.release_uncertain(kind, due)
-    assert store.uncertain_automatic() == []
+        store.ledger.release_uncertain(kind, due)
+    assert store.ledger.uncertain_automatic() == []
     store.close()
 
 
@@ -88,8 +88,8 @@ def store(tmp_path: Path) -> Store:
 def ctx_for(store: Store | None, role: Role | None, lang: str = "nl", user: int = 7) -> Ctx:
     data = dataset()
     data.users.append(User(LEIDEN_USER, "Leiden", "gemeente", "Leiden"))
-    extras = {"store": store} if store is not None else {}
-    return Ctx(data, date(2024, 6, 25), user, role, lang, extras=extras)
+    front = Front().with_store(store) if store is not None else Front()
+    return Ctx(data, date(2024, 6, 25), user, role, lang, front=front)
 
 
 def test_controle_lists_the_uncertain_automatic_sends(store: Store) -> None:
@@ -123,8 +123,10 @@ def test_herinnering_opnieuw_onzeker_releases_them_and_asks_for_a_round(store: S
     assert isinstance(reply.action, UncertainResend) and reply.action.lang == "nl"
     assert sorted(reply.action.keys) == sorted([TOETS, TOETS_2, WEEK])
     assert "Bezig met opnieuw versturen naar 2 gesprekken" in reply.text
-    assert store.uncertain_automatic() == []
-    assert store.is_settled(MANUAL) and not store.is_settled(TOETS)  # /herinnering's own stays
+    assert store.ledger.uncertain_automatic() == []
+    assert store.ledger.is_settled(MANUAL) and not store.ledger.is_settled(
+        TOETS
+    )  # /herinnering's own stays
     again = handle(ctx_for(store, Role("provincie")), "/herinnering OPNIEUW onzeker")
     assert again.action is None and "niets onzekers" in again.text
 
@@ -150,7 +152,7 @@ def test_only_province_staff_see_and_resend_them(
         assert ctx.role is not None and ctx.role.kind == "gemeente"
     reply = handle(ctx, command)
     assert reply.action is None and "Onzeker verstuurd" not in reply.text
-    assert len(store.uncertain_automatic()) == 2  # nothing released
+    assert len(store.ledger.uncertain_automatic()) == 2  # nothing released
 
 
 def test_resend_without_a_store_says_where_it_works() -> None:
@@ -174,8 +176,8 @@ async def test_the_report_counts_what_went_again_and_what_is_no_longer_due(
 
     pushes.broadcaster.send = send
     store = pushes.store
-    store.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
-    store.subscribe(2, "gemeente", "Delft", ADMIN, "nl")
+    store.subscriptions.subscribe(1, "regio", "Haaglanden", ADMIN, "nl")
+    store.subscriptions.subscribe(2, "gemeente", "Delft", ADMIN, "nl")
     t.now = datetime(2024, 6, 17, 8, 30, tzinfo=TZ)  # Monday: the weekly overview
     await pushes.weekly_push()
     t.now = datetime(2024, 6, 17, 9, 0, tzinfo=TZ)  # toets 1 July, 14 days ahead
@@ -184,7 +186,7 @@ async def test_the_report_counts_what_went_again_and_what_is_no_longer_due(
     await pushes.remind_tick()
     await pushes.hourly()
     assert [c for _, c, _ in rec.sent].count(2) == 3  # each once: nothing resent by itself
-    kinds = [(kind, due) for kind, due, _n in store.uncertain_automatic()]
+    kinds = [(kind, due) for kind, due, _n in store.ledger.uncertain_automatic()]
     assert kinds == [
         ("weekly", "2024-06-17"),
         ("auto:checkpoint:14", "2024-07-01"),
@@ -194,7 +196,8 @@ async def test_the_report_counts_what_went_again_and_what_is_no_longer_due(
 
     drop.clear()
     t.now = datetime(2024, 6, 25, 7, 30, tzinfo=TZ)  # before 09:00: asked for, so it goes now
-    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    pushes.services.front = pushes.services.front.with_store(store)
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN)
     reply = handle(ctx, "/herinnering opnieuw onzeker")
     report = await pushes.resend_uncertain(ADMIN, reply.action)
     again = [text for _, c, text in rec.sent[-2:-1] if c == 2]
@@ -206,7 +209,7 @@ async def test_the_report_counts_what_went_again_and_what_is_no_longer_due(
     assert "weekoverzicht van 17 juni 2024: 1 gesprek" in report
     assert "herinnering toets, 1 juli 2024 (14 dagen vooraf): 1 gesprek" in report
     assert "7 dagen vooraf" not in report
-    assert store.uncertain_automatic() == []
+    assert store.ledger.uncertain_automatic() == []
     t.now = datetime(2024, 6, 25, 10, 0, tzinfo=TZ)
     await pushes.hourly()
     assert [c for _, c, _ in rec.sent].count(2) == 4  # what is no longer due stays unsent
@@ -222,9 +225,10 @@ async def test_without_data_nothing_goes_and_they_stay_uncertain(tmp_path: Path)
     rec = Recorder(t)
     pushes = make_jobs(tmp_path / "n.sqlite", t, rec, dataset())
     store = pushes.store
-    assert store.claim([TOETS]) and store.claim([WEEK])
-    store.settle([TOETS, WEEK], UNCERTAIN, "TimedOut")
-    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN, extras={"store": store})
+    assert store.ledger.claim([TOETS]) and store.ledger.claim([WEEK])
+    store.ledger.settle([TOETS, WEEK], UNCERTAIN, "TimedOut")
+    pushes.services.front = pushes.services.front.with_store(store)
+    ctx = pushes.services.ctx(ADMIN, "nl", chat_id=ADMIN)
     reply = handle(ctx, "/herinnering opnieuw onzeker")
 
     class Broken(FakeCache):
@@ -235,7 +239,10 @@ async def test_without_data_nothing_goes_and_they_stay_uncertain(tmp_path: Path)
     report = await pushes.resend_uncertain(ADMIN, reply.action)
     assert "niets opnieuw verstuurd" in report and "/controle" in report
     assert [c for _, c, _ in rec.sent] == [ADMIN]
-    assert [(k, n) for k, _d, n in store.uncertain_automatic()] == [("weekly", 1), (TOETS.kind, 1)]
+    assert [(k, n) for k, _d, n in store.ledger.uncertain_automatic()] == [
+        ("weekly", 1),
+        (TOETS.kind, 1),
+    ]
     store.close()
 
 
@@ -316,7 +323,7 @@ def test_staff_see_and_resend_the_uncertain_sends_of_their_own_province(
     if "weekoverzicht" not in shown:
         assert "weekoverzicht" not in text
     handle(ctx_for(store, role), "/herinnering opnieuw onzeker")
-    assert store.uncertain_automatic() == left_uncertain
+    assert store.ledger.uncertain_automatic() == left_uncertain
 
 
 def test_an_automatic_reminder_in_flight_when_its_process_died_is_in_controle(
@@ -327,9 +334,11 @@ def test_an_automatic_reminder_in_flight_when_its_process_died_is_in_controle(
 
     path, gone = tmp_path / "k.sqlite", Process("andere-machine/boot", 4321, "")
     killed = Store(path, clock=lambda: 1_000_000.0, process=gone)
-    assert killed.claim([TOETS]) and killed.mark([TOETS])  # then SIGKILL: no answer, no close
+    assert killed.ledger.claim([TOETS]) and killed.ledger.mark(
+        [TOETS]
+    )  # then SIGKILL: no answer, no close
     store = Store(path, clock=lambda: 1_000_000.0, runs=lambda p: p != gone)  # the restart
     text = handle(ctx_for(store, Role("provincie")), "/controle").text
     assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 1 gesprek" in text
-    assert store.claim([TOETS]) is False  # never resent by itself
+    assert store.ledger.claim([TOETS]) is False  # never resent by itself
     store.close()

@@ -222,7 +222,7 @@ async def test_polling_mode_serves_health_only(tmp_path: Path, monkeypatch, caps
             await asyncio.wait_for(task, 10)
     assert services.cache.closed, "post_shutdown closes the sheet source"
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
-        store.subscriptions()  # and the store
+        store.subscriptions.active()  # and the store
     monkeypatch.setenv("TAAKBOT_HEALTH_PORT", str(port))  # the bot is gone: unhealthy
     assert await asyncio.to_thread(main, ["health"]) == 1
 

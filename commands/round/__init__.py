@@ -1,13 +1,11 @@
 """The province's checkpoint round: preview (/ronde), record (Vastleggen, /vastleggen), letters
 (Brieven) and the round's tables, for chat, console and CLI alike."""
 
-from commands.round.arguments import LETTERS, RECORDER, round_for
+from commands.round.arguments import round_for
 from commands.round.preview import preview, ronde
 from commands.round.record import report, to_record, vastleggen
 
 __all__ = [
-    "LETTERS",
-    "RECORDER",
     "preview",
     "report",
     "ronde",

@@ -9,27 +9,40 @@ from commands.context import Ctx
 from commands.inputs import echo
 from commands.reply import Button, Reply
 from engine.checkpoint_round import Round, checkpoint_round
-from engine.periods import checkpoint_kind
+from engine.periods import Period, checkpoint_kind
 from engine.replay import last_checkpoint
+from engine.treden import Trede
+from sheets.sources.ladder import Reading
 from sheets.tabs.values import CellError, day
-
-RECORDER = "recorder"  # Ctx.extras: sheets.sources.ladder.Recorder of the front end
-LETTERS = (
-    "letters"  # Ctx.extras: commands.round.letters.bundle.zipped with its settings, or absent
-)
 
 
 def who(ctx: Ctx) -> str:
-    name = ctx.extras.get("user_name") or ""
+    name = ctx.user_name
     return f"{name} ({ctx.user_id})".strip() if ctx.user_id else "console"
 
 
-def aliases(ctx: Ctx):
+def reading(ctx: Ctx) -> Reading:
+    """How the writer reads the ladder tab, as the rest of Taakbot does: a gemeente's other
+    names, and a recorded step in the numbering of the policy ruling it then (PZH: 3 is 3A)."""
+    data = ctx.data
+
     def names(gemeente: str) -> tuple[str, ...]:
-        rec = ctx.data.records.get(gemeente)
+        rec = data.records.get(gemeente)
         return (gemeente, *(rec.municipality.aliases if rec else ()))
 
-    return names
+    def step(gemeente: str, when: date, code: str) -> str:
+        return read_step(data, gemeente, when, Trede(code)).code
+
+    return Reading(names, step)
+
+
+def read_step(data, gemeente: str, when: date, trede: Trede) -> Trede:
+    """A step as the policy in force for the decision's period reads it (engine.replay reads a
+    recorded step so too)."""
+    if gemeente not in data.records:
+        return trede
+    policy, _rule = data.policy_for(gemeente, Period.containing(when))
+    return policy.normalise(trede)
 
 
 def date_at(words: Sequence[str], i: int) -> tuple[date, int] | None:

@@ -7,11 +7,11 @@ from datetime import date
 from commands.context import Ctx
 from commands.inputs import echo
 from commands.reply import Button, Reply, Work
-from commands.round.arguments import RECORDER, aliases, date_at, round_for, who
+from commands.round.arguments import date_at, reading, round_for, who
 from engine.checkpoint_round import CONFLICT, OPEN, RECORDABLE, Round
 from engine.periods import Period
 from engine.treden import Trede, TredeError
-from sheets.sources.ladder import LadderRow, WriteError, Written
+from sheets.sources.ladder import LadderRow, UncertainWrite, WriteError, Written
 
 
 def confirm(ctx: Ctx, when: date, provincie: str) -> Reply:
@@ -59,16 +59,18 @@ def record_round(ctx: Ctx, when: date, provincie: str) -> Reply:
 
 def record(ctx: Ctx, todo: list[LadderRow], skipped: int = 0) -> Reply:
     _ = ctx._
-    recorder = ctx.extras.get(RECORDER)
+    recorder = ctx.front.recorder
     if recorder is None:
         return Reply(_("Vastleggen kan hier niet: deze omgeving schrijft niet naar de sheet."))
     if not todo:
         return Reply(_("Er is niets vast te leggen."))
-    names = aliases(ctx)
+    names = reading(ctx)
 
     def run() -> Reply:
         try:
             written = recorder.record(todo, names)
+        except UncertainWrite as exc:
+            return Reply(_("Let op, {error}").format(error=ctx.e(str(exc))))
         except WriteError as exc:
             return Reply(_("Niet vastgelegd: {error}").format(error=ctx.e(str(exc))))
         return Reply(report(ctx, written, skipped))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -31,8 +31,9 @@ from sheets.overviews.combine import find_overviews, layout_readings, read_overv
 from sheets.overviews.facts import Note
 from sheets.overviews.overview import ColumnReading
 from sheets.tabs.bulk import build
-from sheets.tabs.layout import TABS, is_sample, normalise, read_table
+from sheets.tabs.layout import TABS, VOID, is_sample, normalise, read_table
 from sheets.tabs.rows import Row, nl_date, parse_rows, problem_order
+from sheets.tabs.values import CellError, email_address, kanaal, text
 
 ROLES = ("provincie", "coordinator", "gemeente")
 SUGGEST_SCORE = 60.0  # a 'bedoelt u …?' in a data check may be looser than accepting a name
@@ -311,6 +312,8 @@ class _Loader:
         for i, row in enumerate(self.rows["ladder"]):
             if not i & 255:
                 self.pause()
+            if str(row["schrijf_id"] or "").startswith(VOID):
+                continue  # a second copy a lockless writer marked (sheets.sources.ladder)
             name = self.name(row, "gemeente", ("gemeente",), "gemeente")
             if name is not None:
                 self.records[name].decisions.append(
@@ -356,22 +359,78 @@ class _Loader:
         out: list[User] = []
         seen: dict[Any, Row] = {}
         for row in self.rows["gebruikers"]:
-            rol = normalise(row["rol"])
-            if rol not in ROLES:
-                self.problem(
-                    "fout",
-                    row,
-                    "rol",
-                    f'onbekende rol "{row["rol"]}"; bekend zijn: {", ".join(ROLES)}',
-                )
-                continue
-            scope = self._user_scope(row, rol)
-            user = User(row["telegram_id"], row["naam"] or "", rol, scope or "")
-            if scope is not None and self.unique(
-                seen, user.telegram_id, row, f"Telegram-id {user.telegram_id}", _user_of
-            ):
-                out.append(user)
+            before = len(self.problems)
+            self._gebruiker(row, seen, out)
+            if len(self.problems) > before:  # an address is personal data: scoped like figures
+                self.problems[before:] = self._scoped(self.problems[before:], row)
         return out
+
+    def _scoped(self, problems: list[Problem], row: Row) -> list[Problem]:
+        """A user row's problems belong to a municipality of the user's scope, so /controle
+        shows them (and the address they quote) only to who covers that scope."""
+        hit = self.index.lookup(text(row["scope"]) or "", ("gemeente", "regio", "provincie"))
+        if hit is None:  # nobody's scope: everyone sees the problem, nobody the address
+            address = text(row["email"])
+            return [
+                replace(p, message=p.message.replace(address, "(adres weggelaten)"))
+                if address
+                else p
+                for p in problems
+            ]
+        kind, name = hit
+        area = (
+            r.name
+            for r in sorted(self.records.values(), key=attrgetter("name"))
+            if name in (r.municipality.regio, r.municipality.provincie)
+        )
+        member = name if kind == "gemeente" else next(area, "")
+        return [replace(p, gemeente=member) for p in problems]
+
+    def _gebruiker(self, row: Row, seen: dict[Any, Row], out: list[User]) -> None:
+        rol = normalise(row["rol"])
+        if rol not in ROLES:
+            self.problem(
+                "fout",
+                row,
+                "rol",
+                f'onbekende rol "{row["rol"]}"; bekend zijn: {", ".join(ROLES)}',
+            )
+            return
+        scope = self._user_scope(row, rol)
+        email, kanaal = self._reach(row)
+        user = User(row["telegram_id"], row["naam"] or "", rol, scope or "", email, kanaal)
+        if user.telegram_id is None and not email:
+            self.problem(
+                "fout",
+                row,
+                "telegram_id",
+                "geen Telegram-id en geen (geldig) e-mailadres: deze gebruiker is "
+                "onbereikbaar en krijgt niets",
+            )
+            return
+        ident = (
+            (user.telegram_id, f"Telegram-id {user.telegram_id}")
+            if user.telegram_id is not None
+            else (("email", email.casefold()), f"e-mailadres {email}")
+        )
+        if scope is not None and self.unique(seen, ident[0], row, ident[1], _user_of):
+            out.append(user)
+
+    def _reach(self, row: Row) -> tuple[str, str]:
+        """The row's checked e-mail address and kanaal; a bad one is named with its cell and
+        left out (the user keeps Telegram), never a reason to drop the whole row."""
+        email, channel = "", ""
+        try:
+            email = email_address(row["email"]) or ""
+        except CellError as exc:
+            self.problem("fout", row, "email", f"{exc}; dit adres krijgt niets")
+        try:
+            channel = kanaal(row["kanaal"])
+        except CellError as exc:
+            self.problem("fout", row, "kanaal", f"{exc}; de standaard geldt")
+        if channel in ("email", "beide") and not email and row["email"] is None:
+            self.problem("waarschuwing", row, "kanaal", f"kanaal {channel} zonder e-mailadres")
+        return email, channel
 
     def _user_scope(self, row: Row, rol: str) -> str | None:
         """A user's scope is the kind of area the role names; empty is an error, not 'all'."""
@@ -450,7 +509,7 @@ def _snapshot_of(row: Row) -> Snapshot:
 
 
 def _user_of(row: Row) -> tuple:
-    return tuple(row[k] for k in ("naam", "rol", "scope"))
+    return tuple(row[k] for k in ("naam", "rol", "scope", "email", "kanaal"))
 
 
 def load(

@@ -145,6 +145,7 @@ class SheetCache:
         self.stale = False
         self.last_error: str | None = None
         self.damage: Damage | None = None  # why the last read was refused (sheets.loading.damage)
+        self._version: str | None = None  # the source's content tag of the data served
         # Around each conversion; the bot's refresh job keeps the cyclic GC out (bot.refresh).
         self.converting: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
 
@@ -237,6 +238,16 @@ class SheetCache:
     def _refresh(self, keep_previous: bool = True) -> RefreshResult:
         previous = self._data
         try:
+            # A source that can say cheaply whether its content changed (Microsoft 365's cTag,
+            # one request) is not read again while the data served came from that content.
+            version = getattr(self.source, "version", None)
+            tag = version() if version is not None else None
+            if tag and tag == self._version and previous is not None and self.damage is None:
+                self._loaded, self.stale, self.last_error = self._clock(), False, None
+                self._next_try = 0.0
+                return RefreshResult(
+                    True, previous, previous=previous if keep_previous else UNKEPT
+                )
             raw = self.source.fetch()
             with self.converting():
                 data = self._loader(raw, self.source.describe())
@@ -255,7 +266,7 @@ class SheetCache:
             self.stale, self.last_error, self.damage = True, damage.message, damage
             self._next_try = self._clock() + self.retry
             return RefreshResult(False, previous, damage.message)
-        self.damage = None
+        self.damage, self._version = None, tag
         self._data = data  # one reference swap: readers see the old or the new DataSet
         self._loaded, self.stale, self.last_error = self._clock(), False, None
         self._next_try = 0.0

@@ -34,6 +34,7 @@ from gspread.exceptions import APIError, NoValidUrlKeyFound, SpreadsheetNotFound
 from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, extract_id_from_url
 
+from sheets.sources.errors import SourceError
 from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry
 
 __all__ = [
@@ -61,10 +62,6 @@ _METADATA_FIELDS = (
 )
 _RETRYABLE_STATUS = frozenset({HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQUESTS})
 _DEFAULT_TIMEOUT = (10.0, 30.0)  # (connect, read) seconds; gspread's default is "forever"
-
-
-class SourceError(Exception):
-    """The sheet could not be read; the message is Dutch, safe to show, and free of secrets."""
 
 
 WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"  # the round's write only

@@ -178,8 +178,18 @@ def openpyxl_xlsx(path: Path, pause: Callable[[], None] = lambda: None) -> RawWo
         book.close()
 
 
+def tab_files(folder: Path) -> list[Path]:
+    """The folder's tabs: `<tab>.csv`, skipping hidden files (a writer's temporary file, a
+    lock) and an office program's lock files (`~$…`, `.~lock.…#`)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~")) and p.is_file()
+    )
+
+
 def _csv_folder(path: Path, pause: Callable[[], None]) -> RawWorkbook:
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+    files = tab_files(path)
     if not files:
         raise LocalSourceError(f"{path} bevat geen .csv-bestanden (één per tabblad)")
     return {p.stem: _csv_rows(p, pause) for p in files}

@@ -1,4 +1,5 @@
-"""Pick the spreadsheet source from TAAKBOT_SOURCE: a local workbook, CSV folder or Google Sheet."""
+"""Pick the spreadsheet source from TAAKBOT_SOURCE: a local workbook, CSV folder, Google Sheet, or
+a Microsoft 365 workbook (its SharePoint or OneDrive link)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ def open_source(
     api_url: str | None = None,
     credentials_file: str | None = None,
     pause: Callable[[], None] = lambda: None,
+    m365: dict[str, Any] | None = None,
     **options: Any,
 ):
-    """`None` means the bundled sample workbook; `gsheet:<id or URL>` a Google Sheet.
+    """`None` means the bundled sample workbook; `gsheet:<id or URL>` a Google Sheet; a
+    SharePoint/OneDrive link (or `m365:<link>`) a Microsoft 365 workbook, signed in with `m365`
+    (GraphSource's keyword arguments from the settings).
 
-    `pause` reaches a local reader (a reply goes first while it reads); `options` go to
-    GoogleSheetSource (e.g. the injected `sleep` of its retry back-off)."""
+    `pause` reaches a local reader (a reply goes first while it reads); `options` go to a
+    remote source (e.g. the injected `sleep` of its retry back-off)."""
     if not spec:
         from sheets.sources.local import SAMPLE, LocalSource
 
@@ -32,6 +36,12 @@ def open_source(
             credentials_file=credentials_file,
             **options,
         )
+    from sheets.sources.links import is_m365_link
+
+    if is_m365_link(spec):
+        from sheets.sources.m365 import GraphSource
+
+        return GraphSource(spec, **(m365 or {}), **options)
     from sheets.sources.local import LocalSource
 
     path = Path(spec).expanduser()

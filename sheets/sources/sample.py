@@ -36,7 +36,7 @@ def tables() -> dict[str, list[list[Any]]]:
     """The sample as raw tabs (header row first), exactly what the workbook will hold."""
     out: dict[str, list[list[Any]]] = {INFO_TAB: [[line] for line in data.INFO]}
     for tab in TABS:
-        header = [c.key for c in tab.columns]
+        header = [c.key for c in tab.columns if not c.own]
         rows = _ROWS.get(tab.name) or [
             dict(gemeente=name, provincie=prov, regio=regio, aliassen=data.ALIASES.get(name),
                  bron=data.B_ZH if prov == "Zuid-Holland" else data.B_UT)

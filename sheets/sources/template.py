@@ -28,6 +28,7 @@ def info_lines() -> list[str]:
             + ("*" if c.required and not c.empty_ok else "")
             + (f" ({c.help})" if c.help else "")
             for c in tab.columns
+            if not c.own
         )
         lines.append(f"{tab.name}: {tab.help}. Kolommen: {columns}.")
     lines.append("* = verplicht. Extra kolommen mogen; de bot slaat ze over.")
@@ -41,7 +42,7 @@ def info_lines() -> list[str]:
 
 
 def headers() -> dict[str, list[str]]:
-    return {tab.name: [c.key for c in tab.columns] for tab in (*TABS, KOLOMMEN)}
+    return {tab.name: [c.key for c in tab.columns if not c.own] for tab in (*TABS, KOLOMMEN)}
 
 
 def write_template(path: Path | str, *, overwrite: bool = False) -> Path:

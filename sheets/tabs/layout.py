@@ -26,6 +26,7 @@ class Column:
     patterns: tuple[str, ...] = ()  # regexes on the normalised header
     empty_ok: bool = False
     help: str = ""
+    own: bool = False  # Taakbot's own bookkeeping: not in the sample nor in an empty sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Tab:
 
 
 _GEMEENTE = Column("gemeente", required=True, aliases=("gemeentenaam", "naam gemeente"))
+VOID = "vervallen"  # a ladder row's schrijf_id so: a second copy that does not count
 _BRON = Column("bron", aliases=("bronnen", "source"), help="waar het cijfer vandaan komt")
 
 TABS: tuple[Tab, ...] = (
@@ -92,6 +94,8 @@ TABS: tuple[Tab, ...] = (
                patterns=(r"trede\w*", r"\w*trede"), help="leeg = niet op de ladder (0)"),
         Column("toelichting", aliases=("opmerking", "notitie", "omschrijving")),
         _BRON,
+        Column("schrijf_id", help="Taakbot: welke schrijfactie de rij schreef; "
+               "'vervallen: …' = een dubbele rij die niet meetelt", own=True),
     ), aliases=("interventieladder", "treden", "besluiten"), help="vastgelegde besluiten"),
     Tab("beleid", (
         Column("provincie", required=True, aliases=("prov",)),
@@ -113,11 +117,15 @@ TABS: tuple[Tab, ...] = (
     ), aliases=("deadline", "termijnen"), expected=False,
        help="voor = gemeente, regio, provincie of *"),
     Tab("gebruikers", (
-        Column("telegram_id", "telegram_id", required=True,
-               aliases=("telegram", "id", "chat id", "user id")),
+        Column("telegram_id", "telegram_id", required=True, empty_ok=True,
+               aliases=("telegram", "id", "chat id", "user id"),
+               help="leeg = alleen per e-mail"),
         Column("naam", aliases=("name",)),
         Column("rol", required=True, aliases=("role",)),
         Column("scope", aliases=("gebied", "voor"), help="een gemeente, regio of provincie"),
+        Column("email", aliases=("e-mail", "e-mailadres", "emailadres", "mail")),
+        Column("kanaal", aliases=("kanalen", "channel", "via"),
+               help="telegram, email of beide; leeg = Telegram als er een id is, anders e-mail"),
         _BRON,
     ), aliases=("gebruiker", "users"), expected=False, help="wie de bot mag gebruiken"),
 )  # fmt: skip

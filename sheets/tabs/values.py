@@ -266,6 +266,55 @@ def telegram_id(value: Any) -> int | None:
     return result
 
 
+# One @, a local part without spaces or brackets, a domain of dot-separated labels and a TLD:
+# what every mail server accepts; exotic forms (quoted local parts) are refused on purpose.
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_address(value: Any) -> str | None:
+    """An e-mail address as a mail server takes it (a `mailto:` prefix dropped, the domain in
+    lower case); None for an empty cell."""
+    if is_blank(value):
+        return None
+    raw = str(value).strip()
+    address = raw[7:] if raw.lower().startswith("mailto:") else raw
+    local, _, domain = address.rpartition("@")
+    if (
+        not _ADDRESS.fullmatch(address)
+        or local.startswith(".")
+        or local.endswith(".")
+        or ".." in local
+        or len(address) > 254
+    ):
+        raise CellError(f"{shown(value)} is geen e-mailadres (naam@organisatie.nl)")
+    return f"{local}@{domain.lower()}"
+
+
+KANAAL_WORDS = {
+    "telegram": "telegram",
+    "email": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "beide": "beide",
+    "allebei": "beide",
+    "telegram en email": "beide",
+    "telegram en e-mail": "beide",
+}
+
+
+def kanaal(value: Any) -> str:
+    """telegram, email or beide; '' for an empty cell (the default rule applies)."""
+    if is_blank(value):
+        return ""
+    word = " ".join(str(value).strip().lower().split())
+    if word not in KANAAL_WORDS:
+        raise CellError(f"{shown(value)} is geen kanaal (telegram, email of beide)")
+    return KANAAL_WORDS[word]
+
+
 def saldo(value: Any) -> int | None:
     """Achterstand positive, voorsprong negative; the only count allowed below zero."""
     return integer(value)

@@ -263,6 +263,7 @@ class FakeSheetsServer:
         self._read_only: set[str] = set()
         self._lose_answers = 0
         self._lose_kind = "append"
+        self._then_down: str | None = None
         self._tokens = 0
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -361,11 +362,15 @@ class FakeSheetsServer:
         with self._lock:
             (self._read_only.add if read_only else self._read_only.discard)(spreadsheet_id)
 
-    def lose_next_write_answer(self, times: int = 1, kind: str = "append") -> None:
-        """Apply the next write(s) of `kind`, then drop the connection before answering."""
+    def lose_next_write_answer(
+        self, times: int = 1, kind: str = "append", then: str | None = None
+    ) -> None:
+        """Apply the next write(s) of `kind`, then drop the connection before answering; with
+        `then` ("unavailable" or "reset") the fake goes down right after (until come_back)."""
         with self._lock:
             self._lose_answers += times
             self._lose_kind = kind
+            self._then_down = then
 
     def tab(self, spreadsheet_id: str, title: str) -> list[list[Cell]]:
         """A tab's cells as stored (dates as dates), for assertions."""
@@ -444,6 +449,8 @@ class FakeSheetsServer:
                 return answer
             lose = self._lose_answers > 0 and kind == self._lose_kind
             self._lose_answers -= lose
+            if lose and self._then_down:
+                self._down, self._then_down = self._then_down, None
         if lose and request.transport is not None:
             request.transport.abort()
             raise asyncio.CancelledError

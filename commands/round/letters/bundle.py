@@ -61,7 +61,7 @@ def drafted(
 def zipped(
     ctx: Ctx, rnd: Round, provincie: str, defaults: LetterDefaults
 ) -> tuple[bytes, str, int]:
-    """The `LETTERS` service of commands.round: (the .zip, its file name, letters in it)."""
+    """The letters service (Front.letters) of commands.round: (the .zip, its file name, letters in it)."""
     letters, overview = drafted(ctx, rnd, provincie, defaults)
     stem = f"brieven-{slug(provincie, 'ronde')}-{rnd.day.isoformat()}"
     content = letters_zip(letters, overview, overview_name=f"overzicht-{rnd.day.isoformat()}.xlsx")

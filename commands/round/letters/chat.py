@@ -6,7 +6,7 @@ from datetime import date
 
 from commands.context import Ctx
 from commands.reply import Reply, Work
-from commands.round.arguments import LETTERS, round_for
+from commands.round.arguments import round_for
 
 
 def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
@@ -19,7 +19,7 @@ def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
                 "Taakbot: vraag ze daar op met /ronde."
             )
         )
-    draft = ctx.extras.get(LETTERS)
+    draft = ctx.front.letters
     if draft is None:
         return Reply(_("Brieven maken kan hier niet."))
     rnd = round_for(ctx, when, provincie)

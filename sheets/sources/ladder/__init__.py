@@ -5,10 +5,22 @@ from sheets.sources.ladder.base import (
     HEADER,
     LadderRow,
     NoWriteAccess,
+    Reading,
+    UncertainWrite,
     WriteError,
     Written,
 )
 from sheets.sources.ladder.recorder import Recorder
 from sheets.sources.ladder.registry import append
 
-__all__ = ["HEADER", "LadderRow", "NoWriteAccess", "Recorder", "WriteError", "Written", "append"]
+__all__ = [
+    "HEADER",
+    "LadderRow",
+    "NoWriteAccess",
+    "Reading",
+    "Recorder",
+    "UncertainWrite",
+    "WriteError",
+    "Written",
+    "append",
+]

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from engine.treden import Trede, TredeError
-from sheets.tabs.layout import TABS, column_letter, find_tab, normalise
+from sheets.tabs.layout import TABS, VOID, column_letter, find_tab, normalise
 from sheets.tabs.values import CellError, day, is_blank
 
 Aliases = Callable[[str], Sequence[str]]
@@ -37,6 +37,11 @@ def defused(key: str, value: Any) -> Any:
 
 class WriteError(Exception):
     """Nothing was written; the message is Dutch, names the sheet or file, and says what to do."""
+
+
+class UncertainWrite(WriteError):
+    """A write was sent and its outcome is not known (the answer was lost and reading back
+    failed): it may have landed. The message says what to check; never write it again blind."""
 
 
 class NoWriteAccess(WriteError):
@@ -73,6 +78,7 @@ class Written:
     conflicts: list[tuple[LadderRow, str]] = field(default_factory=list)  # (ours, theirs)
     created_tab: bool = False
     rows: str = ""  # where they landed, e.g. 'ladder!A12:F20'
+    voided: list[str] = field(default_factory=list)  # our second copies marked 'vervallen'
 
     def landed(self, first: int, width: int) -> None:
         """Note where the added rows went: from row `first`, `width` columns from A."""
@@ -90,29 +96,36 @@ class Layout:
     new_headers: dict[int, str]  # free header cells we fill ('vastgelegd_door' where room)
     width: int
 
-    def cells(self, row: LadderRow, convert: Callable[[str, Any], Any]) -> list[Any]:
+    def cells(
+        self,
+        row: LadderRow,
+        convert: Callable[[str, Any], Any],
+        more: dict[str, Any] | None = None,
+    ) -> list[Any]:
         cells: list[Any] = [""] * self.width
-        for key, value in row.values().items():
+        for key, value in {**row.values(), **(more or {})}.items():
             if key in self.columns:
                 cells[self.columns[key]] = convert(key, value)
         return cells
 
 
-def layout(title: str, rows: Sequence[Sequence[Any]]) -> Layout:
+def layout(title: str, rows: Sequence[Sequence[Any]], fields: Sequence[str] = HEADER) -> Layout:
     """Line our fields up under the tab's own header (by the same names the reader knows);
-    `vastgelegd_door`/`vastgelegd_op` go in free columns right of the header, where there are."""
+    the fields after `toelichting` (who, when, and for a writer without a lock the write id)
+    go in free columns right of the header, where there are."""
     header_row, header = next(
         ((n, list(r)) for n, r in enumerate(rows, start=1) if any(not is_blank(c) for c in r)),
         (0, []),
     )
     if not header_row:
-        return Layout(title, 1, {k: i for i, k in enumerate(HEADER)}, dict(enumerate(HEADER)), 6)
+        return Layout(title, 1, {k: i for i, k in enumerate(fields)}, dict(enumerate(fields)),
+                      len(fields))  # fmt: skip
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
         if is_blank(cell):
             continue
         key = normalise(cell)
-        for name in HEADER:
+        for name in dict.fromkeys((*fields, "schrijf_id")):  # a void mark counts for all
             column = next((c for c in LADDER.columns if c.key == name), None)
             names = {normalise(name), *(map(normalise, column.aliases) if column else ())}
             if key in names and name not in columns:
@@ -125,7 +138,7 @@ def layout(title: str, rows: Sequence[Sequence[Any]]) -> Layout:
         )
     width = len(header)
     new_headers: dict[int, str] = {}
-    for name in HEADER[3:]:
+    for name in fields[3:]:
         if name not in columns:
             columns[name] = width
             new_headers[width] = name
@@ -133,43 +146,94 @@ def layout(title: str, rows: Sequence[Sequence[Any]]) -> Layout:
     return Layout(title, header_row, columns, new_headers, width)
 
 
-def existing(rows: Sequence[Sequence[Any]], lay: Layout) -> dict[tuple[str, date], list[str]]:
-    """The steps already recorded per (municipality, date) below the header, as the tab has
-    them (a cell that is no date or no step is skipped: the data check names it)."""
-    out: dict[tuple[str, date], list[str]] = {}
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One decision row of the tab as the writers see it."""
+
+    row: int  # 1-based sheet row
+    name: str  # normalised gemeente
+    datum: date
+    step: str | None  # the step's code; None when the cell does not read as a step
+    cell: str  # where the step stands, e.g. 'ladder!C12'
+    typed: str  # the step cell as it stands
+    write_id: str  # '' for a row Taakbot did not write with an id
+
+
+def _cell(cells: Sequence[Any], column: int | None) -> Any:
+    return cells[column] if column is not None and column < len(cells) else None
+
+
+def entries(rows: Sequence[Sequence[Any]], lay: Layout) -> list[Entry]:
+    """The decisions below the header, in row order. A row without a readable date or
+    gemeente is no decision (the data check names it); a step that does not read is kept with
+    `step` None, so the round names it as a conflict instead of writing a second step."""
+    out: list[Entry] = []
     g, d, t = lay.columns["gemeente"], lay.columns["datum"], lay.columns["trede"]
-    for cells in list(rows)[lay.header_row :]:
+    w = lay.columns.get("schrijf_id")
+    for number, cells in enumerate(list(rows)[lay.header_row :], start=lay.header_row + 1):
         cells = list(cells)
-        try:
-            when = day(cells[d]) if d < len(cells) else None
-            step = Trede.parse(cells[t] if t < len(cells) else "").code
-        except (CellError, TredeError, ValueError):
+        write_id = "" if is_blank(_cell(cells, w)) else str(_cell(cells, w)).strip()
+        if write_id.startswith(VOID):
             continue
-        name = cells[g] if g < len(cells) else None
+        try:
+            when = day(_cell(cells, d))
+        except (CellError, ValueError):
+            continue
+        name = _cell(cells, g)
         if when is None or is_blank(name):
             continue
-        out.setdefault((normalise(name), when), []).append(step)
+        typed = _cell(cells, t)
+        try:
+            step: str | None = Trede.parse("" if typed is None else typed).code
+        except (TredeError, ValueError):
+            step = None
+        ref = f"{lay.title}!{column_letter(t)}{number}"
+        out.append(Entry(number, normalise(name), when, step, ref, "" if typed is None else
+                         str(typed), write_id))  # fmt: skip
     return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the tab's rows are read against ours, as the rest of Taakbot reads them: a
+    gemeente's other names, and a recorded step in the numbering of the policy that rules the
+    gemeente on that date (PZH reads an unsplit '3' as 3A)."""
+
+    aliases: Callable[[str], Sequence[str]] = lambda name: (name,)
+    step: Callable[[str, date, str], str] = lambda gemeente, when, code: code
+
+    def names(self, gemeente: str) -> set[str]:
+        return {normalise(n) for n in (gemeente, *self.aliases(gemeente))}
+
+    def same(self, row: LadderRow, entry: Entry) -> bool:
+        """The entry is a decision for the row's gemeente and date."""
+        return entry.datum == row.datum and entry.name in self.names(row.gemeente)
+
+    def theirs(self, row: LadderRow, entry: Entry) -> str:
+        """The entry's step as the policy reads it, or the cell named when it does not read."""
+        if entry.step is None:
+            return f'? ({entry.cell}: "{entry.typed}" is geen trede)'
+        return self.step(row.gemeente, row.datum, entry.step)
 
 
 def sort_out(
     rows: Sequence[LadderRow],
     raw: Sequence[Sequence[Any]],
     lay: Layout,
-    aliases: Callable[[str], Sequence[str]] = lambda name: (name,),
+    reading: Reading | None = None,
     created: bool = False,
 ) -> Written:
     """Split the rows to write into new ones, ones the tab (`raw`, read just now) already
-    has, and conflicts."""
-    already = existing(raw, lay)
+    has, and conflicts (another step, or a step cell that does not read)."""
+    reading = reading or Reading()
+    found = entries(raw, lay)
     out = Written(lay.title, created_tab=created)
     for row in rows:
-        there: list[str] = []
-        for name in aliases(row.gemeente):
-            there += already.get((normalise(name), row.datum), [])
+        there = [reading.theirs(row, e) for e in found if reading.same(row, e)]
+        ours = reading.step(row.gemeente, row.datum, row.trede.code)
         if not there:
             out.added.append(row)
-        elif row.trede.code in there:
+        elif all(step == ours for step in there):
             out.present.append(row)
         else:
             out.conflicts.append((row, "/".join(dict.fromkeys(there))))
@@ -182,8 +246,9 @@ def ladder_title(tabs: Sequence[str]) -> str | None:
 
 
 class Writer(Protocol):
-    """One module per kind of source: append `rows` to its ladder tab, or raise WriteError."""
+    """One module per kind of source: append `rows` to its ladder tab once, or raise
+    WriteError (UncertainWrite when a write was sent and its outcome is not known)."""
 
     def __call__(
-        self, target: Any, rows: Sequence[LadderRow], aliases: Aliases = ...
+        self, target: Any, rows: Sequence[LadderRow], reading: Reading | None = None
     ) -> Written: ...

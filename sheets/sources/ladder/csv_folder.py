@@ -9,21 +9,28 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheets.sources.ladder.base import (
-    Aliases,
     LadderRow,
     NoWriteAccess,
+    Reading,
     Written,
     defused,
     ladder_title,
     layout,
     sort_out,
 )
-from sheets.sources.ladder.files import refuse_if_busy, replace_file, shown
+from sheets.sources.ladder.files import held, refuse_if_busy, replace_file, shown
+from sheets.sources.local import tab_files
 
 
-def append(folder: Path, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (n,)) -> Written:
-    """Add to `ladder.csv` (made with a header when the folder has none), in its delimiter."""
-    files = {p.stem: p for p in folder.iterdir() if p.suffix.lower() == ".csv"}
+def append(folder: Path, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:
+    """Add to `ladder.csv` (made with a header when the folder has none), in its delimiter,
+    under the folder's lock from reading to replacing."""
+    with held(folder):
+        return _append(folder, rows, reading)
+
+
+def _append(folder: Path, rows: Sequence[LadderRow], reading: Reading | None) -> Written:
+    files = {p.stem: p for p in tab_files(folder)}
     title = ladder_title(list(files))
     created = title is None
     path = files[title] if title else folder / "ladder.csv"
@@ -36,7 +43,7 @@ def append(folder: Path, rows: Sequence[LadderRow], aliases: Aliases = lambda n:
     delimiter = ";" if head.count(";") > head.count(",") else ","
     raw = list(csv.reader(io.StringIO(content), delimiter=delimiter))
     lay = layout(title or "ladder", raw)
-    out = sort_out(rows, raw, lay, aliases, created)
+    out = sort_out(rows, raw, lay, reading, created)
     if not out.added:
         return out
     buf = io.StringIO()

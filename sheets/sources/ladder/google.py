@@ -1,15 +1,18 @@
-"""Record ladder decisions in a Google Sheet: one `values.append` for the whole round.
+"""Record ladder decisions in a Google Sheet: one `values.append` for the whole round, made
+exactly once by the write-id protocol (sheets.sources.ladder.protocol), since Google has no
+lock or transaction another process would honour.
 
 Reading needs only the read-only scope; this write asks for the spreadsheets scope, and the
 service account must be an *editor* of the sheet: a reader gets 403 PERMISSION_DENIED, which
-becomes one line saying how to share it. An append that timed out may have landed (pitfalls.md):
-before it is tried again the tab is read back, so a retry never writes twice.
+becomes one line saying how to share it. An append whose answer is lost may have landed
+(pitfalls.md): it is read back by its write id before it is tried again, and when even that
+read fails the report says "onzeker: mogelijk geschreven" and names the write id to look for.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
@@ -23,94 +26,151 @@ from sheets.sources.gsheet import GoogleSheetSource, SourceError
 from sheets.sources.ladder.base import (
     LadderRow,
     NoWriteAccess,
+    Reading,
+    UncertainWrite,
     WriteError,
     Written,
-    defused,
-    existing,
+    entries,
     ladder_title,
     layout,
     sort_out,
 )
-from sheets.tabs.layout import column_letter, normalise
+from sheets.sources.ladder.protocol import (
+    FIELDS,
+    WRITE_ID,
+    new_write_id,
+    outcome,
+    settle,
+    uncertain,
+    void_note,
+)
+from sheets.tabs.layout import column_letter
 
 log = logging.getLogger(__name__)
 
 
-def _entered(key: str, value: Any) -> Any:
-    """USER_ENTERED turns '2022-07-01' into a date; text that would start a formula is kept
-    as text with a leading apostrophe (a typed toelichting is never run as a formula)."""
+def entered(key: str, value: Any) -> Any:
+    """A cell as USER_ENTERED must get it to store what we mean: dates as ISO text (a date
+    cell), and every text with a leading apostrophe, which Google takes as "this is text" and
+    does not store. So `'s-Gravenhage` stays `'s-Gravenhage`, `=HYPERLINK(…)` and `+31…` stay
+    text, and a toelichting `12` stays `12` as text. The step's code is typed as a person would."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    return defused(key, value)
+    if isinstance(value, str) and value != "" and key != "trede":
+        return "'" + value
+    return value
 
 
-def append(
-    source: GoogleSheetSource,
-    rows: Sequence[LadderRow],
-    aliases: Callable[[str], Sequence[str]] = lambda n: (n,),
-) -> Written:
+def append(source: GoogleSheetSource, rows: Sequence[LadderRow], reading: Reading | None = None
+           ) -> Written:  # fmt: skip
     client = source.write_client()
     try:
-        return _append(source, client, rows, aliases)
+        return _append(source, client, rows, reading or Reading())
     except APIError as exc:
         raise _error(source, exc) from exc
-    except SourceError as exc:  # retries spent, or the key refused
-        raise WriteError(f"{exc} Er is niets dubbel geschreven.") from exc
+    except SourceError as exc:  # retries spent, or the key refused, before anything was sent
+        raise WriteError(f"{exc} Er is niets geschreven.") from exc
     except requests.RequestException as exc:
         raise WriteError(
-            f"{source.describe()}: schrijven mislukte ({type(exc).__name__}); probeer het opnieuw."
+            f"{source.describe()}: schrijven mislukte ({type(exc).__name__}); probeer het "
+            "opnieuw. Er is niets geschreven."
         ) from exc
     finally:
         client.http_client.session.close()
 
 
-def _append(source, client, rows, aliases) -> Written:
+def _append(source: GoogleSheetSource, client, rows, reading: Reading) -> Written:
     sheet = source.call(lambda: client.open_by_key(source.spreadsheet_id))
     worksheets = source.call(sheet.worksheets)
     title = ladder_title([w.title for w in worksheets])
     created = title is None
     if created:
         title = "ladder"
-        ws = source.call(lambda: sheet.add_worksheet(title, rows=1000, cols=6))
+        ws = source.call(lambda: sheet.add_worksheet(title, rows=1000, cols=len(FIELDS)))
         raw: list[list[Any]] = []
     else:
         ws = next(w for w in worksheets if w.title == title)
         raw = _read(source, ws)
-    lay = layout(title, raw)
-    out = sort_out(rows, raw, lay, aliases, created)
+    lay = layout(title, raw, FIELDS)
+    out = sort_out(rows, raw, lay, reading, created)
     if not out.added:
         return out
-    values = [lay.cells(row, _entered) for row in out.added]
+    write_id = new_write_id()
+    values = [lay.cells(row, entered, {WRITE_ID: write_id}) for row in out.added]
     if created:
         header = [""] * lay.width
         for key, column in lay.columns.items():
             header[column] = key
         values.insert(0, header)
-    elif lay.new_headers:  # 'vastgelegd_door', 'vastgelegd_op' in the free cells beside it
+    elif lay.new_headers:  # 'vastgelegd_door', …, 'schrijf_id' in the free cells beside it
         first, last = min(lay.new_headers), max(lay.new_headers)
         cells = f"{column_letter(first)}{lay.header_row}:{column_letter(last)}{lay.header_row}"
         names = [lay.new_headers.get(c, "") for c in range(first, last + 1)]
         source.call(lambda: ws.update([names], cells, value_input_option=ValueInputOption.raw))
-    tried = False
+    where = f"{source.describe()}, tabblad {title}"
+    sent = False
 
     def attempt() -> Any:
-        nonlocal tried
-        if tried and _landed(source, ws, lay, out.added):
+        nonlocal sent
+        if sent and _has(_read(source, ws), lay, write_id):
             log.info("%s: de vorige poging was toch aangekomen", source.describe())
             return {}
-        tried = True
+        sent = True
         return ws.append_rows(
             values,
             value_input_option=ValueInputOption.user_entered,
             table_range=f"A{lay.header_row}",
         )
 
-    answer = source.call(attempt)
+    try:
+        answer = source.call(attempt)
+    except (SourceError, requests.RequestException) as exc:  # a 4xx APIError: refused
+        if not sent:
+            raise
+        raise uncertain(where, write_id, _why(exc)) from exc
+    try:
+        back = _read(source, ws)
+    except (SourceError, APIError, requests.RequestException) as exc:
+        raise UncertainWrite(
+            f"onzeker: geschreven, maar niet nagelezen ({_why(exc)}). Kijk in {where} of een "
+            f"gemeente op deze datum twee rijen heeft; de rijen met schrijf_id {write_id} zijn "
+            "van deze poging."
+        ) from exc
+    settled = settle(back, lay, write_id, out.added, reading)
+    if settled.missing:
+        raise uncertain(where, write_id, f"{len(settled.missing)} rijen niet teruggelezen")
+    column = column_letter(lay.columns[WRITE_ID])
+    for row in settled.void:
+        note = [[void_note(settled.winners[row])]]
+        try:
+            source.call(
+                lambda r=row, n=note: ws.update(
+                    n, f"{column}{r}", value_input_option=ValueInputOption.raw
+                )
+            )
+        except (SourceError, APIError, requests.RequestException) as exc:
+            raise UncertainWrite(
+                f"onzeker: mogelijk dubbel ({_why(exc)}): rij {row} van {where} is een tweede "
+                f"kopie; zet in kolom {WRITE_ID} '{void_note(settled.winners[row])}' of "
+                "verwijder de rij."
+            ) from exc
+        out.voided.append(f"{title}!{column}{row}")
+    done = outcome(out, settled)
     updated = (answer or {}).get("updates", {}).get("updatedRange", "")
-    out.rows = updated.rpartition("!")[2] and f"{title}!{updated.rpartition('!')[2]}"
-    return out
+    if updated and not settled.void:
+        done.rows = f"{title}!{updated.rpartition('!')[2]}"
+    return done
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, APIError):
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        return f"Google Sheets gaf HTTP {status}"
+    if isinstance(exc, SourceError):
+        return "geen antwoord van Google Sheets, ook niet na nieuwe pogingen"
+    return f"het antwoord ging verloren ({type(exc).__name__})"
 
 
 def _read(source: GoogleSheetSource, ws: gspread.Worksheet) -> list[list[Any]]:
@@ -123,20 +183,9 @@ def _read(source: GoogleSheetSource, ws: gspread.Worksheet) -> list[list[Any]]:
     )
 
 
-def _landed(source, ws, lay, rows: Sequence[LadderRow]) -> bool:
-    """Every row of this round is in the tab with our own stamp (who and when)."""
-    raw = _read(source, ws)
-    door = lay.columns["vastgelegd_door"]
-    mine = {
-        (r[lay.columns["gemeente"]], r[door] if door < len(r) else None)
-        for r in raw[lay.header_row :]
-        if len(r) > lay.columns["gemeente"]
-    }
-    found = existing(raw, lay)
-    return all(
-        (row.gemeente, row.door) in mine and found.get((normalise(row.gemeente), row.datum))
-        for row in rows
-    )
+def _has(raw: list[list[Any]], lay, write_id: str) -> bool:
+    """Some row of this write is in the tab (an append lands whole or not at all)."""
+    return any(e.write_id == write_id for e in entries(raw, lay))
 
 
 def _error(source: GoogleSheetSource, exc: APIError) -> WriteError:

@@ -8,20 +8,25 @@ from pathlib import Path
 from typing import Any
 
 from sheets.sources.ladder.base import (
-    Aliases,
     LadderRow,
     Layout,
+    Reading,
     Written,
     ladder_title,
     layout,
     sort_out,
 )
-from sheets.sources.ladder.files import as_is, refuse_if_busy, replace_file, shown
+from sheets.sources.ladder.files import as_is, held, refuse_if_busy, replace_file, shown
 
 
-def append(path: Path, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (n,)) -> Written:
+def append(path: Path, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:
     """With odfpy, the library the file format is written in: every other table, style and
-    formula stays as it was."""
+    formula stays as it was. Under the file's lock from reading to replacing."""
+    with held(path):
+        return _append(path, rows, reading)
+
+
+def _append(path: Path, rows: Sequence[LadderRow], reading: Reading | None) -> Written:
     from odf import opendocument, table, text
 
     refuse_if_busy(path)
@@ -36,7 +41,7 @@ def append(path: Path, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (
     sheet = tables[title]
     raw = _ods_rows(sheet)
     lay = layout(title, raw)
-    out = sort_out(rows, raw, lay, aliases, created)
+    out = sort_out(rows, raw, lay, reading, created)
     if not out.added:
         return out
 

@@ -10,16 +10,16 @@ from typing import Any
 
 from sheets.sources.gsheet import GoogleSheetSource
 from sheets.sources.ladder import csv_folder, google, ods, xlsx
-from sheets.sources.ladder.base import Aliases, LadderRow, WriteError, Written
+from sheets.sources.ladder.base import LadderRow, Reading, WriteError, Written
 
 _LOCK = threading.Lock()  # one round writes at a time in this process
 
 
-def append(source: Any, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (n,)) -> Written:
+def append(source: Any, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:
     """Record `rows` in the source's ladder tab, one round at a time; raises WriteError."""
     with _LOCK:
         if isinstance(source, GoogleSheetSource):
-            return google.append(source, rows, aliases)
+            return google.append(source, rows, reading)
         path = Path(getattr(source, "path", ""))
         from sheets.sources.local import SAMPLE
 
@@ -29,10 +29,10 @@ def append(source: Any, rows: Sequence[LadderRow], aliases: Aliases = lambda n: 
                 f"{SAMPLE} mijn-sheet.xlsx) en zet TAAKBOT_SOURCE op de kopie."
             )
         if path.is_dir():
-            return csv_folder.append(path, rows, aliases)
+            return csv_folder.append(path, rows, reading)
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            return xlsx.append(path, rows, aliases)
+            return xlsx.append(path, rows, reading)
         if suffix == ".ods":
-            return ods.append(path, rows, aliases)
+            return ods.append(path, rows, reading)
         raise WriteError(f"{path.name or source}: in deze bron kan Taakbot niets vastleggen")

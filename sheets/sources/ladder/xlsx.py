@@ -7,15 +7,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sheets.sources.ladder.base import (
-    Aliases,
     LadderRow,
+    Reading,
     WriteError,
     Written,
     ladder_title,
     layout,
     sort_out,
 )
-from sheets.sources.ladder.files import as_is, refuse_if_busy, replace_file
+from sheets.sources.ladder.files import as_is, held, refuse_if_busy, replace_file
 
 _UNKEPT = ("xl/charts/", "xl/drawings/", "xl/pivotCache", "xl/pivotTables/", "xl/media/")
 
@@ -30,7 +30,13 @@ def _openpyxl_would_drop(path: Path) -> list[str]:
     return sorted({p for p in _UNKEPT for n in names if n.startswith(p)})
 
 
-def append(path: Path, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (n,)) -> Written:
+def append(path: Path, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:
+    """Under the workbook's lock from reading the ladder tab to replacing the file."""
+    with held(path):
+        return _append(path, rows, reading)
+
+
+def _append(path: Path, rows: Sequence[LadderRow], reading: Reading | None) -> Written:
     from openpyxl import load_workbook
 
     refuse_if_busy(path)
@@ -50,7 +56,7 @@ def append(path: Path, rows: Sequence[LadderRow], aliases: Aliases = lambda n: (
     sheet = book[title]
     raw = [list(r) for r in sheet.iter_rows(values_only=True)]
     lay = layout(title, raw)
-    out = sort_out(rows, raw, lay, aliases, created)
+    out = sort_out(rows, raw, lay, reading, created)
     if not out.added:
         return out
     for column, name in lay.new_headers.items():

@@ -1,0 +1,115 @@
+"""The state database's schema: each migration moves a file one version up (PRAGMA
+user_version), inside one write transaction so two processes starting at once migrate once."""
+
+from __future__ import annotations
+
+from bot.store.database import Database, StoreError
+
+# Each entry moves the schema one version up; PRAGMA user_version records how far a file is.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE subscriptions (
+        chat_id INTEGER NOT NULL, kind TEXT NOT NULL, scope TEXT NOT NULL,
+        user_id INTEGER NOT NULL,  -- who subscribed: their role is checked again at push time
+        lang TEXT NOT NULL DEFAULT 'nl', active INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL, stopped_reason TEXT,
+        PRIMARY KEY (chat_id, kind, scope)
+    );
+    CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, scope TEXT NOT NULL, due TEXT NOT NULL, chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'blocked')),
+        attempts INTEGER NOT NULL DEFAULT 1, claimed_at REAL NOT NULL, settled_at REAL,
+        error TEXT,
+        UNIQUE (kind, scope, due, chat_id)
+    );
+    CREATE TABLE weekly_figures (
+        chat_id INTEGER NOT NULL, gemeente TEXT NOT NULL, period TEXT NOT NULL,
+        realised INTEGER, trede TEXT NOT NULL, week TEXT NOT NULL,
+        PRIMARY KEY (chat_id, gemeente)
+    );
+    """,
+    """
+    CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL,  -- the requester gets the report
+        lang TEXT NOT NULL DEFAULT 'nl', soort TEXT NOT NULL, scope TEXT NOT NULL,
+        due TEXT NOT NULL, text TEXT NOT NULL,
+        recipients TEXT NOT NULL,  -- JSON list of chat ids, fixed at preview time
+        status TEXT NOT NULL DEFAULT 'preview'
+            CHECK (status IN ('preview', 'confirmed', 'cancelled', 'done')),
+        created_at REAL NOT NULL, report TEXT
+    );
+    CREATE INDEX ledger_status ON ledger (status, claimed_at);
+    """,
+    """
+    ALTER TABLE broadcasts ADD COLUMN texts TEXT;  -- JSON {chat id: text}: rendered per recipient
+    CREATE TABLE preferences (
+        user_id INTEGER PRIMARY KEY, lang TEXT NOT NULL, updated_at REAL NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE ledger_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, scope TEXT NOT NULL, due TEXT NOT NULL, chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sent', 'failed', 'blocked', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 1, claimed_at REAL NOT NULL, settled_at REAL,
+        error TEXT,
+        UNIQUE (kind, scope, due, chat_id)
+    );
+    INSERT INTO ledger_new (id, kind, scope, due, chat_id, status, attempts, claimed_at,
+        settled_at, error)
+        SELECT id, kind, scope, due, chat_id, status, attempts, claimed_at, settled_at, error
+        FROM ledger;
+    DROP TABLE ledger;
+    ALTER TABLE ledger_new RENAME TO ledger;
+    CREATE INDEX ledger_status ON ledger (status, claimed_at);
+    """,
+    """
+    CREATE TABLE ledger_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, scope TEXT NOT NULL, due TEXT NOT NULL, chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN
+            ('pending', 'sending', 'sent', 'failed', 'blocked', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 1, claimed_at REAL NOT NULL, settled_at REAL,
+        error TEXT,
+        owner TEXT,  -- the lease of the process that claimed it (NULL: nobody's, claimable)
+        UNIQUE (kind, scope, due, chat_id)
+    );
+    INSERT INTO ledger_new (id, kind, scope, due, chat_id, status, attempts, claimed_at,
+        settled_at, error)
+        SELECT id, kind, scope, due, chat_id, status, attempts, claimed_at, settled_at, error
+        FROM ledger;
+    DROP TABLE ledger;
+    ALTER TABLE ledger_new RENAME TO ledger;
+    CREATE INDEX ledger_status ON ledger (status, claimed_at);
+    CREATE INDEX ledger_owner ON ledger (owner, status);
+    CREATE TABLE leases (
+        owner TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,
+        started TEXT NOT NULL, heartbeat REAL NOT NULL
+    );
+    """,
+)
+
+
+def version(db: Database) -> int:
+    return db.run("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> None:
+    """Bring the file to the newest schema; the write lock makes a racing process wait."""
+    while True:
+        with db.transaction() as c:
+            current = c.execute("PRAGMA user_version").fetchone()[0]
+            if current > len(MIGRATIONS):
+                raise StoreError(
+                    f"{db.path} heeft schemaversie {current}; deze Taakbot kent er "
+                    f"{len(MIGRATIONS)}. Werk Taakbot bij of kies een ander TAAKBOT_DB."
+                )
+            if current == len(MIGRATIONS):
+                return
+            for statement in MIGRATIONS[current].split(";"):
+                if statement.strip():
+                    c.execute(statement)
+            c.execute(f"PRAGMA user_version = {current + 1}")

@@ -1,0 +1,112 @@
+"""Exactly once where no lock reaches (Google Sheets, Microsoft 365): the format-independent
+part of the protocol, so every lockless writer proves the same thing.
+
+Each write carries its own id in Taakbot's `schrijf_id` column. A writer
+
+1. reads the tab and leaves out what is there already (base.sort_out);
+2. appends its rows, each with the write id (one request);
+3. reads the tab back and, per gemeente and date, calls the row standing *first* (the lowest
+   row number) the winner (`settle`);
+4. marks each of its own rows that is not the winner `vervallen: …` in the write-id cell (the
+   row stays, with content, so the tab keeps no hole; readers skip it).
+
+Why one row wins, whoever runs at once: an append lands below every row with content (the
+tab never has a hole, since step 4 never empties a row, and nobody else deletes rows),
+so a row appended later stands lower; a row is marked only by its own writer, and only when an
+earlier row of the same gemeente and date stands above it. The first row ever appended for a
+key therefore never loses, and every other one does, whichever order the steps of several
+writers interleave (tests/test_ladder_protocol.py tries them with Hypothesis, and two real
+processes in tests/test_ladder_processes.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets.sources.ladder.base import (
+    HEADER,
+    LadderRow,
+    Layout,
+    Reading,
+    UncertainWrite,
+    Written,
+    entries,
+)
+from sheets.tabs.layout import VOID
+
+WRITE_ID = "schrijf_id"
+FIELDS = (*HEADER, WRITE_ID)  # what a lockless writer puts in a row
+
+
+def new_write_id() -> str:
+    """Unique per write (a round or one /vastleggen): 'tb-' and 12 hex digits."""
+    return f"tb-{uuid.uuid4().hex[:12]}"
+
+
+def void_note(winner: int) -> str:
+    """The write-id cell of a second copy: readers skip the row (base.entries, the loader)."""
+    return f"{VOID}: dubbel van rij {winner}"
+
+
+@dataclass
+class Settlement:
+    """What the read-back says about one write's rows."""
+
+    kept: list[LadderRow] = field(default_factory=list)  # ours, first for their key
+    void: list[int] = field(default_factory=list)  # sheet rows of ours to mark (not first)
+    winners: dict[int, int] = field(default_factory=dict)  # our voided row → the first row
+    present: list[LadderRow] = field(default_factory=list)  # an earlier row has our step
+    conflicts: list[tuple[LadderRow, str]] = field(default_factory=list)  # another step
+    missing: list[LadderRow] = field(default_factory=list)  # not in the read-back at all
+
+
+def settle(
+    raw: Sequence[Sequence[Any]],
+    lay: Layout,
+    write_id: str,
+    rows: Sequence[LadderRow],
+    reading: Reading | None = None,
+) -> Settlement:
+    """Decide, from the tab as read back after our append, which of our rows stand."""
+    reading = reading or Reading()
+    found = entries(raw, lay)
+    out = Settlement()
+    for row in rows:
+        same = [e for e in found if reading.same(row, e)]
+        ours = [e for e in same if e.write_id == write_id]
+        if not ours:
+            out.missing.append(row)
+            continue
+        first = same[0]  # entries() are in row order
+        for e in ours:
+            if e is not first:
+                out.void.append(e.row)
+                out.winners[e.row] = first.row
+        if first.write_id == write_id:
+            out.kept.append(row)
+        elif reading.theirs(row, first) == reading.step(row.gemeente, row.datum, row.trede.code):
+            out.present.append(row)
+        else:
+            out.conflicts.append((row, reading.theirs(row, first)))
+    return out
+
+
+def outcome(written: Written, settled: Settlement) -> Written:
+    """The report of a settled write: only the rows that stand count as added."""
+    written.added = settled.kept
+    written.present += settled.present
+    written.conflicts += settled.conflicts
+    return written
+
+
+def uncertain(where: str, write_id: str, why: str) -> UncertainWrite:
+    """The Dutch report of a write whose outcome is unknown: what to check, and that it was
+    not tried again blindly."""
+    return UncertainWrite(
+        f"onzeker: mogelijk geschreven ({why}). Controleer in {where} de rijen met schrijf_id "
+        f"{write_id}; Taakbot schrijft ze niet blind opnieuw. Een nieuwe poging (opnieuw "
+        "vastleggen) schrijft niets dubbel."
+    )

@@ -411,6 +411,14 @@ SETTINGS: tuple[Setting, ...] = (
         allowed="1–10 getallen 0–365",
     ),
     Setting(
+        "TAAKBOT_LANE_WORKERS",
+        "2",
+        "Hoeveel zware taken (brieven, rondetabellen, vastleggen, exports, grafieken) tegelijk "
+        "lopen; de rest wacht in de rij. 2 past bij 2 kernen.",
+        _int_between(1, 16),
+        allowed="1–16",
+    ),
+    Setting(
         "TAAKBOT_RETENTION_DAYS",
         "400",
         "Na hoeveel dagen regels uit het verzendlogboek worden gewist.",

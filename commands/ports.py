@@ -5,6 +5,7 @@ bot.store's parts, bot.access; sheets.sources.ladder.Recorder; commands.round.le
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from commands.records import Broadcast, Key, Request, Subscription
@@ -93,8 +94,8 @@ class Recording(Protocol):
     def record(self, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written: ...
 
 
-# The round's letters as one archive: (the .zip, its file name, letters in it).
-LetterMaker = Callable[["Ctx", "Round", str], tuple[bytes, str, int]]
+# The round's letters as one archive: (the .zip as a temporary file, its name, letters in it).
+LetterMaker = Callable[["Ctx", "Round", str], tuple[Path, str, int]]
 
 __all__ = [
     "AccessRequests",

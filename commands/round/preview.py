@@ -3,7 +3,7 @@
 The preview lists what every municipality in scope proposes and what is already recorded; the
 *Vastleggen* button (after a confirm) writes each decided step to the `ladder` tab
 (commands.round.record), the *Brieven* button drafts one letter per municipality
-(commands.round.letters). Writing and drafting are slow: they run as `Work` after the reply.
+(commands.round.letters). The preview, writing and drafting are heavy: each is `Work` the bot runs in its lane.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from commands.common import footer
 from commands.context import Ctx
 from commands.excel import slug
-from commands.reply import Button, Reply
+from commands.reply import Button, Reply, Work
 from commands.round.arguments import arguments, round_for
 from commands.round.letters.chat import letters
 from commands.round.record import cancelled, confirm, record_round
@@ -40,7 +40,16 @@ def ronde(ctx: Ctx, args: str) -> Reply:
     target = arguments(ctx, args)
     if isinstance(target, Reply):
         return target
-    return preview(ctx, *target)
+    when, provincie = target
+    # The round and its table are heavy work: the bot runs them in its lane.
+    return Reply(
+        "",
+        action=Work(
+            lambda: preview(ctx, when, provincie),
+            f"ronde {when.isoformat()} {provincie}",
+            kind="ronde",
+        ),
+    )
 
 
 def preview(ctx: Ctx, when: date, provincie: str) -> Reply:

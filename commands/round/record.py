@@ -81,7 +81,12 @@ def record(ctx: Ctx, todo: list[LadderRow], skipped: int = 0) -> Reply:
             "Bezig met vastleggen van {n} besluiten…",
             len(todo),
         ).format(n=len(todo)),
-        action=Work(run, f"ronde:vastleggen {len(todo)}"),
+        action=Work(
+            run,
+            f"ronde:vastleggen {len(todo)}",
+            kind="vastleggen",
+            key=("vastleggen", *((r.gemeente, r.datum, r.trede.code) for r in todo)),
+        ),
     )
 
 

@@ -7,13 +7,15 @@ runs as `Work` after the reply, never inside one.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from commands.context import Ctx
 from commands.excel import slug
-from commands.round.letters import Letter, LetterSettings, draft_letters, letters_zip
+from commands.round.letters import Letter, LetterSettings, draft_letters, each_letter, write_zip
 from commands.round.tables import rows, workbook
 from engine.checkpoint_round import Round
 from sheets.runtime.courtesy import pause
@@ -60,12 +62,26 @@ def drafted(
 
 def zipped(
     ctx: Ctx, rnd: Round, provincie: str, defaults: LetterDefaults
-) -> tuple[bytes, str, int]:
-    """The letters service (Front.letters) of commands.round: (the .zip, its file name, letters in it)."""
-    letters, overview = drafted(ctx, rnd, provincie, defaults)
+) -> tuple[Path, str, int]:
+    """The letters service (Front.letters) of commands.round: (the .zip, its file name, letters
+    in it). The archive is a temporary file, each letter written into it as it is drafted (300
+    letters are 19 MB): the front end sends it from disk and removes it."""
+    settings = defaults.for_round(provincie, ctx.today)
+    overview = workbook(rows(rnd, ctx.fmt.reason), f"ronde {rnd.day.isoformat()}")
     stem = f"brieven-{slug(provincie, 'ronde')}-{rnd.day.isoformat()}"
-    content = letters_zip(letters, overview, overview_name=f"overzicht-{rnd.day.isoformat()}.xlsx")
-    return content, f"{stem}.zip", len(letters)
+    handle, name = tempfile.mkstemp(prefix="taakbot-", suffix=".zip")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            n = write_zip(
+                out,
+                each_letter(rnd, ctx.data, settings, pause=pause),
+                overview,
+                overview_name=f"overzicht-{rnd.day.isoformat()}.xlsx",
+            )
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name), f"{stem}.zip", n
 
 
 class FolderError(ValueError):

@@ -43,5 +43,5 @@ def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
         ctx.ngettext("Bezig met {n} brief…", "Bezig met {n} brieven…", len(rnd.entries)).format(
             n=len(rnd.entries)
         ),
-        action=Work(run, f"ronde:brieven {when.isoformat()} {provincie}"),
+        action=Work(run, f"ronde:brieven {when.isoformat()} {provincie}", kind="brieven"),
     )

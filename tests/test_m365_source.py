@@ -247,3 +247,17 @@ def test_settings_missing_for_a_microsoft_365_link() -> None:
         open_source(LINK, m365=dict(tenant_id="t", client_id=CLIENT_ID, client_secret="s")),
         GraphSource,
     )
+
+
+def test_with_sites_selected_a_files_address_resolves_through_its_site(graph) -> None:
+    """/shares wants Files.ReadWrite.All; an app with Sites.Selected on the site finds the file
+    through the site's libraries (three requests, the first time only)."""
+    graph.add_workbook(FILE, {"gemeenten": [["gemeente"], ["Delft"]]}, web_url=FILE)
+    graph.deny(shares_only=True)
+    source = graph_source(graph, ALLITEMS)
+    assert source.fetch() == {"gemeenten": [["gemeente"], ["Delft"]]}
+    assert [graph.count(k) for k in ("shares", "site", "siteDrives", "byPath")] == [1, 1, 1, 1]
+    source.fetch()
+    assert graph.count("site") == 1
+    with pytest.raises(SourceError, match="Sites.Selected"):  # a sharing link cannot
+        graph_source(graph, LINK).fetch()

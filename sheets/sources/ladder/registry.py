@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets.sources.gsheet import GoogleSheetSource
-from sheets.sources.ladder import csv_folder, google, ods, xlsx
+from sheets.sources.ladder import csv_folder, google, graph, ods, xlsx
 from sheets.sources.ladder.base import LadderRow, Reading, WriteError, Written
 
 _LOCK = threading.Lock()  # one round writes at a time in this process
@@ -20,6 +20,8 @@ def append(source: Any, rows: Sequence[LadderRow], reading: Reading | None = Non
     with _LOCK:
         if isinstance(source, GoogleSheetSource):
             return google.append(source, rows, reading)
+        if getattr(source, "kind", "") == "m365":  # Microsoft 365 through Microsoft Graph
+            return graph.append(source, rows, reading)
         path = Path(getattr(source, "path", ""))
         from sheets.sources.local import SAMPLE
 

@@ -142,7 +142,7 @@ def cmd_ronde(args) -> int:
         json.dump(table, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print_round(rnd, table, provincie)
+        print_round(rnd, table, provincie, ctx.data)
     if args.brieven:
         write_letters(ctx, rnd, provincie, Path(args.brieven), settings)
     if not args.vastleggen:
@@ -183,7 +183,7 @@ def _province(data, asked: str | None) -> str:
     return provinces[0]
 
 
-def print_round(rnd, table, provincie: str) -> None:
+def print_round(rnd, table, provincie: str, data) -> None:
     from collections import Counter
 
     from commands.round.tables import COLUMNS
@@ -201,18 +201,33 @@ def print_round(rnd, table, provincie: str) -> None:
     print("Voorstel per trede: " + ", ".join(f"{k}: {counts[k]}" for k in sorted(counts)))
     states = Counter(r["status"] for r in table)
     print("; ".join(f"{k}: {v}" for k, v in states.items()))
+    if rnd.entries and (
+        kader := data.kader_unconfirmed(rnd.entries[0].gemeente, rnd.day, rnd.period)
+    ):
+        from engine.state import unconfirmed_reason
+
+        print(unconfirmed_reason(kader, provincie, rnd.day, rnd.period))
+    todo = [r for r in table if r["compleet"] != "ja"]
+    if todo:
+        print(f"Brieven aan te vullen of te controleren vóór verzending: {len(todo)}")
+        for r in todo:
+            print(f"  {r['gemeente']}: {r['aanvullen']}")
 
 
 def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:
+    from datetime import datetime
+
     from bot.services import letter_defaults
     from commands.round.letters import TemplateError
-    from commands.round.letters.bundle import write_folder
+    from commands.round.letters.bundle import FolderError, write_folder
 
     try:
-        paths = write_folder(ctx, rnd, provincie, letter_defaults(settings), folder)
-    except TemplateError as exc:
+        paths = write_folder(
+            ctx, rnd, provincie, letter_defaults(settings), folder, datetime.now()
+        )
+    except (TemplateError, FolderError) as exc:
         raise UsageError(f"Brieven: {exc}") from None
-    print(f"{len(paths) - 1} brieven en het overzicht geschreven naar {folder}")
+    print(f"{len(paths) - 2} brieven en het overzicht geschreven naar {paths[0]}")
 
 
 def cmd_backup(args) -> int:

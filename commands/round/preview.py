@@ -19,6 +19,7 @@ from commands.round.letters.chat import letters
 from commands.round.record import cancelled, confirm, record_round
 from commands.round.tables import rows, workbook
 from engine.checkpoint_round import CONFLICT, KIND_LABELS, OPEN, RECORDABLE, RECORDED
+from engine.state import unconfirmed_reason
 
 LISTED = 8  # open and conflicting municipalities named in the chat; the .xlsx has them all
 
@@ -75,7 +76,16 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
             open=len(rnd.by_state(OPEN)),
             conflict=len(rnd.by_state(CONFLICT)),
         ),  # fmt: skip
+        _("Brieven compleet: {complete} · aan te vullen: {todo} (zie het overzicht)").format(
+            complete=sum(e.complete for e in rnd.entries),
+            todo=sum(not e.complete for e in rnd.entries),
+        ),
     ]
+    if rnd.entries and (
+        kader := ctx.data.kader_unconfirmed(rnd.entries[0].gemeente, when, rnd.period)
+    ):
+        note = unconfirmed_reason(kader, provincie, when, rnd.period)
+        lines.append("<i>" + ctx.e(ctx.fmt.reason(note)) + "</i>")
     for state, title in (
         (CONFLICT, _("Wijkt af van de regels (niet overschreven):")),
         (OPEN, _("Een persoon beslist (/vastleggen):")),

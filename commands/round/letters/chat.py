@@ -11,6 +11,14 @@ from commands.round.arguments import round_for
 
 def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
     _ = ctx._
+    if ctx.role is not None and ctx.role.group:
+        # A letter carries a municipality's verschoonbare reden, which /ladder hides in groups.
+        return Reply(
+            _(
+                "Brieven zijn voor medewerkers van de provincie, in een privégesprek met "
+                "Taakbot: vraag ze daar op met /ronde."
+            )
+        )
     draft = ctx.front.letters
     if draft is None:
         return Reply(_("Brieven maken kan hier niet."))

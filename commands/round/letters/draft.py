@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +31,17 @@ def file_name(gemeente: str, day_iso: str) -> str:
 
 
 def load_template(path: Path) -> CompiledTemplate:
+    """A template read, checked and compiled once per version of the file (the key holds its
+    size and modification time): compiling takes longer than drafting a dozen letters."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return CompiledTemplate(path, PLACEHOLDERS)  # says in Dutch why it cannot be read
+    return _compiled(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: Path, _mtime_ns: int, _size: int) -> CompiledTemplate:
     return CompiledTemplate(path, PLACEHOLDERS)
 
 
@@ -65,9 +77,8 @@ def each_letter(
         if number > 1:
             pause()
         policy, _ = data.policy_for(entry.gemeente, entry.period)
-        opgave = data.opgave(entry.gemeente, entry.period)
         sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
-        context = letter_context(entry, policy.code, opgave, settings, number, sums)
+        context = letter_context(entry, data, settings, number, sums)
         docx = template_for(policy.code).render(context)
         yield Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
 

@@ -270,6 +270,35 @@ def cmd_run(args) -> int:
     return run(Settings())
 
 
+def cmd_weekoverzicht(args) -> int:
+    """This week's overview to whoever has not had it: e-mail, Teams, and Telegram when a token
+    is set. Once per week per recipient however often it runs (the ledger)."""
+    import asyncio
+    from datetime import datetime
+
+    from bot.channels.recipients import channel_of
+    from bot.channels.weekly import moment, send_weekly
+
+    settings, services = _services(args)
+    when = moment(settings, datetime.now(settings["TAAKBOT_TIMEZONE"]), args.nu)
+    done = asyncio.run(send_weekly(settings, services, when))
+    s = done.summary
+    if s is None:
+        raise UsageError("Geen gegevens: de sheet kon niet worden gelezen; probeer het later.")
+    per = {}
+    for r in s.sent:
+        per[channel_of(r)] = per.get(channel_of(r), 0) + 1
+    channels = ", ".join(f"{n} {c}" for c, n in sorted(per.items())) or "niemand nieuw"
+    print(
+        f"Weekoverzicht {done.slot.isoformat()}: {len(s.sent)} verstuurd ({channels}), "
+        f"{len(s.failed)} mislukt, {len(s.uncertain)} onzeker, {s.skipped} al elders bezig."
+        + ("" if done.telegram else " Telegram niet: TAAKBOT_TELEGRAM_TOKEN is leeg.")
+    )
+    for recipient, error in sorted(s.failed.items(), key=lambda i: str(i[0])):
+        print(f"  mislukt: {str(recipient).partition(':')[2] or recipient}: {error}")
+    return CHECK_ERRORS if s.failed else OK
+
+
 def _iso(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -331,6 +360,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("path")
     sp.set_defaults(func=cmd_init_sheet)
     sub.add_parser("run", help="de Telegram-bot starten").set_defaults(func=cmd_run)
+    sp = with_source(
+        sub.add_parser("weekoverzicht", help="het weekoverzicht nu versturen (eens per week)")
+    )
+    sp.add_argument(
+        "--nu", action="store_true", help="ook vóór het tijdstip van TAAKBOT_WEEKLY deze week"
+    )
+    sp.set_defaults(func=cmd_weekoverzicht)
     sp = sub.add_parser("backup", help="consistente kopie van TAAKBOT_DB maken")
     sp.add_argument("path", help="nieuw bestand, bijvoorbeeld /data/backup-2026-11-24.sqlite")
     sp.set_defaults(func=cmd_backup)

@@ -144,6 +144,17 @@ class SendLedger:
                 rows,
             )
 
+    def fail_for_good(self, keys: Iterable[Key], error: str) -> None:
+        """A refusal that will not heal (an SMTP 5xx, a removed webhook): failed, with no tries
+        left, so no later round sends it again by itself."""
+        keys = list(keys)
+        self.settle(keys, FAILED, error)
+        with self.db.transaction() as c:
+            c.executemany(
+                f"UPDATE ledger SET attempts=MAX(attempts, ?) WHERE {_KEY} AND status='failed'",
+                [(self.max_attempts, *key) for key in keys],
+            )
+
     def is_settled(self, key: Key) -> bool:
         """True when the key needs no (further) send: done, blocked, busy or out of tries."""
         row = self.db.run(

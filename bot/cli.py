@@ -299,6 +299,29 @@ def cmd_weekoverzicht(args) -> int:
     return CHECK_ERRORS if s.failed else OK
 
 
+def cmd_vergeet_adres(args) -> int:
+    """What Taakbot keeps about an e-mail address (its send log, its last overview's figures):
+    for someone reached by e-mail only, who cannot use /vergeet."""
+    from bot.store import Store
+    from commands.records import mail_recipient
+    from sheets.tabs.values import CellError, email_address
+
+    try:
+        address = email_address(args.adres)
+    except CellError as exc:
+        raise UsageError(str(exc)) from None
+    store = Store(Settings()["TAAKBOT_DB"])
+    try:
+        removed = store.people.forget_address(mail_recipient(address or ""))
+    finally:
+        store.close()
+    print(
+        f"Gewist: {removed} regels over {address}. Haal het adres ook uit het tabblad "
+        "gebruikers, anders krijgt het volgende week weer het weekoverzicht."
+    )
+    return OK
+
+
 def _iso(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -367,6 +390,9 @@ def parser() -> argparse.ArgumentParser:
         "--nu", action="store_true", help="ook vóór het tijdstip van TAAKBOT_WEEKLY deze week"
     )
     sp.set_defaults(func=cmd_weekoverzicht)
+    sp = sub.add_parser("vergeet-adres", help="wissen wat Taakbot over een e-mailadres bewaart")
+    sp.add_argument("adres", help="het e-mailadres")
+    sp.set_defaults(func=cmd_vergeet_adres)
     sp = sub.add_parser("backup", help="consistente kopie van TAAKBOT_DB maken")
     sp.add_argument("path", help="nieuw bestand, bijvoorbeeld /data/backup-2026-11-24.sqlite")
     sp.set_defaults(func=cmd_backup)

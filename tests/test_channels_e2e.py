@@ -245,3 +245,71 @@ async def test_herinnering_previews_per_channel_and_sends_to_all_after_one_confi
     assert "Per kanaal — Telegram: 1 afgeleverd" in report
     assert "e-mail: 2 afgeleverd, 0 mislukt, 0 onzeker" in report
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        (Role("provincie", "Utrecht", "staf Utrecht"), True),  # Leusden is Utrecht's
+        (Role("provincie", "Zuid-Holland", "staf Zuid-Holland"), False),  # not theirs
+        (Role("gemeente", "Leusden", "Leusden"), True),
+    ],
+)
+async def test_controle_names_a_refused_address_within_its_scope_only(
+    tmp_path: Path, smtp: FakeSmtp, teams: FakeTeams, role: Role, shown: bool
+) -> None:
+    from commands.admin import controle
+
+    t = FakeTime(datetime(2024, 6, 17, 9, 0, tzinfo=TZ))
+    data = data_with_mail_users()
+    pushes = make(tmp_path / "k.sqlite", t, smtp, teams, data)
+    smtp.script.rcpt[LEUSDEN_MAIL] = ["550 5.1.1 Onbekende ontvanger"]
+    await pushes.weekly_push()
+    front = Ctx(data, t.now.date(), ADMIN, None).front.with_store(pushes.store)
+    text = controle(Ctx(data, t.now.date(), 1, role, front=front), "").text
+    line = f"• {LEUSDEN_MAIL} — weekoverzicht van 17 juni 2024: 550 5.1.1 Onbekende ontvanger"
+    assert (line in text) is shown
+    assert (LEUSDEN_MAIL in text) is shown
+    pushes.store.close()
+
+
+async def test_no_address_in_the_log_and_vergeet_erases_the_address_rows(
+    tmp_path: Path, smtp: FakeSmtp, teams: FakeTeams, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from commands.privacy import vergeet
+
+    t = FakeTime(datetime(2024, 6, 17, 9, 0, tzinfo=TZ))
+    data = data_with_mail_users()
+    pushes = make(tmp_path / "v.sqlite", t, smtp, teams, data)
+    smtp.script.rcpt[COORD_MAIL] = ["550 5.1.1 <coord@haaglanden.test>: onbekend"]
+    with caplog.at_level(logging.INFO):
+        await pushes.weekly_push()
+    ours = ("bot", "commands", "sheets", "taakbot")  # not the test's own SMTP server's log
+    logged = " ".join(r.getMessage() for r in caplog.records if r.name.startswith(ours))
+    assert "e-mail #" in logged  # the failure is logged, by a keyed hash
+    assert "@" not in logged and teams.secret not in logged
+    staf = Ctx(data, t.now.date(), BOTH, Role("provincie", "Zuid-Holland", "Staf"))
+    staf.front = staf.front.with_store(pushes.store)
+    recipients = {k.chat_id for k, _s, _n in pushes.store.ledger.rows()}
+    assert "email:staf@pzh.test" in recipients
+    vergeet(staf, "ja")
+    recipients = {k.chat_id for k, _s, _n in pushes.store.ledger.rows()}
+    assert "email:staf@pzh.test" not in recipients and f"email:{COORD_MAIL}" in recipients
+    pushes.store.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("SMTPRecipientsRefused({'a.b@delft.nl': (550, b'nee')})",
+         "SMTPRecipientsRefused({'[e-mailadres]': (550, b'nee')})"),
+        ("naar Contact+taak@Gemeente-Leiden.NL mislukt", "naar [e-mailadres] mislukt"),
+        ("Teams-kanaal regio:Haaglanden: 404", "Teams-kanaal regio:Haaglanden: 404"),
+    ],
+)  # fmt: skip
+def test_the_log_filter_masks_addresses(line: str, shown: str) -> None:
+    from bot.redact import Redactor
+
+    assert Redactor().redact(line) == shown

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from commands.records import Subscription
+from commands.records import Subscription, mail_recipient
 from commands.roles import SCOPE_KIND, scope_of
 from engine.state import EMAIL, DataSet
 
@@ -21,8 +21,7 @@ log = logging.getLogger(__name__)
 MAIL, TEAMS = "email", "teams"  # the address prefixes: the channel
 
 
-def mail_address(address: str) -> str:
-    return f"{MAIL}:{address}"
+mail_address = mail_recipient
 
 
 def channel_of(recipient: int | str) -> str:

@@ -11,15 +11,19 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import time as dt_time
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from telegram import (
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
@@ -35,6 +39,7 @@ from telegram.ext import (
 from bot import menus, webhook
 from bot.botdata import CONTEXT_TYPES, BotData, Context
 from bot.jobs import install_jobs
+from bot.lane import Lane
 from bot.logids import chat_ref
 from bot.pacing import PacedLimiter, Pacer
 from bot.refresh import install_refresh
@@ -43,14 +48,16 @@ from bot.settings import Settings
 from bot.store import Store
 from commands.i18n import gettext_for, pick_language
 from commands.privacy import Forgotten
-from commands.reply import CAPTION_LIMIT, Reply, Work
+from commands.reply import CAPTION_LIMIT, Reply, Work, after
 from commands.roles import viewer
 from commands.router import handle, handle_callback, lookup, parse
+from engine.reasons import N_
 from sheets.runtime.courtesy import serving
 
 log = logging.getLogger(__name__)
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 LANG_READ = "lang_read"  # user_data: the stored /taal choice was looked up
+SORRY = N_("Sorry, er ging iets mis. Probeer het later opnieuw; de beheerder is op de hoogte.")
 
 
 def build_application(
@@ -72,6 +79,7 @@ def build_application(
         builder = builder.base_url(root + "/bot").base_file_url(root + "/file/bot")
     app = builder.build()
     app.bot_data.services = services
+    app.bot_data.lane = Lane(settings["TAAKBOT_LANE_WORKERS"])  # heavy work (bot/lane.py)
 
     # 1. Keyboard answers (a chosen municipality, a confirmed broadcast).
     app.add_handler(CallbackQueryHandler(on_callback))
@@ -93,6 +101,8 @@ async def post_shutdown(app: Application) -> None:
     """Close what the bot opened, in one place: background sends finish, then the store and its
     access book, then the sheet source's HTTP session."""
     data = _data(app)
+    if data.lane is not None:
+        data.lane.close()
     if data.pushes is not None:
         await data.pushes.idle()
         data.pushes.store.close()
@@ -178,7 +188,8 @@ async def on_message(update: Update, context: Context) -> None:
     if _for_other_bot(message.text, context.bot.username):
         return
     reply = await _answer(update, context, message.text)
-    await deliver(context, update.effective_chat.id, reply, update.effective_user.id)
+    lang = await _lang(update, context)
+    await deliver(context, update.effective_chat.id, reply, update.effective_user.id, lang)
 
 
 async def on_callback(update: Update, context: Context) -> None:
@@ -192,7 +203,8 @@ async def on_callback(update: Update, context: Context) -> None:
             await query.edit_message_reply_markup(reply_markup=None)
         except BadRequest:  # a second tap: the buttons are already gone
             log.debug("Knoppen waren al verwijderd")
-    await deliver(context, update.effective_chat.id, reply, update.effective_user.id)
+    lang = await _lang(update, context)
+    await deliver(context, update.effective_chat.id, reply, update.effective_user.id, lang)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -207,9 +219,30 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def deliver(
-    context: Context, chat_id: int, reply: Reply, user_id: int | None = None
+    context: Context,
+    chat_id: int,
+    reply: Reply,
+    user_id: int | None = None,
+    lang: str = "nl",
 ) -> None:
-    """Send text in chunks under Telegram's limit; an image carries a short caption."""
+    """Send text in chunks under Telegram's limit; an image carries a short caption. Work the
+    reply leaves goes to the lane first, so its place in the queue is in this message."""
+    announced: asyncio.Event | None = None
+    if isinstance(reply.action, Work):
+        announced = asyncio.Event()
+        note = hand_in(context, chat_id, reply, user_id, lang, announced)
+        if not reply.text:  # the result is the answer: it carries the buttons (reply.after)
+            reply = replace(reply, keyboard=[])
+        if note:
+            reply = replace(reply, text="\n".join(t for t in (reply.text, note) if t))
+    try:
+        await _send(context, chat_id, reply, user_id)
+    finally:
+        if announced is not None:
+            announced.set()
+
+
+async def _send(context: Context, chat_id: int, reply: Reply, user_id: int | None) -> None:
     store = _store(context)
     if reply.language and context.user_data is not None:
         context.user_data["lang"] = reply.language
@@ -228,26 +261,25 @@ async def deliver(
             chunks = []
     if reply.document is not None:  # /export: the file carries the short text as its caption
         caption = chunks[0] if len(chunks) == 1 and len(chunks[0]) <= CAPTION_LIMIT else None
-        await context.bot.send_document(
-            chat_id,
-            reply.document,
-            filename=reply.document_name,
-            caption=caption,
-            reply_markup=markup if caption else None,  # /ronde: Vastleggen, Brieven
-        )
+        with _document(reply) as document:
+            await context.bot.send_document(
+                chat_id,
+                document,
+                filename=reply.document_name,
+                caption=caption,
+                reply_markup=markup if caption else None,  # /ronde: Vastleggen, Brieven
+            )
         if caption is not None:
             chunks = []
+    chunks = [chunk for chunk in chunks if chunk.strip()]  # work without text: nothing yet
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await context.bot.send_message(
             chat_id, chunk, reply_markup=markup if last else None, disable_web_page_preview=True
         )
     pushes = context.bot_data.pushes
-    if isinstance(reply.action, Work):  # a round's write or letters: after the reply
-        context.application.create_task(
-            follow_up(context, chat_id, reply.action, user_id), name=reply.action.what
-        )
-    elif reply.action is not None and pushes is not None:  # e.g. a confirmed /herinnering
+    if reply.action is not None and not isinstance(reply.action, Work) and pushes is not None:
+        # e.g. a confirmed /herinnering (work went to the lane in `deliver`)
         await pushes.post_send(context, chat_id, reply)
     for other, note in reply.notify:  # e.g. an access request to the approvers (onboarding)
         try:
@@ -256,21 +288,55 @@ async def deliver(
             log.warning("Kon bericht aan %s niet versturen", chat_ref(other), exc_info=True)
 
 
-async def follow_up(context: Context, chat_id: int, work: Work, user_id: int | None) -> None:
-    """Run slow work in a thread, outside `serving()`: it steps aside for replies (its own
-    loops call sheets.runtime.courtesy.pause) instead of holding up the refresh, then send its result."""
+@contextmanager
+def _document(reply: Reply) -> Iterator[InputFile | bytes]:
+    """The reply's file as PTB sends it: bytes as they are; a temporary file streamed from disk
+    (httpx reads it in pieces, and again from the start on a retry), removed once sent."""
+    if not isinstance(reply.document, Path):
+        yield reply.document
+        return
     try:
-        result = await asyncio.to_thread(work.run)
-    except Exception:
-        log.exception("Fout bij %s", work.what)
-        result = Reply(
-            escape(
-                gettext_for("nl")(
-                    "Sorry, er ging iets mis. Probeer het later opnieuw; de beheerder is op de hoogte."
-                )
-            )
+        with reply.document.open("rb") as handle:
+            yield InputFile(handle, filename=reply.document_name, read_file_handle=False)
+    finally:
+        reply.document.unlink(missing_ok=True)
+
+
+def hand_in(
+    context: Context,
+    chat_id: int,
+    reply: Reply,
+    user_id: int | None,
+    lang: str,
+    announced: asyncio.Event,
+) -> str:
+    """Give the reply's heavy work to the lane; the line that says where it stands ('' when it
+    runs now). Its result follows the reply (`announced`), also when it is ready first."""
+    _ = gettext_for(lang)
+    work = reply.action
+    assert isinstance(work, Work)
+
+    async def result(outcome: Reply | None, error: BaseException | None) -> None:
+        await announced.wait()
+        if error is not None or outcome is None:
+            outcome = Reply(escape(_(SORRY)))
+        await deliver(context, chat_id, after(reply, outcome), user_id, lang)
+
+    lane = context.bot_data.lane
+    if lane is None:  # an application built without one (never in `run`): one at a time
+        lane = context.bot_data.lane = Lane(1)
+    ticket = lane.submit((user_id, work.request), work.run, chat_id, result, kind=work.kind)
+    if ticket.joined and ticket.position == 0:
+        return escape(_("Dit verzoek loopt al; ik stuur het zodra het klaar is."))
+    if ticket.joined:
+        return escape(
+            _("Dit verzoek staat al in de rij (nummer {n}); ik stuur het zodra het klaar is.")
+        ).format(n=ticket.position)
+    if ticket.position:
+        return escape(_("In de rij: nummer {n}; ik stuur het zodra het klaar is.")).format(
+            n=ticket.position
         )
-    await deliver(context, chat_id, result, user_id)
+    return ""
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -283,15 +349,7 @@ async def on_error(update: object, context: Context) -> None:
             lang = context.user_data.get("lang", lang)
         _ = gettext_for(lang)
         try:
-            await context.bot.send_message(
-                update.effective_chat.id,
-                escape(
-                    _(
-                        "Sorry, er ging iets mis. Probeer het later opnieuw; de beheerder is "
-                        "op de hoogte."
-                    )
-                ),
-            )
+            await context.bot.send_message(update.effective_chat.id, escape(_(SORRY)))
         except Exception:  # the apology itself failed (e.g. blocked): the log has it all
             log.warning("Kon de foutmelding niet versturen", exc_info=True)
 

@@ -14,6 +14,7 @@ from typing import TypeAlias
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.jobs import Pushes
+from bot.lane import Lane
 from bot.services import Services
 from bot.webhook import HttpServer
 
@@ -23,6 +24,7 @@ class BotData:
     services: Services | None = None  # the sheet cache, names, roles, the date
     pushes: Pushes | None = None  # weekly overviews and reminders, with the store (bot.jobs)
     http: HttpServer | None = None  # /healthz, and the webhook when there is one
+    lane: Lane | None = None  # heavy work: letters, tables, recording, exports, charts
 
 
 Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotData]

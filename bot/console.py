@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
 from commands.context import Ctx
-from commands.reply import Reply, Work
+from commands.reply import Reply, Work, finished
 from commands.router import handle, handle_callback, lookup, parse
 from commands.subscriptions import BroadcastRequest
 
@@ -36,7 +37,8 @@ def plain(text: str) -> str:
 
 def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
     out = out or sys.stdout  # looked up per call, so redirection (and capsys) works
-    print(plain(reply.text), file=out)
+    if reply.text or not isinstance(reply.action, Work):  # work without text: its result only
+        print(plain(reply.text), file=out)
     number = 0  # one number per button, as `chat` reads a typed number
     for row in reply.keyboard:
         labels = []
@@ -51,12 +53,15 @@ def render(reply: Reply, image_dir: Path | None = None, out=None) -> None:
         print(f"(grafiek opgeslagen: {path})", file=out)
     if reply.document is not None:
         path = (image_dir or Path.cwd()) / reply.document_name
-        path.write_bytes(reply.document)
+        if isinstance(reply.document, Path):  # a temporary file (the letters' .zip): moved
+            shutil.move(reply.document, path)
+        else:
+            path.write_bytes(reply.document)
         print(f"(bestand opgeslagen: {path})", file=out)
     for chat, note in reply.notify:
         print(f"(bericht aan {chat}: {plain(note.text)})", file=out)
-    if isinstance(reply.action, Work):  # slow work after the reply: here, in the same thread
-        render(reply.action.run(), image_dir, out)
+    if isinstance(reply.action, Work):  # heavy work after the reply: here, in the same thread
+        render(finished(reply), image_dir, out)
 
 
 @contextmanager

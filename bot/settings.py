@@ -411,6 +411,14 @@ SETTINGS: tuple[Setting, ...] = (
         allowed="1–10 getallen 0–365",
     ),
     Setting(
+        "TAAKBOT_LANE_WORKERS",
+        "2",
+        "Hoeveel zware taken (brieven, rondetabellen, vastleggen, exports, grafieken) tegelijk "
+        "lopen; de rest wacht in de rij. 2 past bij 2 kernen.",
+        _int_between(1, 16),
+        allowed="1–16",
+    ),
+    Setting(
         "TAAKBOT_RETENTION_DAYS",
         "400",
         "Na hoeveel dagen regels uit het verzendlogboek worden gewist.",
@@ -450,6 +458,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Kenmerk van de brieven; {n} wordt het volgnummer (bijvoorbeeld PZH-2022-{n}); leeg "
         "laat een zichtbare plek om in te vullen.",
         allowed="tekst, eventueel met {n}",
+    ),
+    Setting(
+        "TAAKBOT_BRIEF_TOT_SLOT",
+        None,
+        "De oproep onder 'Tot slot' in de brieven; leeg geeft de standaardtekst (huisvest de "
+        "gekoppelde vergunninghouders zo snel mogelijk, en waarom).",
+        allowed="tekst",
     ),
     Setting(
         "TAAKBOT_BRIEF_CONTACT",

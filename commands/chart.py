@@ -19,7 +19,7 @@ from babel.lists import format_list
 
 from commands.common import footer, resolve
 from commands.context import Ctx
-from commands.reply import Reply
+from commands.reply import Reply, Work
 from engine.reasons import OF_OPGAVE, percentage
 from engine.status import Status, status_on
 
@@ -67,12 +67,17 @@ def grafiek(ctx: Ctx, args: str) -> Reply:
                 name=ctx.e(target.name)
             )
         )
-    figures = collect(ctx, target.name, usable, len(target.members))
-    return Reply(
-        caption(ctx, figures) + "\n" + footer(ctx, figures.peildatum),
-        image=render(ctx, figures),
-        image_name=image_name(figures),
-    )
+
+    def run() -> Reply:
+        figures = collect(ctx, target.name, usable, len(target.members))
+        return Reply(
+            caption(ctx, figures) + "\n" + footer(ctx, figures.peildatum),
+            image=render(ctx, figures),
+            image_name=image_name(figures),
+        )
+
+    # Drawing is heavy work: the bot runs it in its lane, the reply is the picture itself.
+    return Reply("", action=Work(run, f"grafiek {target.name}", kind="grafiek"))
 
 
 def image_name(f: Figures) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from commands.common import footer, resolve
 from commands.context import Ctx
 from commands.export import EXPORT_COLUMNS, export_rows
-from commands.reply import Reply
+from commands.reply import Reply, Work
 
 SHEET_TITLE_MAX = 31  # an .xlsx tab name is at most 31 characters (pitfalls.md)
 
@@ -23,19 +23,23 @@ def export(ctx: Ctx, args: str) -> Reply:
     if isinstance(target, Reply):
         return target
     members = set(target.members)
-    rows = [r for r in export_rows(ctx.data, ctx.today) if r["gemeente"] in members]
-    name = file_name(target.name, ctx.today)
-    text = ctx.ngettext(
-        "{name}: {n} gemeente, stand op {date}. Dezelfde cijfers als taakbot export.",
-        "{name}: {n} gemeenten, stand op {date}. Dezelfde cijfers als taakbot export.",
-        len(rows),
-    ).format(name=f"<b>{ctx.e(target.name)}</b>", n=len(rows), date=ctx.fmt.date(ctx.today))
-    note = footer(ctx)
-    return Reply(
-        text + ("\n" + note if note else ""),
-        document=workbook(rows, target.name),
-        document_name=name,
-    )
+
+    def run() -> Reply:
+        rows = [r for r in export_rows(ctx.data, ctx.today) if r["gemeente"] in members]
+        text = ctx.ngettext(
+            "{name}: {n} gemeente, stand op {date}. Dezelfde cijfers als taakbot export.",
+            "{name}: {n} gemeenten, stand op {date}. Dezelfde cijfers als taakbot export.",
+            len(rows),
+        ).format(name=f"<b>{ctx.e(target.name)}</b>", n=len(rows), date=ctx.fmt.date(ctx.today))
+        note = footer(ctx)
+        return Reply(
+            text + ("\n" + note if note else ""),
+            document=workbook(rows, target.name),
+            document_name=file_name(target.name, ctx.today),
+        )
+
+    # The rows and the workbook are heavy work: the bot runs them in its lane.
+    return Reply("", action=Work(run, f"export {target.name}", kind="export"))
 
 
 def slug(text: str, empty: str = "taakbot") -> str:

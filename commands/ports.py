@@ -5,6 +5,8 @@ bot.store's parts, bot.access; sheets.sources.ladder.Recorder; commands.round.le
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from commands.records import Broadcast, Key, Request, Subscription
@@ -12,6 +14,7 @@ from commands.records import Broadcast, Key, Request, Subscription
 if TYPE_CHECKING:
     from commands.context import Ctx
     from engine.checkpoint_round import Round
+    from engine.state import DataSet
     from sheets.sources.ladder import LadderRow, Reading, Written
 
 
@@ -96,9 +99,17 @@ class Recording(Protocol):
 
     def record(self, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written: ...
 
+    def fresh(self) -> DataSet: ...
 
-# The round's letters as one archive: (the .zip, its file name, letters in it).
-LetterMaker = Callable[["Ctx", "Round", str], tuple[bytes, str, int]]
+    def locked(self) -> AbstractContextManager[None]: ...
+
+    def remember(self, key: str, shown: dict[str, str]) -> None: ...
+
+    def recall(self, key: str) -> dict[str, str] | None: ...
+
+
+# The round's letters as one archive: (the .zip as a temporary file, its name, letters in it).
+LetterMaker = Callable[["Ctx", "Round", str], tuple[Path, str, int]]
 
 __all__ = [
     "AccessRequests",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 TELEGRAM_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -22,11 +23,35 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """Slow work a reply leaves to the front end, to run after sending it and off the event
-    loop (a round's letters, a write to the sheet); what it returns is sent as a follow-up."""
+    """Heavy work a reply leaves to the front end (letters, round tables, recording, exports,
+    charts): the bot runs it in its lane (bot.lane), a bounded pool with a queue, after the
+    reply and never on the reply's thread; what it returns is sent as a follow-up. A reply with
+    work may have no text of its own: then the result is the answer (or, when the lane is
+    busy, first its place in the queue)."""
 
     run: Callable[[], Reply]
     what: str  # for the log: 'ronde:brieven 2022-07-01 Zuid-Holland'
+    kind: str = "werk"  # for the log and the lane's figures: brieven, vastleggen, grafiek, …
+    key: Hashable = None  # the request (default: `what`); the same key asked again by the
+    # same person while it waits or runs joins the first instead of starting another
+
+    @property
+    def request(self) -> Hashable:
+        return self.what if self.key is None else self.key
+
+
+def finished(reply: Reply) -> Reply:
+    """What the user ends up with: the reply's work carried out here and now (the console and
+    tests do this; the bot runs it in its lane). A reply without work is itself."""
+    return after(reply, reply.action.run()) if isinstance(reply.action, Work) else reply
+
+
+def after(reply: Reply, result: Reply) -> Reply:
+    """The result of a reply's work as it is sent: a reply without text of its own (the
+    result is the answer) hands its buttons on to the result."""
+    if not reply.text and reply.keyboard and not result.keyboard:
+        result.keyboard = reply.keyboard
+    return result
 
 
 @dataclass(slots=True)
@@ -38,7 +63,9 @@ class Reply:
     action: object | None = None  # work for the front end after sending (e.g. a broadcast)
     language: str | None = None  # the user chose another language (/taal)
     notify: list[tuple[int, Reply]] = field(default_factory=list)  # messages to other chats
-    document: bytes | None = None  # a file to send (e.g. /export's .xlsx)
+    # A file to send: its bytes (/export's .xlsx), or a temporary file on disk (the round's
+    # letters as .zip) that the front end sends from disk and then removes.
+    document: bytes | Path | None = None
     document_name: str = "taakbot.xlsx"
 
     def chunks(self, limit: int = TELEGRAM_LIMIT) -> list[str]:

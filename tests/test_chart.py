@@ -12,6 +12,7 @@ from PIL import Image
 
 from commands import chart
 from commands.context import Ctx
+from commands.reply import finished
 from commands.roles import Role
 from commands.router import handle
 from engine.model import Municipality, MunicipalityRecord, PeriodFigures, Snapshot
@@ -47,7 +48,7 @@ def ctx(data, day=MARCH_21, lang="nl") -> Ctx:
     ],
 )  # fmt: skip
 def test_png_of_slide_size_with_key_figures_in_the_caption(data, command, day, caption) -> None:
-    reply = handle(ctx(data, day), command)
+    reply = finished(handle(ctx(data, day), command))
     assert reply.image is not None
     width, height = Image.open(io.BytesIO(reply.image)).size
     assert width >= 1600 and height >= 900
@@ -130,5 +131,5 @@ def test_opgave_zero_has_no_percentage_anywhere(command, absent) -> None:
     rec = MunicipalityRecord(
         m, {p: PeriodFigures(m.name, p, 0, 0)}, [Snapshot(m.name, date(2022, 3, 1), p, 0)]
     )
-    reply = handle(ctx(DataSet(records={m.name: rec}), MARCH_21), command)
+    reply = finished(handle(ctx(DataSet(records={m.name: rec}), MARCH_21), command))
     assert absent not in reply.text, reply.text

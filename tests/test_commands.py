@@ -10,7 +10,7 @@ from bot.console import plain
 from commands.common import callback_data
 from commands.context import Ctx
 from commands.export import assess_rows, export_rows
-from commands.reply import Button, split_message
+from commands.reply import Button, finished, split_message
 from commands.roles import Role
 from commands.router import handle, handle_callback
 from sheets.loading.convert import load
@@ -28,7 +28,7 @@ def data():
 
 
 def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF, lang: str = "nl"):
-    return handle(Ctx(data, day, 7, role, lang), text)
+    return finished(handle(Ctx(data, day, 7, role, lang), text))
 
 
 @pytest.mark.parametrize(

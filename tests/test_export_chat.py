@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from commands.context import Ctx
 from commands.export import EXPORT_COLUMNS, export_rows
+from commands.reply import finished
 from commands.roles import Role
 from commands.router import handle
 from sheets.loading.convert import load
@@ -42,7 +43,7 @@ def sheet_rows(reply) -> list[dict]:
     ],
 )
 def test_same_figures_as_taakbot_export(data, role, command, members) -> None:
-    reply = handle(Ctx(data, MARCH_21, 7, role), command)
+    reply = finished(handle(Ctx(data, MARCH_21, 7, role), command))
     rows = sheet_rows(reply)
     assert len(rows) == members and reply.document_name.endswith(".xlsx")
     cli = {r["gemeente"]: r for r in export_rows(data, MARCH_21)}
@@ -59,7 +60,7 @@ def test_same_figures_as_taakbot_export(data, role, command, members) -> None:
     ],
 )
 def test_not_for_others(data, role, command) -> None:
-    reply = handle(Ctx(data, MARCH_21, 7, role), command)
+    reply = finished(handle(Ctx(data, MARCH_21, 7, role), command))
     assert reply.document is None
 
 

@@ -19,7 +19,7 @@ from bot.access import AccessBook
 from bot.store import Store
 from commands.context import Ctx, Front
 from commands.inputs import MAX_ID, echo, number
-from commands.reply import Reply
+from commands.reply import Reply, finished
 from commands.roles import Role
 from commands.router import COMMANDS, handle, handle_callback
 from sheets.loading.convert import load
@@ -82,7 +82,7 @@ def _no_control(reply: Reply) -> None:
 def test_any_arguments_to_any_command_get_an_answer(
     command: str, args: str, role: str, lang: str
 ) -> None:
-    reply = handle(_ctx(role, lang), f"/{command} {args}")
+    reply = finished(handle(_ctx(role, lang), f"/{command} {args}"))
     assert reply.text.strip()
     _no_control(reply)
 
@@ -92,7 +92,7 @@ def test_any_arguments_to_any_command_get_an_answer(
     role=st.sampled_from(sorted(ROLES)),
 )
 def test_any_button_data_gets_an_answer(data: str, role: str) -> None:
-    reply = handle_callback(_ctx(role), data[:64])
+    reply = finished(handle_callback(_ctx(role), data[:64]))
     assert reply.text.strip()
     _no_control(reply)
 
@@ -101,7 +101,7 @@ def test_any_button_data_gets_an_answer(data: str, role: str) -> None:
 @given(args=st.one_of(st.sampled_from(WORDS), ODD), role=st.sampled_from(["admin", "gemeente"]))
 def test_chart_and_export_with_odd_arguments(args: str, role: str) -> None:
     for command in ("grafiek", "export"):
-        reply = handle(_ctx(role), f"/{command} {args}")
+        reply = finished(handle(_ctx(role), f"/{command} {args}"))
         assert reply.text.strip() or reply.image or reply.document
 
 

@@ -22,7 +22,7 @@ from bot.store import UNCERTAIN, Store
 from commands.context import Ctx, Front
 from commands.onboarding import slug
 from commands.records import Key
-from commands.reply import Reply
+from commands.reply import Reply, finished
 from commands.roles import Role, role_for, viewer
 from commands.router import COMMANDS, handle, handle_callback
 from engine.state import User
@@ -222,10 +222,12 @@ def walk(label: str, tmp_path: Path) -> list[str]:
                     if b.data in pressed or b.data.startswith("k|vergeet|ja"):
                         continue  # erasing the viewer's rows would empty the rest of the walk
                     pressed.add(b.data)
-                    check(f"{asked} ▸ {b.text}", handle_callback(ctx(), b.data), depth + 1)
+                    check(
+                        f"{asked} ▸ {b.text}", finished(handle_callback(ctx(), b.data)), depth + 1
+                    )
 
     for text in texts:
-        check(text, handle(ctx(), text), 0)
+        check(text, finished(handle(ctx(), text)), 0)
     store.close()
     access.close()
     return leaks

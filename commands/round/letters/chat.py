@@ -11,6 +11,20 @@ from commands.round.arguments import round_for
 
 def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
     _ = ctx._
+    if ctx.role is not None and ctx.role.group:
+        # A letter carries a municipality's verschoonbare reden, which /ladder hides in groups.
+        return Reply(
+            _(
+                "Brieven zijn voor medewerkers van de provincie, in een privégesprek met "
+                "Taakbot: vraag ze daar op met /ronde."
+            )
+        )
+    if when > ctx.today:
+        return Reply(
+            _("{date} is nog niet bereikt: brieven kunnen vanaf die datum.").format(
+                date=ctx.fmt.date(when)
+            )
+        )
     draft = ctx.front.letters
     if draft is None:
         return Reply(_("Brieven maken kan hier niet."))
@@ -35,5 +49,5 @@ def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
         ctx.ngettext("Bezig met {n} brief…", "Bezig met {n} brieven…", len(rnd.entries)).format(
             n=len(rnd.entries)
         ),
-        action=Work(run, f"ronde:brieven {when.isoformat()} {provincie}"),
+        action=Work(run, f"ronde:brieven {when.isoformat()} {provincie}", kind="brieven"),
     )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from commands.round.letters.context import PLACEHOLDERS, letter_context
 from commands.round.letters.render import CompiledTemplate
@@ -29,6 +31,17 @@ def file_name(gemeente: str, day_iso: str) -> str:
 
 
 def load_template(path: Path) -> CompiledTemplate:
+    """A template read, checked and compiled once per version of the file (the key holds its
+    size and modification time): compiling takes longer than drafting a dozen letters."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return CompiledTemplate(path, PLACEHOLDERS)  # says in Dutch why it cannot be read
+    return _compiled(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: Path, _mtime_ns: int, _size: int) -> CompiledTemplate:
     return CompiledTemplate(path, PLACEHOLDERS)
 
 
@@ -39,6 +52,17 @@ def draft_letters(
     pause: Callable[[], None] = lambda: None,
 ) -> list[Letter]:
     """One .docx per municipality in the round, in the round's order (numbered for {n})."""
+    return list(each_letter(rnd, data, settings, pause))
+
+
+def each_letter(
+    rnd: Round,
+    data: DataSet,
+    settings: LetterSettings,
+    pause: Callable[[], None] = lambda: None,
+) -> Iterator[Letter]:
+    """`draft_letters` one at a time, so an archive can take each letter as it is made and
+    never hold them all (commands.round.letters.bundle)."""
     templates: dict[Path, CompiledTemplate] = {}
 
     def template_for(policy: str) -> CompiledTemplate:
@@ -49,19 +73,14 @@ def draft_letters(
 
     if settings.sjabloon is not None:
         template_for("")  # a broken house template fails before any letter is drafted
-    letters = []
     for number, entry in enumerate(rnd.entries, start=1):
         if number > 1:
             pause()
         policy, _ = data.policy_for(entry.gemeente, entry.period)
-        opgave = data.opgave(entry.gemeente, entry.period)
         sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
-        context = letter_context(entry, policy.code, opgave, settings, number, sums)
+        context = letter_context(entry, data, settings, number, sums)
         docx = template_for(policy.code).render(context)
-        letters.append(
-            Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
-        )
-    return letters
+        yield Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
 
 
 def letters_zip(
@@ -71,9 +90,22 @@ def letters_zip(
 ) -> bytes:
     """All letters (and the round's overview) in one .zip, as Telegram sends them."""
     out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as book:  # .docx is compressed already
+    write_zip(out, letters, overview_xlsx, overview_name)
+    return out.getvalue()
+
+
+def write_zip(
+    target: BinaryIO,
+    letters: Iterable[Letter],
+    overview_xlsx: bytes | None = None,
+    overview_name: str = "overzicht.xlsx",
+) -> int:
+    """`letters_zip` into a file, each letter written as it comes; the letters written."""
+    n = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as book:  # .docx is compressed
         for letter in letters:
             book.writestr(letter.file_name, letter.docx)
+            n += 1
         if overview_xlsx is not None:
             book.writestr(overview_name, overview_xlsx)
-    return out.getvalue()
+    return n

@@ -126,15 +126,7 @@ def main() -> None:
     sample = max(letters, key=lambda x: len(x.docx))
     paragraphs, tables = shape(sample.docx)
     entry = next(e for e in rnd.entries if e.gemeente == sample.gemeente)
-    policy, _ = data.policy_for(entry.gemeente, entry.period)
-    context = letter_context(
-        entry,
-        policy.code,
-        data.opgave(entry.gemeente, entry.period),
-        SETTINGS,
-        1,
-        rnd.sums.get(entry.municipality.provincie),
-    )
+    context = letter_context(entry, data, SETTINGS, 1, rnd.sums.get(entry.municipality.provincie))
     floor_docx = timed(lambda: python_docx_floor(paragraphs, tables, n))
     floor_tpl = timed(lambda: docxtpl_floor(context, n))
     floor = min(floor_docx, floor_tpl)

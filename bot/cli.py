@@ -92,10 +92,14 @@ def _dump(rows: list[dict], columns, fmt: str) -> None:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return
+    from sheets.tabs.values import csv_text
+
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({k: " | ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    for row in rows:  # text a spreadsheet would run gets a leading apostrophe (OWASP)
+        writer.writerow(
+            {k: csv_text(" | ".join(v) if isinstance(v, list) else v) for k, v in row.items()}
+        )
 
 
 def cmd_export(args) -> int:
@@ -122,12 +126,16 @@ def cmd_assess(args) -> int:
 
 
 def cmd_ronde(args) -> int:
-    """The checkpoint round for one province: preview, and on request record and draft."""
+    """The checkpoint round for one province: preview, and on request record and draft. The
+    recording is the chat's own flow (commands.round.record.recording): the sheet read again
+    under the lock, compared with what was printed, written once."""
     from bot.console import plain
-    from commands.round import report, round_for, to_record
+    from commands.round import round_for
+    from commands.round.record import fingerprint, recording, refusal, shown
     from commands.round.tables import rows
+    from engine.checkpoint_round import RECORDABLE
     from engine.periods import checkpoint_kind
-    from sheets.sources.ladder import WriteError
+    from sheets.sources.ladder import UncertainWrite
 
     settings, services = _services(args)
     ctx = services.ctx(user_id=0, role=_role(None), today=services.today())
@@ -142,17 +150,27 @@ def cmd_ronde(args) -> int:
         json.dump(table, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print_round(rnd, table, provincie)
+        print_round(rnd, table, provincie, ctx.data)
+    to_come = args.date > ctx.today
+    if to_come:
+        print(
+            f"{args.date.isoformat()} is nog niet bereikt: dit is een vooruitblik.",
+            file=sys.stderr,
+        )
     if args.brieven:
+        if to_come:
+            raise UsageError("Brieven kunnen pas vanaf de toetsdatum; er is niets geschreven.")
         write_letters(ctx, rnd, provincie, Path(args.brieven), settings)
     if not args.vastleggen:
         return 0
-    todo, waiting = to_record(ctx, rnd)
+    if (why := refusal(ctx, rnd)) is not None:
+        raise UsageError(f"Niet vastgelegd: {why}")
+    todo = len(rnd.by_state(RECORDABLE))
     if not todo:
         print("Niets vast te leggen: elk besluit staat er al of wacht op een persoon.")
         return 0
     question = (
-        f"{len(todo)} besluiten vastleggen in het tabblad ladder van {ctx.data.source}, "
+        f"{todo} besluiten vastleggen in het tabblad ladder van {ctx.data.source}, "
         f"per {args.date.isoformat()}? [j/N] "
     )
     if not args.ja:
@@ -161,14 +179,13 @@ def cmd_ronde(args) -> int:
         if input(question).strip().lower() not in ("j", "ja", "y", "yes"):
             print("Niets vastgelegd.")
             return 0
-    try:
-        written = services.front.recorder.record(todo)
-    except WriteError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+    done = recording(ctx, args.date, provincie, seen=fingerprint(shown(rnd)))
+    if done.error is not None and not isinstance(done.error, UncertainWrite):
+        print(f"Fout: {plain(done.reply.text)}", file=sys.stderr)
         remote = str(ctx.data.source).startswith(("Google", "Microsoft 365"))
         return SHEET if remote else SOURCE
-    print(plain(report(ctx, written, waiting)))
-    return 0
+    print(plain(done.reply.text))
+    return UNFINISHED if done.changed or done.error is not None else OK
 
 
 def _province(data, asked: str | None) -> str:
@@ -183,7 +200,7 @@ def _province(data, asked: str | None) -> str:
     return provinces[0]
 
 
-def print_round(rnd, table, provincie: str) -> None:
+def print_round(rnd, table, provincie: str, data) -> None:
     from collections import Counter
 
     from commands.round.tables import COLUMNS
@@ -201,18 +218,37 @@ def print_round(rnd, table, provincie: str) -> None:
     print("Voorstel per trede: " + ", ".join(f"{k}: {counts[k]}" for k in sorted(counts)))
     states = Counter(r["status"] for r in table)
     print("; ".join(f"{k}: {v}" for k, v in states.items()))
+    if rnd.entries and (
+        kader := data.kader_unconfirmed(rnd.entries[0].gemeente, rnd.day, rnd.period)
+    ):
+        from engine.state import unconfirmed_reason
+
+        print(unconfirmed_reason(kader, provincie, rnd.day, rnd.period))
+    todo = [r for r in table if r["compleet"] != "ja"]
+    if todo:
+        print(f"Brieven aan te vullen of te controleren vóór verzending: {len(todo)}")
+        for r in todo:
+            print(f"  {r['gemeente']}: {r['aanvullen']}")
 
 
 def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:
+    from datetime import datetime
+
     from bot.services import letter_defaults
     from commands.round.letters import TemplateError
-    from commands.round.letters.bundle import write_folder
+    from commands.round.letters.bundle import MISSING, FolderError, write_folder
 
     try:
-        paths = write_folder(ctx, rnd, provincie, letter_defaults(settings), folder)
-    except TemplateError as exc:
+        paths = write_folder(
+            ctx, rnd, provincie, letter_defaults(settings), folder, datetime.now()
+        )
+    except (TemplateError, FolderError) as exc:
         raise UsageError(f"Brieven: {exc}") from None
-    print(f"{len(paths) - 1} brieven en het overzicht geschreven naar {folder}")
+    letters = [p for p in paths[1:] if p.suffix == ".docx"]
+    print(f"{len(letters)} brieven en het overzicht geschreven naar {paths[0]}")
+    for path in paths[1:]:
+        if path.name == MISSING:  # one municipality's data never stops the others' letters
+            print(path.read_text(encoding="utf-8").strip(), file=sys.stderr)
 
 
 def cmd_backup(args) -> int:
@@ -270,11 +306,69 @@ def cmd_run(args) -> int:
     return run(Settings())
 
 
-def _iso(text: str) -> date:
+def cmd_weekoverzicht(args) -> int:
+    """This week's overview to whoever has not had it: e-mail, Teams, and Telegram when a token
+    is set. Once per week per recipient however often it runs (the ledger)."""
+    import asyncio
+    from datetime import datetime
+
+    from bot.channels.recipients import channel_of
+    from bot.channels.weekly import moment, send_weekly
+
+    settings, services = _services(args)
+    when = moment(settings, datetime.now(settings["TAAKBOT_TIMEZONE"]), args.nu)
+    done = asyncio.run(send_weekly(settings, services, when))
+    s = done.summary
+    if s is None:
+        raise UsageError("Geen gegevens: de sheet kon niet worden gelezen; probeer het later.")
+    per = {}
+    for r in s.sent:
+        per[channel_of(r)] = per.get(channel_of(r), 0) + 1
+    channels = ", ".join(f"{n} {c}" for c, n in sorted(per.items())) or "niemand nieuw"
+    print(
+        f"Weekoverzicht {done.slot.isoformat()}: {len(s.sent)} verstuurd ({channels}), "
+        f"{len(s.failed)} mislukt, {len(s.uncertain)} onzeker, {s.skipped} al elders bezig."
+        + ("" if done.telegram else " Telegram niet: TAAKBOT_TELEGRAM_TOKEN is leeg.")
+    )
+    for recipient, error in sorted(s.failed.items(), key=lambda i: str(i[0])):
+        print(f"  mislukt: {str(recipient).partition(':')[2] or recipient}: {error}")
+    return CHECK_ERRORS if s.failed else OK
+
+
+def cmd_vergeet_adres(args) -> int:
+    """What Taakbot keeps about an e-mail address (its send log, its last overview's figures):
+    for someone reached by e-mail only, who cannot use /vergeet."""
+    from bot.store import Store
+    from commands.records import mail_recipient
+    from sheets.tabs.values import CellError, email_address
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is geen datum (JJJJ-MM-DD)") from None
+        address = email_address(args.adres)
+    except CellError as exc:
+        raise UsageError(str(exc)) from None
+    store = Store(Settings()["TAAKBOT_DB"])
+    try:
+        removed = store.people.forget_address(mail_recipient(address or ""))
+    finally:
+        store.close()
+    print(
+        f"Gewist: {removed} regels over {address}. Haal het adres ook uit het tabblad "
+        "gebruikers, anders krijgt het volgende week weer het weekoverzicht."
+    )
+    return OK
+
+
+def _iso(text: str) -> date:
+    """The one date parser (sheets.tabs.values.day): 2022-07-01 or 1-7-2022, 2000–2100."""
+    from sheets.tabs.values import CellError, day
+
+    try:
+        found = day(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if found is None:
+        raise argparse.ArgumentTypeError("geen datum (JJJJ-MM-DD)")
+    return found
 
 
 def parser() -> argparse.ArgumentParser:
@@ -331,6 +425,16 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("path")
     sp.set_defaults(func=cmd_init_sheet)
     sub.add_parser("run", help="de Telegram-bot starten").set_defaults(func=cmd_run)
+    sp = with_source(
+        sub.add_parser("weekoverzicht", help="het weekoverzicht nu versturen (eens per week)")
+    )
+    sp.add_argument(
+        "--nu", action="store_true", help="ook vóór het tijdstip van TAAKBOT_WEEKLY deze week"
+    )
+    sp.set_defaults(func=cmd_weekoverzicht)
+    sp = sub.add_parser("vergeet-adres", help="wissen wat Taakbot over een e-mailadres bewaart")
+    sp.add_argument("adres", help="het e-mailadres")
+    sp.set_defaults(func=cmd_vergeet_adres)
     sp = sub.add_parser("backup", help="consistente kopie van TAAKBOT_DB maken")
     sp.add_argument("path", help="nieuw bestand, bijvoorbeeld /data/backup-2026-11-24.sqlite")
     sp.set_defaults(func=cmd_backup)
@@ -345,7 +449,7 @@ class UsageError(ValueError):
 
 
 # Exit codes, most specific first; the README's table "Afsluitcodes" lists the same.
-OK, CHECK_ERRORS, USAGE, SOURCE, SHEET, DATABASE, EXISTS, TOKEN, TELEGRAM = range(9)
+OK, CHECK_ERRORS, USAGE, SOURCE, SHEET, DATABASE, EXISTS, TOKEN, TELEGRAM, UNFINISHED = range(10)
 BUG, INTERRUPTED, BROKEN_PIPE = 70, 130, 141
 
 

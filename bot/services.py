@@ -142,6 +142,7 @@ def letter_defaults(settings: Settings) -> LetterDefaults:
         contact=(settings["TAAKBOT_BRIEF_CONTACT"] or "").replace("|", "\n"),
         kenmerk=settings["TAAKBOT_BRIEF_KENMERK"] or "",
         digitaal=bool(settings["TAAKBOT_BRIEF_DIGITAAL"]),
+        tot_slot=settings["TAAKBOT_BRIEF_TOT_SLOT"] or "",
         templates=settings["TAAKBOT_BRIEF_SJABLOON"] or {},
     )
 

@@ -460,6 +460,13 @@ SETTINGS: tuple[Setting, ...] = (
         allowed="tekst, eventueel met {n}",
     ),
     Setting(
+        "TAAKBOT_BRIEF_TOT_SLOT",
+        None,
+        "De oproep onder 'Tot slot' in de brieven; leeg geeft de standaardtekst (huisvest de "
+        "gekoppelde vergunninghouders zo snel mogelijk, en waarom).",
+        allowed="tekst",
+    ),
+    Setting(
         "TAAKBOT_BRIEF_CONTACT",
         None,
         "Contactblok in de briefkop (naam, telefoon, e-mail van de behandelaar).",

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time, format_timedelta
 from babel.lists import format_list
 
-from commands import onboarding, uncertain
+from commands import onboarding, uncertain, undelivered
 from commands.common import human_age
 from commands.context import Ctx
 from commands.reply import Reply
@@ -18,7 +18,12 @@ from sheets.overviews.readings import header_readings
 
 TZ = ZoneInfo("Europe/Amsterdam")
 STALE_DAYS = 45  # COA figures come monthly, with about two weeks' lag (domain.md §2, §7)
-_LABELS = {"ontbreekt": "ontbreekt", "onbekend": "onbekend", "kader": "fout"}
+_LABELS = {
+    "ontbreekt": "ontbreekt",
+    "onbekend": "onbekend",
+    "kader": "fout",
+    "bevestigen": "bevestigen",
+}
 
 
 def finding_label(f: Finding) -> str:
@@ -45,7 +50,7 @@ def controle(ctx: Ctx, args: str) -> Reply:
     warnings = [p for p in problems if p.severity != "fout"]
     findings = [f for f in audit(ctx.data, day=ctx.today) if _covered(ctx, f)]
     contradictions = [f for f in findings if f.kind in CONTRADICTIONS]
-    gaps = [f for f in findings if f.kind in ("ontbreekt", "onbekend")]
+    gaps = [f for f in findings if f.kind in ("ontbreekt", "onbekend", "bevestigen")]
     errors = errors + [f for f in findings if f.kind == "kader"]
     lines = [_("<b>Controle van de sheet</b> ({source})").format(source=e(ctx.data.source))]
     lines += figures_age(ctx)
@@ -74,6 +79,7 @@ def controle(ctx: Ctx, args: str) -> Reply:
     )
     lines += onboarding.control_lines(ctx)  # access given through links: who, when, by whom
     sends = uncertain.control_lines(ctx)  # timed-out automatic sends: maybe delivered
+    sends += undelivered.control_lines(ctx)  # e-mails and Teams posts refused for good
     lines += sends
     for title, items in ((_("Fouten"), errors), (_("Waarschuwingen"), warnings)):
         if items:

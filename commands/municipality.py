@@ -18,6 +18,7 @@ from commands.standing import (
 from engine.audit import audit
 from engine.model import Deadline
 from engine.replay import check_decision, last_checkpoint
+from engine.state import unconfirmed_reason
 from engine.status import Status, status_on
 from sheets.overviews.readings import staff_notes
 
@@ -35,6 +36,10 @@ def stand(ctx: Ctx, args: str) -> Reply:
     if st.opgave.taakstelling is not None and st.opgave.saldo_source:  # sources last, read aloud
         source = ctx.e(ctx.fmt.reason(st.opgave.saldo_source)).rstrip(".")
         lines.append("<i>" + ctx._("Bron van het saldo: {source}.").format(source=source) + "</i>")
+    if (kader := ctx.data.kader_unconfirmed(target.name, ctx.today)) is not None:
+        provincie = st.rec.municipality.provincie
+        note = ctx.fmt.reason(unconfirmed_reason(kader, provincie, ctx.today))
+        lines.append("<i>" + ctx.e(note) + "</i>")
     if ctx.role.sees_notes:  # an overview's opmerkingen (sheets.overviews.readings): staff only
         lines += [
             "<i>" + ctx._("Opmerking in de sheet ({cell}): {text}").format(

@@ -7,6 +7,7 @@ outcome does not depend on it; a question that cannot be answered is named, neve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,16 @@ class Schedule:
 
     def on_schedule(self, realised: int) -> bool:
         return realised >= self.bar
+
+    @property
+    def persons(self) -> int:
+        """The bar in whole persons: a fraction rounds up (146,3 → 147)."""
+        return persons(self.bar)
+
+
+def persons(bar: float) -> int:
+    """A limit in persons, rounded up: reaching it in whole people is reaching the bar."""
+    return math.ceil(round(bar, 6))
 
 
 def schedule(opgave: int, rule: PeriodRule) -> Schedule:
@@ -70,6 +81,11 @@ class MidResult:
     rule: PeriodRule
     reasons: tuple[Reason, ...]
     kind: str = "tussentijds"
+
+    @property
+    def bar_persons(self) -> int:
+        """The bar in whole persons (146,3 → 147)."""
+        return persons(self.bar)
 
 
 def mid_period_check(data: MidInput, policy: Policy, rule: PeriodRule | None = None) -> MidResult:
@@ -206,6 +222,11 @@ class EndResult:
     omkoppelingen: bool | None = None
     stapelgemeente: bool | None = None
     kind: str = "eindbeoordeling"
+
+    @property
+    def coulance_persons(self) -> int | None:
+        """The coulance bar in whole persons (388,75 → 389); None without a coulance."""
+        return None if self.coulance_bar is None else persons(self.coulance_bar)
 
 
 def end_of_period_assessment(

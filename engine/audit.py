@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.ledger import closing_stand
+from engine.ledger import saldo_mismatch
 from engine.model import MunicipalityRecord
 from engine.policies import known_kaders
 from engine.reasons import N_, Reason, reason
 from engine.replay import Missing, check_decision, standing
-from engine.state import DataSet
+from engine.state import DataSet, kader_unconfirmed, unconfirmed_reason
 
 KIND_LABELS = {"tussentijds": N_("tussentijdse toets"), "eindbeoordeling": N_("eindbeoordeling")}
 # After this many checkpoints without a decision, the rest is summed up in one line.
@@ -23,7 +23,8 @@ MISSING_SHOWN = 4
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    kind: str  # 'trede', 'dubbel', 'saldo', 'opgave', 'ontbreekt', 'onbekend', 'kader'
+    # 'trede', 'dubbel', 'saldo', 'opgave', 'ontbreekt', 'onbekend', 'kader', 'bevestigen'
+    kind: str
     gemeente: str
     message: Reason
     refs: tuple[str, ...] = ()
@@ -41,6 +42,8 @@ def audit(data: DataSet, only: str | None = None, day: date | None = None) -> li
     findings: list[Finding] = []
     if only is None:
         findings += _kaders(data)
+        if day is not None:
+            findings += _unconfirmed(data, day)
     records = [data.records[only]] if only else data.records.values()
     for rec in records:
         findings += _decisions(data, rec)
@@ -66,6 +69,17 @@ def _kaders(data: DataSet) -> list[Finding]:
         )
         for provincie in data.provinces_without_kader()
     ]
+
+
+def _unconfirmed(data: DataSet, day: date) -> list[Finding]:
+    """A kader applied on a date outside what our sources show (issue 27, part 7)."""
+    out = []
+    for provincie in data.provinces():
+        policy = kader_unconfirmed(data.policies, provincie, day)
+        if policy is not None:
+            reason_ = unconfirmed_reason(policy, provincie, day)
+            out.append(Finding("bevestigen", provincie, reason_, ("beleid",)))
+    return out
 
 
 def _decisions(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
@@ -211,13 +225,8 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                 )
             )
             out.append(Finding("onbekend", rec.name, message, (fig.saldo_ref or fig.source,)))
-        prev = period.previous
-        prev_opgave = data.opgave(rec.name, prev)
-        final = closing_stand(rec, prev)
-        if fig.saldo_start is None or prev_opgave.opgave is None or final is None:
-            continue
-        rolled = prev_opgave.opgave - final.housed
-        if rolled != fig.saldo_start:
+        m = saldo_mismatch(rec, period, data.opgave(rec.name, period.previous))
+        if m is not None:
             out.append(
                 Finding(
                     "saldo",
@@ -228,15 +237,15 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
                             "naar {rolled} (opgave {opgave} − gehuisvest {housed} per {end})."
                         ),
                         period=period.label,
-                        stated=fig.saldo_start,
-                        source=fig.saldo_source or "sheet",
-                        prev=prev.label,
-                        rolled=rolled,
-                        opgave=prev_opgave.opgave,
-                        housed=final.housed,
-                        end=final.peildatum,
+                        stated=m.stated,
+                        source=m.stated_source or "sheet",
+                        prev=period.previous.label,
+                        rolled=m.rolled,
+                        opgave=m.opgave,
+                        housed=m.housed,
+                        end=m.end,
                     ),
-                    (fig.saldo_ref or fig.source, final.source),
+                    (m.stated_ref, m.end_ref),
                 )
             )
     return out

@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from engine.ledger import Opgave
-from engine.model import LadderDecision, Municipality
+from engine.assessment import EndResult, MidResult
+from engine.ledger import Opgave, SaldoMismatch, cell_of, figures_per, saldo_mismatch
+from engine.model import LadderDecision, Municipality, MunicipalityRecord
 from engine.periods import Period, checkpoint_kind, checkpoint_period
 from engine.reasons import N_, Percentage, Reason, reason
 from engine.replay import Missing, Result, Standing, Step, agrees, judge, standing_before
 from engine.state import DataSet
-from engine.status import Totals, status_on, totals
+from engine.status import Totals, checkpoint_totals
 from engine.treden import Trede
 
 # What the round can do with one municipality, in the order the preview lists them.
@@ -51,6 +52,16 @@ def treden_label(treden: Iterable[Trede]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Gap:
+    """A fact a checkpoint letter needs and the record does not give, with where to fill it."""
+
+    fact: str  # 'cijfers', 'taakstelling', 'koppelingen', 'omkoppelingen', 'stapelgemeente',
+    # 'volgende_opgave'
+    what: Reason
+    settle: str  # the tab and row or column: 'realisatie, regel 9, kolom koppelingen'
+
+
+@dataclass(frozen=True, slots=True)
 class RoundEntry:
     """One municipality on one checkpoint: the step before, the rules' proposal, the record."""
 
@@ -63,6 +74,11 @@ class RoundEntry:
     open: Reason | None = None  # what the proposal hangs on
     settle: str = ""  # the tab and cell (or row) that would settle it
     next_opgave: Opgave | None = None  # end of period: the coming period's opgave
+    opgave: Opgave | None = None  # the judged period's opgave
+    gaps: tuple[Gap, ...] = ()  # the facts its letter needs that the record leaves open
+    # The saldo the letter states (end of period: at its end; mid: at the period's start)
+    # where the sheet holds two values for it.
+    mismatch: SaldoMismatch | None = None
 
     @property
     def gemeente(self) -> str:
@@ -96,6 +112,27 @@ class RoundEntry:
     @property
     def label(self) -> str:
         return treden_label(self.options)
+
+    @property
+    def saldo_end(self) -> int | None:
+        """End of period: the achterstand (+) or voorsprong (−) carried into the next period,
+        as the engine uses it for the next opgave; the assessment's own figure otherwise."""
+        r = self.result
+        if not isinstance(r, EndResult):
+            return None
+        if self.next_opgave is not None and self.next_opgave.saldo_start is not None:
+            return self.next_opgave.saldo_start
+        return r.saldo_end
+
+    @property
+    def complete(self) -> bool:
+        """The letter can go as drafted: every fact known, the step decided, nothing to check."""
+        return (
+            not self.gaps
+            and self.decided is not None
+            and self.mismatch is None
+            and self.state != CONFLICT
+        )
 
     def toelichting(self) -> Reason:
         """The decision's reason in one line, for the `ladder` tab's toelichting column."""
@@ -148,12 +185,86 @@ def entry(data: DataSet, name: str, day: date) -> RoundEntry:
             state = RECORDED if agrees(policy, recorded.trede, step.trede) else CONFLICT
     else:
         state = RECORDABLE if step.trede is not None else OPEN
+    period = step.result.period
+    opgave = data.opgave(name, period)
     next_opgave = None
     if step.result.kind == "eindbeoordeling":
-        next_opgave = data.opgave(name, step.result.period.next)
+        next_opgave = data.opgave(name, period.next)
+        mismatch = saldo_mismatch(rec, period.next, opgave)
+    else:
+        mismatch = saldo_mismatch(rec, period, data.opgave(name, period.previous))
     return RoundEntry(
-        rec.municipality, day, before, step, recorded, state, open_, settle, next_opgave
+        rec.municipality,
+        day,
+        before,
+        step,
+        recorded,
+        state,
+        open_,
+        settle,
+        next_opgave,
+        opgave,
+        _gaps(data, rec, step.result, opgave, next_opgave),
+        mismatch,
     )
+
+
+def _row(source: str, tab: str) -> str:
+    """'taakstelling!C6 — …' → 'taakstelling, regel 6'; the tab alone when no cell is given."""
+    cell = cell_of(source)
+    if "!" not in cell:
+        return tab
+    sheet, ref = cell.split("!", 1)
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return reason(N_("{tab}, regel {row}"), tab=sheet, row=digits).render() if digits else sheet
+
+
+def _gaps(
+    data: DataSet,
+    rec: MunicipalityRecord,
+    r: Result,
+    opgave: Opgave,
+    next_opgave: Opgave | None,
+) -> tuple[Gap, ...]:
+    """Every fact the letter would state that the record leaves open, and where to fill it."""
+    out: list[Gap] = []
+    if next_opgave is not None and not next_opgave.known:
+        out.append(Gap("volgende_opgave", next_opgave.unknown, next_opgave.settle))
+    if isinstance(r, Missing):
+        return (Gap("cijfers", r.why, r.settle), *out)
+    fig = rec.figures.get(r.period)
+    row = _row(fig.source, "taakstelling") if fig else "taakstelling"
+
+    def column(name: str, where: str = row) -> str:
+        return reason(N_("{where}, kolom {column}"), where=where, column=name).render()
+
+    if opgave.taakstelling is None:
+        what = reason(N_("taakstelling {period}"), period=r.period.label)
+        out.append(Gap("taakstelling", what, column("taakstelling")))
+    policy, _ = data.policy_for(rec.name, r.period)
+    if isinstance(r, EndResult):
+        # The four questions are Zuid-Holland's (domain.md §4); Utrecht asks only question 2.
+        if r.koppelingen_voldoende is None:
+            out.append(_koppelingen_gap(rec, r.period, r.period.midpoint))
+        if policy.omkoppelingen_weigh and r.omkoppelingen is None:
+            what = reason(N_("omkoppelingen in {period}"), period=r.period.label)
+            out.append(Gap("omkoppelingen", what, column("omkoppelingen")))
+        if policy.omkoppelingen_weigh and r.stapelgemeente is None:
+            what = reason(N_("stapelgemeente in {period}"), period=r.period.label)
+            out.append(Gap("stapelgemeente", what, column("stapelgemeente")))
+    elif isinstance(r, MidResult) and r.koppelingen is None:
+        out.append(_koppelingen_gap(rec, r.period, r.date))
+    return tuple(out)
+
+
+def _koppelingen_gap(rec: MunicipalityRecord, period: Period, day: date) -> Gap:
+    snap = figures_per(rec, period, day)
+    where = (
+        reason(N_("{where}, kolom koppelingen"), where=_row(snap.source, "realisatie")).render()
+        if snap is not None
+        else reason(N_("realisatie, een regel met peildatum {day}"), day=day).render()
+    )
+    return Gap("koppelingen", reason(N_("koppelingen per {day}"), day=day), where)
 
 
 def _open(step: Step, before: Standing) -> tuple[Reason | None, str]:
@@ -204,8 +315,7 @@ def checkpoint_round(data: DataSet, day: date, names: Iterable[str]) -> Round:
     rnd = Round(day, kind, checkpoint_period(day), entries)
     if kind == "tussentijds":
         for provincie in sorted({e.municipality.provincie for e in entries}):
-            members = data.provinces().get(provincie, [])
-            found = totals([status_on(data, n, day) for n in members])
+            found = checkpoint_totals(data, data.provinces().get(provincie, []), day)
             if found is not None:
                 rnd.sums[provincie] = found
     return rnd
@@ -213,6 +323,7 @@ def checkpoint_round(data: DataSet, day: date, names: Iterable[str]) -> Round:
 
 __all__ = [
     "CONFLICT",
+    "Gap",
     "OPEN",
     "RECORDABLE",
     "RECORDED",
@@ -226,3 +337,39 @@ __all__ = [
     "entry",
     "treden_label",
 ]
+
+
+def next_checkpoint(today: date) -> date:
+    """The first 1 Jan / 1 Apr / 1 Jul / 1 Oct on or after `today`."""
+    if checkpoint_kind(today) is not None:
+        return today
+    month = (today.month - 1) // 3 * 3 + 4
+    return date(today.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def date_refusal(data: DataSet, names: Iterable[str], day: date, today: date) -> Reason | None:
+    """Why `day` is no date to record a decision on for these municipalities, or None.
+
+    A decision date is a checkpoint, of a period the sheet has a taakstelling for, and not
+    after the next checkpoint from today (a decision prepared ahead, never one for a year
+    to come)."""
+    if checkpoint_kind(day) is None:
+        return reason(
+            N_("{date} is geen toetsdatum: kies 1 januari, 1 april, 1 juli of 1 oktober."),
+            date=day,
+        )
+    upcoming = next_checkpoint(today)
+    if day > upcoming:
+        return reason(
+            N_("{date} ligt na de eerstvolgende toetsdatum ({next}); dat besluit kan nog niet."),
+            date=day,
+            next=upcoming,
+        )
+    period = checkpoint_period(day)
+    if not any(data.opgave(n, period).taakstelling is not None for n in names):
+        return reason(
+            N_("voor {period} staat geen taakstelling in de sheet, dus geen besluit per {date}."),
+            period=period.label,
+            date=day,
+        )
+    return None

@@ -66,6 +66,51 @@ def with_late_contracts(
     return snap
 
 
+def cell_of(source: str) -> str:
+    """'realisatie!D9 — PZH-brief …' → 'realisatie!D9': the cell a source starts with."""
+    return source.split(" — ", 1)[0].strip()
+
+
+@dataclass(frozen=True, slots=True)
+class SaldoMismatch:
+    """One fact, two figures: the saldo stated at a period's start, and what the previous
+    period rolls forward to (opgave − housed per its end). The opgave uses the stated one."""
+
+    period: Period  # the period that starts with this saldo
+    stated: int
+    stated_ref: str  # the saldo's cell (or the row's source)
+    stated_source: str | Reason
+    rolled: int
+    opgave: int  # the previous period's opgave
+    housed: int
+    end: date  # the closing stand's date
+    end_ref: str  # the closing stand's source
+
+
+def saldo_mismatch(
+    rec: MunicipalityRecord, period: Period, previous: Opgave
+) -> SaldoMismatch | None:
+    """The stated saldo at the start of `period` against the previous period's closing stand."""
+    fig = rec.figures.get(period)
+    final = closing_stand(rec, period.previous)
+    if fig is None or fig.saldo_start is None or previous.opgave is None or final is None:
+        return None
+    rolled = saldo_end(previous.opgave, final.housed)
+    if rolled == fig.saldo_start:
+        return None
+    return SaldoMismatch(
+        period,
+        fig.saldo_start,
+        fig.saldo_ref or fig.source,
+        fig.saldo_source,
+        rolled,
+        previous.opgave,
+        final.housed,
+        final.peildatum,
+        final.source,
+    )
+
+
 def opgaven(rec: MunicipalityRecord) -> dict[Period, Opgave]:
     """Every period's opgave, the saldo rolled forward from the previous period where empty."""
     out: dict[Period, Opgave] = {}

@@ -11,6 +11,7 @@ from engine.ledger import Opgave, opgaven, unknown_opgave
 from engine.model import Deadline, MunicipalityRecord
 from engine.periods import Period
 from engine.policies import PeriodRule, Policy, get_policy, policy_for_province
+from engine.reasons import N_, Reason, reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,14 @@ class DataSet:
             self.policies, self.records[gemeente].municipality.provincie, period
         )
 
+    def kader_unconfirmed(
+        self, gemeente: str, day: date, period: Period | None = None
+    ) -> Policy | None:
+        """The kader applied on `day` when our sources do not show it in force then and no
+        `beleid` row names the kader for that period (part 7 of issue 27); None otherwise."""
+        provincie = self.records[gemeente].municipality.provincie
+        return kader_unconfirmed(self.policies, provincie, day, period)
+
     def provinces_without_kader(self) -> list[str]:
         with_rows = {row.provincie.lower() for row in self.policies}
         return [
@@ -140,6 +149,47 @@ class DataSet:
             s.peildatum for r in self.records.values() for s in r.snapshots if s.peildatum <= on
         ]
         return max(days) if days else None
+
+
+def kader_unconfirmed(
+    rows: list[PolicyRow], provincie: str, day: date, period: Period | None = None
+) -> Policy | None:
+    """The kader a province applies on `day` (for `period`: a checkpoint judges the period that
+    ends on it), when that needs the province's confirmation."""
+    period = period or Period.containing(day)
+    policy, _ = policy_in_force(rows, provincie, period)
+    if not policy.known or policy.holds_on(day):
+        return None
+    named = any(
+        row.provincie.lower() == provincie.lower() and row.period in (None, period) for row in rows
+    )
+    return None if named else policy
+
+
+def unconfirmed_reason(
+    policy: Policy, provincie: str, day: date, period: Period | None = None
+) -> Reason:
+    """Which kader Taakbot applies on `day`, the dates our sources show it in force, and where
+    the province confirms it: one wording for /stand, the round, /controle and `taakbot check`."""
+    start, end = policy.known_from, policy.known_until
+    if start and end:
+        window = reason(N_("van {start} tot {end}"), start=start, end=end)
+    elif start:
+        window = reason(N_("vanaf {start}"), start=start)
+    else:
+        window = reason(N_("tot {end}"), end=end)
+    return reason(
+        N_(
+            "Taakbot past kader {kader} toe op {day}, maar volgens onze bronnen geldt dat kader "
+            "{window}. Bevestig in tabblad beleid welk kader {provincie} in {period} toepast "
+            "(een regel met provincie, periode en kader)."
+        ),
+        kader=policy.code,
+        day=day,
+        window=window,
+        provincie=provincie,
+        period=(period or Period.containing(day)).label,
+    )
 
 
 def policy_in_force(

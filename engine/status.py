@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine import prognosis as prog
 from engine.arithmetic import remaining
 from engine.assessment import EndResult, MidResult, Schedule, schedule
 from engine.calendar import upcoming
-from engine.ledger import Opgave, closing_stand
+from engine.ledger import Opgave, closing_stand, figures_per
 from engine.model import Deadline, LadderDecision, MunicipalityRecord, Snapshot
 from engine.periods import Period
 from engine.policies import PeriodRule, Policy
@@ -194,16 +194,33 @@ class Totals:
     koppelingen: int | None  # None when no member has a koppelingen figure
     schedule: Schedule
     mid_realised: int | None = None  # housed per the mid-period date, when every member has it
-    taakstelling: int = 0
-    saldo: int = 0  # achterstand + / voorsprong − at the period start, summed
+    # None unless every member with figures has its taakstelling and saldo (a sum of some of
+    # them would not add up to the opgave beside it)
+    taakstelling: int | None = 0
+    saldo: int | None = 0  # achterstand + / voorsprong − at the period start, summed
     # the members with fewer koppelingen than they still have to house
     short: tuple[str, ...] = ()
     # the linear prognoses summed unrounded (as a spreadsheet sums its formula column)
     prognose: float | None = None
+    without: tuple[str, ...] = ()  # the members whose figures are not summed (none at the date)
+    # the members with figures but no koppelingen count: the verdict waits for them
+    koppelingen_missing: tuple[str, ...] = ()
+    rows: tuple[AreaRow, ...] = ()  # the members summed, one row each, in name order
+    still: int | None = None  # Σ of each member's nog te huisvesten (a lead elsewhere helps none)
 
     @property
     def nog_te_huisvesten(self) -> int:
-        return remaining(self.opgave, self.realised)
+        """What the members still have to house: the sum of their own remainders, so that a
+        municipality ahead of its opgave does not lower what another still has to house."""
+        return remaining(self.opgave, self.realised) if self.still is None else self.still
+
+    @property
+    def koppelingen_voldoende(self) -> bool | None:
+        """The province's verdict: enough koppelingen for what its members still have to house,
+        judged only when every member with figures has a koppelingen count."""
+        if self.koppelingen is None or self.koppelingen_missing:
+            return None
+        return self.koppelingen >= self.nog_te_huisvesten
 
     @property
     def reached(self) -> bool:
@@ -230,6 +247,18 @@ class Totals:
         return percentage(self.prognose, self.opgave, OF_OPGAVE)
 
 
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    """One member's figures as summed in Totals, so an annex can list the rows of each sum."""
+
+    gemeente: str
+    opgave: int
+    realised: int
+    koppelingen: int | None
+    nog_te_huisvesten: int
+    peildatum: date
+
+
 def totals(statuses: list[Status]) -> Totals | None:
     """Sums over the members with figures; None when none has any."""
     known = [s for s in statuses if s.opgave.opgave is not None and s.realised is not None]
@@ -240,6 +269,9 @@ def totals(statuses: list[Status]) -> Totals | None:
     mids = [s.mid for s in known]
     judged = all(isinstance(m, MidResult) for m in mids)
     linear = [s.prognoses[0].value for s in known if s.prognoses]
+    whole = all(
+        s.opgave.taakstelling is not None and s.opgave.saldo_start is not None for s in known
+    )
     return Totals(
         members=len(statuses),
         with_figures=len(known),
@@ -248,8 +280,8 @@ def totals(statuses: list[Status]) -> Totals | None:
         koppelingen=sum(kopp) if kopp else None,
         schedule=schedule(opgave, known[0].rule),
         mid_realised=sum(m.realised for m in mids) if judged else None,
-        taakstelling=sum(s.opgave.taakstelling or 0 for s in known),
-        saldo=sum(s.opgave.saldo_start or 0 for s in known),
+        taakstelling=sum(s.opgave.taakstelling for s in known) if whole else None,
+        saldo=sum(s.opgave.saldo_start for s in known) if whole else None,
         short=tuple(
             s.rec.name
             for s in known
@@ -257,4 +289,35 @@ def totals(statuses: list[Status]) -> Totals | None:
             and s.snapshot.koppelingen < (s.nog_te_huisvesten or 0)
         ),
         prognose=sum(linear) if len(linear) == len(known) else None,
+        without=tuple(s.rec.name for s in statuses if all(s is not k for k in known)),
+        koppelingen_missing=tuple(s.rec.name for s in known if s.snapshot.koppelingen is None),
+        rows=tuple(
+            AreaRow(
+                s.rec.name,
+                s.opgave.opgave,
+                s.realised,
+                s.snapshot.koppelingen,
+                s.nog_te_huisvesten or 0,
+                s.snapshot.peildatum,
+            )
+            for s in sorted(known, key=lambda s: s.rec.name)
+        ),
+        still=sum(s.nog_te_huisvesten or 0 for s in known),
     )
+
+
+def checkpoint_totals(data: DataSet, members: list[str], day: date) -> Totals | None:
+    """The province's sums for a checkpoint letter: only members with figures per `day` (the
+    figures the checkpoint itself is judged on, engine.ledger.figures_per); the others are
+    named in `without`, never summed with an earlier date's figures."""
+    statuses = [status_on(data, n, day) for n in members]
+    at_day = [
+        s
+        for s in statuses
+        if s.snapshot is not None and figures_per(s.rec, s.period, day) == s.snapshot
+    ]
+    found = totals(at_day)
+    if found is None:
+        return None
+    without = tuple(sorted(s.rec.name for s in statuses if all(s is not a for a in at_day)))
+    return replace(found, members=len(statuses), without=without)

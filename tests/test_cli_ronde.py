@@ -158,3 +158,28 @@ def test_assess_for_one_province(monkeypatch, capsys) -> None:
     assert len(rows) == sum(p == "Zuid-Holland" for p in PROVINCE_OF.values())
     (den_haag,) = [r for r in rows if r["gemeente"] == "'s-Gravenhage"]
     assert den_haag["vastgelegd"] == "2"  # the decision recorded for 1 July 2021
+
+
+def test_letters_go_into_a_new_folder_per_run(tmp_path, monkeypatch, capsys) -> None:
+    """A letter a person edited in MAP is never overwritten by the next run (issue 27 §6)."""
+    target = tmp_path / "brieven"
+    code, out, _ = run(monkeypatch, capsys, [*UTRECHT_ROUND, "--brieven", str(target)])
+    assert code == 0 and "26 brieven en het overzicht geschreven naar" in out
+    (first,) = target.iterdir()
+    assert first.name.startswith("brieven-utrecht-2022-10-01-")
+    edited = first / "brief-Leusden-2022-10-01.docx"
+    edited.write_bytes(b"bewerkt door een medewerker")
+    code, out, _ = run(monkeypatch, capsys, [*UTRECHT_ROUND, "--brieven", str(target)])
+    assert code == 0
+    runs = sorted(target.iterdir())
+    assert len(runs) == 2 and edited.read_bytes() == b"bewerkt door een medewerker"
+    assert all(len(list(folder.glob("*.docx"))) == 26 for folder in runs)
+
+
+def test_letters_into_an_existing_file_is_one_dutch_line(tmp_path, monkeypatch, capsys) -> None:
+    target = tmp_path / "brieven.docx"
+    target.write_bytes(b"een bestand")
+    code, out, err = run(monkeypatch, capsys, [*UTRECHT_ROUND, "--brieven", str(target)])
+    line = one_line(err)
+    assert code == 2 and str(target) in line and "is een bestand, geen map" in line
+    assert "Errno" not in line and target.read_bytes() == b"een bestand"

@@ -247,3 +247,24 @@ def test_settings_missing_for_a_microsoft_365_link() -> None:
         open_source(LINK, m365=dict(tenant_id="t", client_id=CLIENT_ID, client_secret="s")),
         GraphSource,
     )
+
+
+def test_with_sites_selected_a_files_address_resolves_through_its_site(graph) -> None:
+    """/shares wants Files.ReadWrite.All; an app with Sites.Selected on the site finds the file
+    through the site's libraries (three requests, the first time only)."""
+    graph.add_workbook(FILE, {"gemeenten": [["gemeente"], ["Delft"]]}, web_url=FILE)
+    graph.deny(shares_only=True)
+    source = graph_source(graph, ALLITEMS)
+    assert source.fetch() == {"gemeenten": [["gemeente"], ["Delft"]]}
+    assert [graph.count(k) for k in ("shares", "site", "siteDrives", "byPath")] == [1, 1, 1, 1]
+    source.fetch()
+    assert graph.count("site") == 1
+    with pytest.raises(SourceError, match="Sites.Selected"):  # a sharing link cannot
+        graph_source(graph, LINK).fetch()
+
+
+def test_a_worksheet_gone_between_the_list_and_the_batch_is_read_again(graph) -> None:
+    graph.add_workbook(LINK, {"a": [["x"]], "b": [["y"]]})
+    graph.fail_next(404, kind="usedRange", code="ItemNotFound", inner=True)
+    assert graph_source(graph).fetch() == {"a": [["x"]], "b": [["y"]]}
+    assert graph.count("worksheets") == 2 and graph.count("batch") == 2

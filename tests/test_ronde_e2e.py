@@ -317,3 +317,14 @@ async def test_municipal_user_gets_no_letters(bot) -> None:
     server, _path, _services = bot
     (reply,) = await ask(server, "/ronde brieven 1-10-2022 Utrecht", LEUSDEN)
     assert "alleen voor de rol provincie" in reply.text
+
+
+async def test_letters_are_refused_in_a_group(bot) -> None:
+    """A letter carries a verschoonbare reden, which /ladder hides in a group (issue 27 §6)."""
+    server, _path, _services = bot
+    group = -4242
+    before = len(server.sent_messages(group))
+    server.push_message(group, "/ronde brieven 1-10-2022 Utrecht", user_id=ADMIN)
+    sent = await server.wait_for_messages(before + 1, chat_id=group)
+    (reply,) = sent[before:]
+    assert "privégesprek" in reply.text and reply.method != "sendDocument"

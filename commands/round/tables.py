@@ -10,7 +10,8 @@ from typing import Any
 
 from commands.excel import table_workbook
 from engine.assessment import EndResult, MidResult
-from engine.checkpoint_round import KIND_LABELS, STATE_LABELS, Round, RoundEntry
+from engine.checkpoint_round import CONFLICT, KIND_LABELS, STATE_LABELS, Round, RoundEntry
+from engine.ledger import cell_of
 from engine.replay import Missing
 
 # (key for --json, Dutch header for the .xlsx and the console)
@@ -38,6 +39,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("drempel", "Drempel (coulance)"),
     ("gerealiseerd", "Opgave gerealiseerd"),
     ("toelichting", "Toelichting"),
+    ("compleet", "Brief compleet"),
+    ("aanvullen", "Brief: aan te vullen of te controleren"),
 )
 
 
@@ -50,6 +53,23 @@ def _basis(entry: RoundEntry) -> str:
 
 def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("ja" if value else "nee")
+
+
+def letter_todo(entry: RoundEntry, render: Callable[[Any], str] = str) -> list[str]:
+    """What a person fills in or checks before the municipality's letter can go (issue 27):
+    the facts the record leaves open with their cell, an open step, two values for one fact."""
+    out = [f"{render(g.what)} ({g.settle})" if g.settle else render(g.what) for g in entry.gaps]
+    if entry.decided is None:
+        out.append("trede nog te beslissen")
+    if entry.state == CONFLICT:
+        out.append("vastgelegde trede wijkt af van de regels")
+    if entry.mismatch is not None:
+        m = entry.mismatch
+        out.append(
+            f"saldo bij de start van {m.period.label}: {m.stated} in {cell_of(m.stated_ref)}, "
+            f"{m.rolled} volgens de eindstand in {cell_of(m.end_ref)}"
+        )
+    return out
 
 
 def row(entry: RoundEntry, render: Callable[[Any], str]) -> dict[str, Any]:
@@ -72,6 +92,8 @@ def row(entry: RoundEntry, render: Callable[[Any], str]) -> dict[str, Any]:
         "open_vraag": render(entry.open) if entry.open else None,
         "oplossen_in": entry.settle or None,
         "toelichting": render(entry.toelichting()),
+        "compleet": "ja" if entry.complete else "nee",
+        "aanvullen": "; ".join(letter_todo(entry, render)) or None,
     }
     if isinstance(r, MidResult | EndResult):
         out.update(

@@ -44,7 +44,7 @@ class Policy:
     name: str
     provinces: tuple[str, ...] = ()  # the provinces that apply this kader when no row says so
     rules: dict[Period, PeriodRule] = field(default_factory=dict)
-    default_rule: PeriodRule = PeriodRule(citation="100 % van de opgave")
+    default_rule: PeriodRule = PeriodRule(citation="100% van de opgave")
     ladder: tuple[str, ...] = ("0", "1", "2", "3A", "3B", "4", "5", "6")
     mid_check_moves_ladder: bool = True
     # Omkoppelingen / stapelgemeente cancel the koppelingen excuse: a reading of PZH's letters.
@@ -53,6 +53,16 @@ class Policy:
     pva_term: timedelta | None = None
     last_term_months: int | None = None
     known: bool = True  # False only for the stand-in used when a province has no kader
+    # The dates our sources show this kader in force: from `known_from` (its adoption, where
+    # known) until the day before `known_until` (where a public register gives an end).
+    known_from: date | None = None
+    known_until: date | None = None
+
+    def holds_on(self, day: date) -> bool:
+        """True when our sources show this kader in force on `day` (part 7 of issue 27)."""
+        if self.known_from is not None and day < self.known_from:
+            return False
+        return self.known_until is None or day < self.known_until
 
     def rule_for(self, period: Period, **overrides: Any) -> PeriodRule:
         return self.rules.get(period, self.default_rule).merged(**overrides)

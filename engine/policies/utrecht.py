@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from engine.model import Snapshot
 from engine.policies.base import PeriodRule, Policy
@@ -58,9 +58,11 @@ UTRECHT = UtrechtPolicy(
     code="utrecht",
     name="Utrecht, stappenplan interventieladder",
     provinces=("Utrecht",),
-    default_rule=PeriodRule(citation="Stappenplan Utrecht: 100 % van de taakstelling"),
+    default_rule=PeriodRule(citation="Stappenplan Utrecht: 100% van de taakstelling"),
     ladder=("0", "1", "2", "3", "4", "5", "6"),
     mid_check_moves_ladder=False,
     pva_term=timedelta(weeks=4),  # step 3: PvA within 4 weeks
     last_term_months=3,  # step 5: a last term of 3 months
+    # Its adoption date is not in our sources; the overview of November 2022 applies it in 2022.
+    known_from=date(2022, 1, 1),
 )

@@ -4,8 +4,10 @@ for one; light (no HTTP client), so picking a source does not import one."""
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qs, quote, urlsplit
+import re
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+_SITE = re.compile(r"^(/(?:sites|teams|personal)/[^/]+)/(.+)$")
 _HOSTS = ("sharepoint.com", "sharepoint.us", "sharepoint.de", "sharepoint.cn", "1drv.ms")
 
 
@@ -41,3 +43,14 @@ def shown_link(link: str) -> str:
     parts = urlsplit(file_url(link))
     host = parts.hostname or ""
     return f"{parts.scheme}://{host}{parts.path}"
+
+
+def site_path(link: str) -> tuple[str, str, str] | None:
+    """(host, site, path in the site) of a file's own address, e.g. ('x.sharepoint.com',
+    '/sites/Wonen', 'Gedeelde documenten/taakstelling.xlsx'); None for a sharing link (`/:x:/…`),
+    which only /shares resolves."""
+    parts = urlsplit(file_url(link))
+    m = _SITE.match(unquote(parts.path))
+    if not m or not parts.hostname:
+        return None
+    return parts.hostname, m.group(1), m.group(2)

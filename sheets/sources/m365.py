@@ -29,15 +29,16 @@ from urllib.parse import quote, unquote, urlsplit
 import requests
 
 from sheets.sources.errors import SourceError
-from sheets.sources.links import file_url, share_id, shown_link
+from sheets.sources.links import file_url, share_id, shown_link, site_path
 from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry
 
-__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "GraphError", "GraphSource"]
+__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "SLOT_PREFIX", "GraphError", "GraphSource"]
 
 log = logging.getLogger(__name__)
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 AUTHORITY_HOST = "https://login.microsoftonline.com"
+SLOT_PREFIX = "taakbot-bezig-"  # a round's write slot (sheets.sources.ladder.graph): not data
 BATCH_LIMIT = 20  # Graph's JSON batching takes at most 20 requests
 _RETRYABLE = frozenset({408, 429, 502, 503, 504})
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what the Excel API in Graph opens
@@ -158,10 +159,19 @@ class GraphSource:
     @property
     def book(self) -> str:
         """The workbook's path below the API root (after the link was resolved)."""
-        return f"/drives/{quote(self.drive_id or '', safe='')}/items/{quote(self.item_id or '', safe='')}/workbook"
+        return f"{self._item_path}/workbook"
+
+    @property
+    def _item_path(self) -> str:
+        drive, item = quote(self.drive_id or "", safe=""), quote(self.item_id or "", safe="")
+        return f"/drives/{drive}/items/{item}"
 
     def close(self) -> None:
         self._session.close()
+
+    def pause(self, seconds: float) -> None:
+        """Wait with the source's (injected) sleep: the round's writer waits for its slot."""
+        self._sleep(seconds)
 
     def __enter__(self) -> GraphSource:
         return self
@@ -187,7 +197,14 @@ class GraphSource:
             try:
                 if self.item_id is None:
                     self._version()
-                return self._read()
+                try:
+                    return self._read()
+                except GraphError as exc:
+                    if exc.status != 404:
+                        raise
+                    # A worksheet renamed or deleted between the list and the $batch: once more.
+                    log.info("%s: a worksheet went away while reading; again", self.describe())
+                    return self._read()
             except GraphError as exc:
                 raise self.error(exc) from exc
 
@@ -200,16 +217,37 @@ class GraphSource:
         fields = "$select=id,name,eTag,cTag,file,parentReference"
         if self.item_id is not None:
             try:
-                item = self.request(
-                    "GET", f"/drives/{self.drive_id}/items/{self.item_id}?{fields}"
-                )
+                item = self.request("GET", f"{self._item_path}?{fields}")
                 return self._remember(item)
             except GraphError as exc:
                 if exc.status != 404:
                     raise
                 log.info("%s: the item moved; resolving the link again", self.describe())
-        item = self.request("GET", f"/shares/{share_id(self.link)}/driveItem?{fields}")
+        try:
+            item = self.request("GET", f"/shares/{share_id(self.link)}/driveItem?{fields}")
+        except GraphError as exc:
+            where = site_path(self.link)
+            if exc.status not in (403, 404) or where is None:
+                raise
+            # Sites.Selected: /shares is refused, the site's own libraries are not.
+            try:
+                item = self._by_path(*where, fields)
+            except GraphError:
+                raise exc from None
         return self._remember(item)
+
+    def _by_path(self, host: str, site: str, path: str, fields: str) -> dict[str, Any]:
+        """The item through its site and library: three requests, the first time only."""
+        found = self.request("GET", f"/sites/{host}:{quote(site)}?$select=id")
+        drives = self.request(
+            "GET", f"/sites/{quote(found['id'], safe='')}/drives?$select=id,webUrl"
+        )
+        for drive in drives.get("value", []):
+            library = unquote(urlsplit(str(drive.get("webUrl", ""))).path).rstrip("/") + "/"
+            if f"{site}/{path}".startswith(library):
+                rest = quote(f"{site}/{path}"[len(library) :])
+                return self.request("GET", f"/drives/{drive['id']}/root:/{rest}?{fields}")
+        raise GraphError(404, ["itemNotFound"], "no library holds the path")
 
     def _remember(self, item: dict[str, Any]) -> dict[str, Any]:
         name = str(item.get("name") or "")
@@ -226,7 +264,10 @@ class GraphSource:
 
     def _read(self) -> RawWorkbook:
         sheets = self.request("GET", f"{self.book}/worksheets?$select=id,name,position")
-        ordered = sorted(sheets.get("value", []), key=lambda s: s.get("position", 0))
+        ordered = sorted(
+            (s for s in sheets.get("value", []) if not str(s["name"]).startswith(SLOT_PREFIX)),
+            key=lambda s: s.get("position", 0),
+        )
         self._tabs = [str(s["name"]) for s in ordered]
         ranges = self.batch(
             {
@@ -465,10 +506,16 @@ class GraphSource:
                 "TAAKBOT_M365_TENANT_ID en TAAKBOT_M365_CLIENT_ID."
             )
         if exc.status == 403:
+            hint = (
+                ""
+                if site_path(self.link)
+                else " Met Sites.Selected: zet in TAAKBOT_SOURCE het adres van het bestand zelf "
+                "(…/sites/…/taakstelling.xlsx), niet een deelkoppeling."
+            )
             return SourceError(
                 f"Geen toegang tot {where}: {app} heeft geen rechten op de site. Geef de app "
                 "Sites.Selected met leesrecht op deze site (schrijfrecht voor de ronde), of "
-                "Files.Read.All, met toestemming van een beheerder (README, In productie)."
+                "Files.Read.All, met toestemming van een beheerder (README, In productie)." + hint
             )
         if exc.status == 404:
             return SourceError(

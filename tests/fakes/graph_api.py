@@ -29,20 +29,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import itertools
 import json
 import re
 import ssl
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from aiohttp import web
+
+from tests.fakes.sheets_api import FakeSheetsServer
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 CLIENT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -51,7 +52,7 @@ EPOCH = date(1899, 12, 30)
 _ENTERED_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
-WRITES = frozenset({"patch", "rowsAdd", "worksheetsAdd"})
+WRITES = frozenset({"patch", "rowsAdd", "worksheetsAdd", "worksheetDelete", "columnsAdd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class Book:
     tables: dict[str, Table] = field(default_factory=dict)
     version: int = 1
     read_only: bool = False
+    web_url: str = ""  # the file's own address (https://host/sites/x/Library/name.xlsx)
     locked: tuple[str, bool] | None = None  # (code, writes only)
 
 
@@ -91,6 +93,7 @@ class _Fault:
     code: str
     retry_after: float | None
     inner: bool
+    after: int = 0  # matching requests let through first
 
 
 def typed(value: Any) -> Any:
@@ -187,7 +190,7 @@ class FakeGraphServer:
         self.sessions: dict[str, bool] = {}  # id → still open
         self._faults: list[_Fault] = []
         self._down = False
-        self._denied = False
+        self._denied: bool | str = False
         self._lose = 0
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -241,21 +244,9 @@ class FakeGraphServer:
             await self._runner.cleanup()
             self._runner = None
 
-    @classmethod
-    @contextlib.contextmanager
-    def in_thread(cls, *args: Any, **kwargs: Any) -> Iterator[FakeGraphServer]:
-        server = cls(*args, **kwargs)
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fake-graph", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=10)
-            yield server
-        finally:
-            asyncio.run_coroutine_threadsafe(server.stop(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
+    # On its own event loop in a daemon thread, for synchronous callers (the same as the Sheets
+    # fake's): `with FakeGraphServer.in_thread(ca) as server: …`
+    in_thread = FakeSheetsServer.__dict__["in_thread"]
 
     # -- steering -----------------------------------------------------------------------------
 
@@ -266,11 +257,13 @@ class FakeGraphServer:
         *,
         name: str = "taakstelling.xlsx",
         item_id: str | None = None,
+        web_url: str = "",
     ) -> Book:
-        """Serve `tabs` (rows from A1; dates as date cells) at `link` (any URL a person copies)."""
+        """Serve `tabs` (rows from A1; dates as date cells) at `link` (any URL a person copies);
+        `web_url`, the file's own address in a site's library, also resolves through the site."""
         with self._lock:
             item_id = item_id or f"01TAAKBOT{len(self._books) + 1:04d}"
-            book = Book(item_id, f"b!drive{len(self._books) + 1}", name, {})
+            book = Book(item_id, f"b!drive{len(self._books) + 1}", name, {}, web_url=web_url)
             for title, rows in tabs.items():
                 self._add_sheet(book, title, [list(r) for r in rows])
             self._books[item_id] = book
@@ -313,14 +306,16 @@ class FakeGraphServer:
         code: str | None = None,
         retry_after: float | None = None,
         inner: bool = False,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` requests (of `kind`; inside a `$batch` with `inner`)."""
+        """Answer the next `times` requests (of `kind`; inside a `$batch` with `inner`), after
+        letting `after` of them through."""
         default = {429: "TooManyRequests", 503: "serviceNotAvailable", 502: "badGateway"}
         with self._lock:
             self._faults.append(
                 _Fault(
                     status, times, kind, code or default.get(status, "generalException"),
-                    retry_after, inner,
+                    retry_after, inner, after,
                 )
             )  # fmt: skip
 
@@ -328,10 +323,11 @@ class FakeGraphServer:
         with self._lock:
             self._down = down
 
-    def deny(self, denied: bool = True) -> None:
-        """The app has no rights on the site: every Graph call answers 403 accessDenied."""
+    def deny(self, denied: bool = True, *, shares_only: bool = False) -> None:
+        """The app has no rights on the site: every Graph call answers 403 accessDenied; with
+        `shares_only`, only /shares does (an app with Sites.Selected on the site)."""
         with self._lock:
-            self._denied = denied
+            self._denied = "shares" if shares_only else denied
 
     def revoke_tokens(self) -> None:
         """Tokens handed out so far stop working (expired early, or revoked)."""
@@ -459,6 +455,12 @@ class FakeGraphServer:
             return "batch"
         if "/shares/" in tail:
             return "shares"
+        if "/root:/" in tail:
+            return "byPath"
+        if re.search(r"/sites/[^/]+/drives$", tail):
+            return "siteDrives"
+        if "/sites/" in tail:
+            return "site"
         if tail.endswith("/createSession"):
             return "createSession"
         if tail.endswith("/closeSession"):
@@ -467,6 +469,14 @@ class FakeGraphServer:
             return "worksheetsAdd"
         if tail.endswith("/rows/add"):
             return "rowsAdd"
+        if tail.endswith("/columns/add"):
+            return "columnsAdd"
+        if "/tables/" in tail and tail.endswith("/columns"):
+            return "tableColumns"
+        if "/tables/" in tail and tail.endswith("/range"):
+            return "tableRange"
+        if method == "DELETE" and re.search(r"/worksheets/[^/]+$", tail):
+            return "worksheetDelete"
         if "/usedRange" in tail:
             return "usedRange"
         if "/range(" in tail:
@@ -489,7 +499,7 @@ class FakeGraphServer:
         if fault is not None:
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after else {}
             raise Answer(fault.status, graph_error(fault.status, fault.code), headers)
-        if self._denied:
+        if self._denied is True or (self._denied == "shares" and kind == "shares"):
             raise Answer(403, graph_error(403, "accessDenied", "Access denied"))
         if kind == "batch":
             return 200, self._batch(body or {}, session)
@@ -502,6 +512,8 @@ class FakeGraphServer:
                     404, graph_error(404, "itemNotFound", "The resource could not be found.")
                 )
             return 200, self._item(book)
+        if kind in ("site", "siteDrives", "byPath"):
+            return 200, self._site_route(kind, unquote(rest))
         m = re.match(r"^/drives/([^/]+)/items/([^/]+)(/workbook(/.*)?)?$", rest)
         if not m:
             raise Answer(400, graph_error(400, "BadRequest", f"Unsupported: {method} {path}"))
@@ -517,11 +529,39 @@ class FakeGraphServer:
         )
         if book.locked and (write or not book.locked[1]):
             raise Answer(403, graph_error(403, "accessDenied", book.locked[0], book.locked[0]))
-        if write and book.read_only:
+        if (write or kind == "createSession" and (body or {}).get("persistChanges")) and (
+            book.read_only
+        ):
             raise Answer(403, graph_error(403, "accessDenied", "Access denied"))
         if session is not None and not self.sessions.get(session, False):
             raise Answer(404, graph_error(404, "invalidSessionNotFound", "Session not found"))
         return self._workbook(book, method, kind, unquote(m.group(4) or ""), body)
+
+    def _site_route(self, kind: str, rest: str) -> dict[str, Any]:
+        """A file's address through its site: /sites/{host}:{path}, …/drives, …/root:/{path}."""
+        books = [b for b in self._books.values() if b.web_url]
+        if kind == "site":
+            host, _, site = rest.removeprefix("/sites/").partition(":")
+            for b in books:
+                parts = urlsplit(b.web_url)
+                if parts.hostname == host and unquote(parts.path).startswith(site + "/"):
+                    return {"id": f"{host},{site}"}
+        elif kind == "siteDrives":
+            host, _, site = rest.split("/")[2].partition(",")
+            out = {}
+            for b in books:
+                parts = urlsplit(b.web_url)
+                path = unquote(parts.path)
+                if parts.hostname == host and path.startswith(site + "/"):
+                    library = site + "/" + path[len(site) + 1 :].split("/")[0]
+                    out[b.drive_id] = {"id": b.drive_id, "webUrl": f"https://{host}{library}"}
+            return {"value": list(out.values())}
+        else:
+            drive, _, path = rest.removeprefix("/drives/").partition("/root:/")
+            for b in books:
+                if b.drive_id == drive and unquote(urlsplit(b.web_url).path).endswith("/" + path):
+                    return self._item(b)
+        raise Answer(404, graph_error(404, "itemNotFound", "The resource could not be found."))
 
     def _item(self, book: Book) -> dict[str, Any]:
         return {
@@ -561,6 +601,29 @@ class FakeGraphServer:
             table.rows += len(values)
             book.version += 1
             return 201, {"index": table.rows - len(values), "values": values}
+        if kind == "worksheetDelete":
+            name = self._sheet_name(book, tail.split("/")[2])
+            del book.sheets[name]
+            book.version += 1
+            return 204, None
+        if kind in ("tableColumns", "tableRange", "columnsAdd"):
+            table = self._table(book, tail.split("/")[2])
+            if kind == "columnsAdd":
+                name = str((body or {}).get("name") or f"Kolom{table.width + 1}")
+                header = book.sheets[table.sheet][table.header_row - 1]
+                while len(header) < table.width:
+                    header.append(None)
+                header.insert(table.width, name)
+                table.width += 1
+                book.version += 1
+                return 201, {"id": str(table.width), "name": name}
+            if kind == "tableColumns":
+                header = book.sheets[table.sheet][table.header_row - 1]
+                names = [header[c] if c < len(header) else None for c in range(table.width)]
+                return 200, {"value": [{"id": str(i + 1), "name": n} for i, n in enumerate(names)]}
+            last = table.header_row + table.rows
+            address = f"A{table.header_row}:{column_letters(table.width)}{last}"
+            return 200, {"address": f"{_quoted(table.sheet)}!{address}"}
         if kind == "tables":
             sheet = self._sheet_name(book, tail.split("/")[2])
             found = [t for t in book.tables.values() if t.sheet == sheet]
@@ -624,6 +687,9 @@ class FakeGraphServer:
     def _fault(self, kind: str, inner: bool) -> _Fault | None:
         for fault in self._faults:
             if fault.kind in (None, kind) and fault.inner == inner:
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)

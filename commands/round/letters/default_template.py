@@ -36,8 +36,16 @@ class _Writer:
             section.left_margin = section.right_margin = Cm(2.5)
             section.top_margin = section.bottom_margin = Cm(2)
 
-    def p(self, text: str = "", bold: bool = False, size: float | None = None, mark=False):
+    def p(
+        self,
+        text: str = "",
+        bold: bool = False,
+        size: float | None = None,
+        mark: bool = False,
+        keep: bool = False,
+    ):
         para = self.doc.add_paragraph()
+        para.paragraph_format.keep_with_next = keep or None
         run = para.add_run(text)
         run.bold = bold or mark
         if size:
@@ -98,6 +106,57 @@ class _Writer:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
         self.p()
 
+    def lines(self, texts: tuple[str, ...]) -> None:
+        """One paragraph of lines that is never split over two pages (the signature)."""
+        para = self.doc.add_paragraph()
+        para.paragraph_format.keep_together = True
+        run = para.add_run()
+        for i, text in enumerate(texts):
+            if i:
+                run.add_break()
+            run.add_text(text)
+
+    def grid(
+        self,
+        headers: tuple[str, ...],
+        rows: str,
+        cells: tuple[str, ...],
+        total: tuple[str, ...],
+    ) -> None:
+        """A bordered table with a header, one row per item of the list `rows`, and a total."""
+        table = self.doc.add_table(rows=0, cols=len(headers))
+        table.style = "Table Grid"
+        table.autofit = False
+        widths = (5.2,) + (2.7,) * (len(headers) - 1)
+
+        def row(texts: tuple[str, ...] | list[str], bold: bool = False) -> None:
+            tr = table.add_row().cells
+            for cell, text, width in zip(tr, texts, widths, strict=True):
+                cell.width = Cm(width)
+                cell.paragraphs[0].add_run(text).bold = bold
+
+        row(headers, bold=True)
+        row([f"{{%tr for r in {rows} %}}"] + [""] * (len(headers) - 1))
+        row([f"{{{{ {c} }}}}" for c in cells])
+        row(["{%tr endfor %}"] + [""] * (len(headers) - 1))
+        row(total, bold=True)
+        self.p()
+
+    def steps(self, items: str) -> None:
+        """Step code and name beside what it means, one row per step of the list `items`."""
+        table = self._table((5.0, 11.0))
+        table.style = "Table Grid"
+        for texts in (
+            ("{%tr for t in " + items + " %}", ""),
+            ("{{ t.code }}: {{ t.naam }}", "{{ t.betekenis }}"),
+            ("{%tr endfor %}", ""),
+        ):
+            cells = table.add_row().cells
+            cells[0].width, cells[1].width = Cm(5.0), Cm(11.0)
+            cells[0].paragraphs[0].add_run(texts[0])
+            cells[1].paragraphs[0].add_run(texts[1])
+        self.p()
+
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -107,13 +166,8 @@ def build(policy: str) -> DocumentObject:
     utrecht = policy == "utrecht"
     w.p("Gedeputeerde Staten van {{ provincie }}", bold=True, size=14)
     w.p("{{ contact }}", size=8)
-    w.labelled(
-        [
-            ("Datum", "{{ datum }}"),
-            ("Ons kenmerk", "{{ kenmerk }}"),
-            ("Bijlagen", "geen" if utrecht else "1"),
-        ]
-    )
+    annexes = "1" if utrecht else "{% if eindbeoordeling and not cijfers %}1{% else %}2{% endif %}"
+    w.labelled([("Datum", "{{ datum }}"), ("Ons kenmerk", "{{ kenmerk }}"), ("Bijlagen", annexes)])
     w.p()
     w.p("Burgemeester en wethouders van {{ gemeente }}")
     w.p("{{ adres }}")
@@ -131,51 +185,111 @@ def build(policy: str) -> DocumentObject:
     w.tag("endif")
     w.p()
     w.p("Geacht College,")
-    _open_and_conflict(w)
+    _marked_notes(w)
     w.tag("if eindbeoordeling")
     _end(w, utrecht)
     w.tag("else")
     _mid(w, utrecht)
     w.tag("endif")
-    w.heading("Tot slot")
-    w.p(
-        "Wij danken u voor uw inzet voor de huisvesting van vergunninghouders en vragen u die "
-        "onverminderd voort te zetten. Na de volgende peildatum, {{ volgende_peildatum }}, "
-        "ontvangt u opnieuw een brief over de stand van zaken."
-    )
-    w.p()
-    w.p("Gedeputeerde Staten van {{ provincie }},")
-    w.p("voor dezen,")
-    w.p()
-    w.p("{{ ondertekenaar }}")
-    w.p("{{ functie }}")
-    w.tag("if digitaal")
-    w.p("Deze brief is digitaal vastgesteld en daarom niet ondertekend.", size=8)
-    w.tag("endif")
+    _closing(w)
+    w.tag("if eindbeoordeling")
     if not utrecht:
-        w.tag("if eindbeoordeling")
+        w.tag("if cijfers")
         _end_annex(w)
-        w.tag("else")
-        _province_annex(w)
         w.tag("endif")
+    w.tag("else")
+    if not utrecht:
+        _province_annex(w)
+    w.tag("endif")
+    _ladder_annex(w)
     return w.doc
 
 
-def _open_and_conflict(w: _Writer) -> None:
-    w.tag("if afwijking")
-    w.p("Let op (vóór verzending controleren): {{ afwijking }}", mark=True)
-    w.tag("endif")
+def _marked_notes(w: _Writer) -> None:
+    """What the staffer checks or fills in before sending, marked yellow, before anything else."""
+    for key in ("afwijking", "let_op", "kader_onbevestigd"):
+        w.tag(f"if {key}")
+        w.p("Let op (vóór verzending controleren): {{ " + key + " }}", mark=True)
+        w.tag("endif")
     w.tag("if ontbreekt")
     w.p("Cijfers ontbreken (vóór verzending aanvullen): {{ ontbreekt }}", mark=True)
     w.tag("endif")
 
 
-def _decision(w: _Writer, lead: str) -> None:
-    """The step in words, or the marked paragraph when a person still has to decide it."""
+def _closing(w: _Writer) -> None:
+    """'Tot slot', the signature and the footnote: kept together on one page."""
+    w.heading("Tot slot")
+    w.p("{{ tot_slot }}", keep=True)
+    w.p(
+        "Na de volgende peildatum, {{ volgende_peildatum }}, ontvangt u opnieuw een brief over "
+        "de stand van zaken.",
+        keep=True,
+    )
+    w.lines(
+        ("", "Gedeputeerde Staten van {{ provincie }},", "voor dezen,", "", "{{ ondertekenaar }}",
+         "{{ functie }}")
+    )  # fmt: skip
+    w.tag("if digitaal")
+    w.p("Deze brief is digitaal vastgesteld en daarom niet ondertekend.", size=8)
+    w.tag("endif")
+    w.p()
+    w.p("¹ {{ kader_noot }}", size=8)
+
+
+def _decision(w: _Writer) -> None:
+    """The step in one sentence and what follows a missed opgave, or the marked paragraph
+    when a person still has to decide it."""
     w.tag("if trede_vast")
-    w.p(lead + " {{ trede_zin }}")
+    w.p("{{ trede_zin }}")
+    w.tag("if trede_waarschuwing")
+    w.p("{{ trede_waarschuwing }}")
+    w.tag("endif")
     w.tag("else")
     w.p("Nog te beslissen: {{ nog_te_beslissen }}", mark=True)
+    w.tag("endif")
+
+
+def _open_step_only(w: _Writer) -> None:
+    """Without figures for the date: no conclusion at all; only an open step is marked."""
+    w.tag("if not trede_vast")
+    w.p("Nog te beslissen: {{ nog_te_beslissen }}", mark=True)
+    w.tag("endif")
+
+
+def _answer(w: _Writer, key: str) -> None:
+    w.tag(f"if {key}")
+    w.p("{{ " + key + " }}")
+    w.tag("else")
+    w.p("Aan te vullen vóór verzending: zie ‘Cijfers ontbreken’ bovenaan.", mark=True)
+    w.tag("endif")
+
+
+def _coulance(w: _Writer, limit: str) -> None:
+    w.tag("if coulance")
+    w.p(
+        "Voor deze periode geldt een coulanceregeling¹. {{ coulance_regel }} Voor uw gemeente "
+        f"{limit} ten minste {{{{ coulance_grens }}}} vergunninghouders (een deel van een persoon "
+        "telt als een hele persoon)."
+    )
+    w.tag("endif")
+
+
+def _extra_table(w: _Writer) -> None:
+    """Tabel 1 of the province's letters from 2022-II, where an extra opgave was agreed."""
+    w.tag("if extra")
+    w.figures(
+        [
+            (
+                "Opgave {{ periode }} (taakstelling met achterstand of voorsprong)",
+                "{{ opgave }}",
+            ),
+            ("Extra opgave {{ periode }}", "{{ extra_opgave }}"),
+            ("Opgave inclusief extra opgave", "{{ opgave_incl_extra }}"),
+            ("Gehuisvest vóór {{ peildatum }}", "{{ gehuisvest }}"),
+            ("Nog te huisvesten op basis van de opgave inclusief extra", "{{ nog_incl_extra }}"),
+        ],
+        "Tabel 1: Additionele opgave",
+    )
     w.tag("endif")
 
 
@@ -184,20 +298,12 @@ def _end(w: _Writer, utrecht: bool) -> None:
         "Hierbij ontvangt u onze bevindingen en conclusies over de wettelijke taakstelling "
         "huisvesting vergunninghouders van uw gemeente in de periode {{ periode_van }} tot "
         "{{ periode_tot }} ({{ periode }}), en uw opgave voor de periode {{ volgende_van }} tot "
-        "{{ volgende_tot }}."
+        "{{ volgende_tot }}. Wij beoordelen de taakstelling volgens het {{ kader }}¹."
     )
+    w.tag("if cijfers")
     w.heading("Bevindingen")
-    w.p(
-        "Uw gemeente had voor {{ periode }} een taakstelling van {{ taakstelling }}. Met "
-        "{{ saldo_zin }} bij de start van de periode moest uw gemeente vóór {{ periode_tot }} "
-        "{{ opgave }} vergunninghouders huisvesten (de opgave)."
-    )
-    w.tag("if coulance")
-    w.p(
-        "Voor deze periode geldt een coulanceregeling: {{ coulance_regel }} (bron: "
-        "{{ coulance_bron }}). Voor uw gemeente ligt die grens op {{ coulance_grens }}."
-    )
-    w.tag("endif")
+    w.p("{{ opgave_zin }}")
+    _coulance(w, "is dat")
     if utrecht:
         w.figures(
             [
@@ -214,7 +320,10 @@ def _end(w: _Writer, utrecht: bool) -> None:
             "Realisatie {{ periode }}",
         )
     else:
-        w.p("Wij hebben de situatie van uw gemeente beoordeeld aan de hand van vier vragen.")
+        w.p(
+            "Wij hebben de situatie van uw gemeente beoordeeld aan de hand van de vier vragen "
+            "uit dat kader."
+        )
         w.p("1. Heeft uw gemeente de opgave vóór {{ periode_tot }} gerealiseerd?", bold=True)
         w.p("{{ vraag1 }}")
         w.p(
@@ -222,23 +331,23 @@ def _end(w: _Writer, utrecht: bool) -> None:
             "realiseren?",
             bold=True,
         )
-        w.p("{{ vraag2 }}")
+        _answer(w, "vraag2")
         w.p("3. Heeft het COA in de periode omkoppelingen gedaan?", bold=True)
-        w.p("{{ vraag3 }}")
+        _answer(w, "vraag3")
         w.p(
             "4. Was uw gemeente in de periode een stapelgemeente (ten minste drie maanden, "
             "waaronder de laatste maand)?",
             bold=True,
         )
-        w.p("{{ vraag4 }}")
+        _answer(w, "vraag4")
+    _extra_table(w)
     w.heading("Conclusie")
     w.tag("if gerealiseerd")
     w.p(
         "Uw gemeente heeft haar opgave over {{ periode }} gerealiseerd. Wij complimenteren u "
         "daarmee."
     )
-    w.tag("endif")
-    w.tag("if not gerealiseerd")
+    w.tag("else")
     w.p(
         "Uw gemeente heeft haar opgave over {{ periode }} niet gerealiseerd: per {{ periode_tot }} "
         "heeft zij een {{ saldo_eind_soort }} van {{ saldo_eind }}."
@@ -261,7 +370,10 @@ def _end(w: _Writer, utrecht: bool) -> None:
             "u die achterstand in de komende periode in te lopen."
         )
         w.tag("endif")
-    _decision(w, "Op basis van deze bevindingen")
+    _decision(w)
+    w.tag("else")
+    _open_step_only(w)
+    w.tag("endif")
     w.heading(
         "Informatie over uw opgave voor de periode {{ volgende_van }} tot {{ volgende_tot }}"
     )
@@ -272,6 +384,13 @@ def _end(w: _Writer, utrecht: bool) -> None:
             ("Trede op de interventieladder per {{ peildatum }}", "{{ trede_naam }}"),
             ("Te huisvesten vergunninghouders vóór {{ volgende_tot }}", "{{ volgende_opgave }}"),
             ("Minimaal te huisvesten vóór {{ volgende_middatum }}", "{{ volgende_minimum }}"),
+            ("{%tr if volgende_extra %}", ""),
+            ("Extra opgave {{ volgende_periode }}", "{{ volgende_extra_opgave }}"),
+            (
+                "Te huisvesten vóór {{ volgende_tot }} inclusief extra opgave",
+                "{{ volgende_opgave_incl_extra }}",
+            ),
+            ("{%tr endif %}", ""),
         ]
     )
 
@@ -321,14 +440,10 @@ def _mid(w: _Writer, utrecht: bool) -> None:
         "Hierbij informeren wij u over de huisvesting van vergunninghouders in uw gemeente per "
         "{{ peildatum }}, halverwege de periode {{ periode_van }} tot {{ periode_tot }}. Een "
         "gemeente loopt op schema wanneer zij op {{ peildatum }} ten minste de helft van de "
-        "opgave voor het lopende halfjaar heeft gehuisvest."
+        "opgave voor het lopende halfjaar heeft gehuisvest¹."
     )
-    w.tag("if coulance")
-    w.p(
-        "Voor deze periode geldt een coulanceregeling: {{ coulance_regel }} (bron: "
-        "{{ coulance_bron }}). Voor uw gemeente ligt de grens op {{ coulance_grens }}."
-    )
-    w.tag("endif")
+    w.tag("if cijfers")
+    _coulance(w, "ligt de grens op")
     rows = [
         ("Taakstelling {{ periode }}", "{{ taakstelling }}"),
         ("{{ saldo_soort|capitalize }} per {{ periode_van }}", "{{ saldo_start }}"),
@@ -349,8 +464,18 @@ def _mid(w: _Writer, utrecht: bool) -> None:
             ("Prognose voor {{ periode_tot }} (lineair)", "{{ prognose }} ({{ prognose_pct }})"),
         )
     w.figures(rows, "Stand van zaken per {{ peildatum }}")
+    _extra_table(w)
+    w.tag("if koppelingen_zin")
     w.p("{{ koppelingen_zin }}")
-    _decision(w, "Op basis van deze bevindingen")
+    w.tag("endif")
+    w.heading("Conclusie")
+    _decision(w)
+    w.tag("if tussentijds_blijft")
+    w.p("{{ tussentijds_blijft }}")
+    w.tag("endif")
+    w.tag("else")
+    _open_step_only(w)
+    w.tag("endif")
 
 
 def _province_annex(w: _Writer) -> None:
@@ -360,28 +485,61 @@ def _province_annex(w: _Writer) -> None:
         bold=True,
         size=11,
     )
+    w.p(
+        "Sommen over de {{ prov_met_cijfers }} gemeenten met cijfers per {{ peildatum }} (van "
+        "de {{ prov_gemeenten }} gemeenten). Geen cijfers per {{ peildatum }}: {{ prov_zonder }}.",
+        size=8,
+    )
     w.figures(
         [
-            ("Taakstelling {{ periode }} van alle gemeenten samen", "{{ prov_taakstelling }}"),
-            ("{{ prov_saldo_soort|capitalize }} per {{ periode_van }}", "{{ prov_saldo }}"),
-            ("Opgave vóór {{ periode_tot }}", "{{ prov_opgave }}"),
-            ("Minimaal te huisvesten vóór {{ peildatum }} (de helft)", "{{ prov_minimum }}"),
+            ("{%tr if prov_opbouw %}", ""),
+            ("Provincie: taakstelling {{ periode }}", "{{ prov_taakstelling }}"),
             (
-                "Gehuisvest vóór {{ peildatum }}",
+                "Provincie: {{ prov_saldo_soort }} per {{ periode_van }}",
+                "{{ prov_saldo }}",
+            ),
+            ("{%tr endif %}", ""),
+            ("Provincie: opgave vóór {{ periode_tot }}", "{{ prov_opgave }}"),
+            (
+                "Provincie: minimaal te huisvesten vóór {{ peildatum }} (de helft)",
+                "{{ prov_minimum }}",
+            ),
+            (
+                "Provincie: gehuisvest vóór {{ peildatum }}",
                 "{{ prov_gehuisvest }} ({{ prov_pct_opgave }} van de opgave)",
             ),
-            ("Gekoppelde vergunninghouders op {{ peildatum }}", "{{ prov_koppelingen }}"),
-            ("Nog te huisvesten vóór {{ periode_tot }}", "{{ prov_nog_te_huisvesten }}"),
-            ("Zijn er genoeg koppelingen?", "{{ prov_koppelingen_conclusie }}"),
-            ("Prognose voor {{ periode_tot }} (som, lineair)", "{{ prov_prognose }}"),
+            (
+                "Provincie: gekoppelde vergunninghouders op {{ peildatum }}",
+                "{{ prov_koppelingen }}",
+            ),
+            (
+                "Provincie: nog te huisvesten vóór {{ periode_tot }}",
+                "{{ prov_nog_te_huisvesten }}",
+            ),
+            ("Provincie: zijn er genoeg koppelingen?", "{{ prov_koppelingen_conclusie }}"),
+            ("Provincie: prognose voor {{ periode_tot }} (som, lineair)", "{{ prov_prognose }}"),
         ]
     )
     w.p("Gemeenten met minder koppelingen dan nog te huisvesten: {{ prov_tekort }}.")
-    w.p(
-        "Sommen over de gemeenten met cijfers per {{ peildatum }}; {{ prov_zonder_cijfers }} van "
-        "de {{ prov_gemeenten }} gemeenten hebben die niet en tellen niet mee.",
-        size=8,
+    w.grid(
+        ("Gemeente", "Opgave", "Gehuisvest", "Koppelingen", "Nog te huisvesten"),
+        "prov_rijen",
+        ("r.gemeente", "r.opgave", "r.gehuisvest", "r.koppelingen", "r.nog"),
+        (
+            "Samen",
+            "{{ prov_opgave }}",
+            "{{ prov_gehuisvest }}",
+            "{{ prov_koppelingen }}",
+            "{{ prov_nog_te_huisvesten }}",
+        ),
     )
+
+
+def _ladder_annex(w: _Writer) -> None:
+    """The steps of the ladder as the policy names and describes them (engine wording)."""
+    w.page_break()
+    w.p("Bijlage: de treden van de interventieladder ({{ kader }})", bold=True, size=11)
+    w.steps("ladder_treden")
 
 
 def write(policy: str, path: Path) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +31,17 @@ def file_name(gemeente: str, day_iso: str) -> str:
 
 
 def load_template(path: Path) -> CompiledTemplate:
+    """A template read, checked and compiled once per version of the file (the key holds its
+    size and modification time): compiling takes longer than drafting a dozen letters."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return CompiledTemplate(path, PLACEHOLDERS)  # says in Dutch why it cannot be read
+    return _compiled(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: Path, _mtime_ns: int, _size: int) -> CompiledTemplate:
     return CompiledTemplate(path, PLACEHOLDERS)
 
 
@@ -48,9 +60,11 @@ def each_letter(
     data: DataSet,
     settings: LetterSettings,
     pause: Callable[[], None] = lambda: None,
+    failed: list[tuple[str, str]] | None = None,
 ) -> Iterator[Letter]:
     """`draft_letters` one at a time, so an archive can take each letter as it is made and
-    never hold them all (commands.round.letters.bundle)."""
+    never hold them all (commands.round.letters.bundle). With `failed`, a municipality whose
+    letter cannot be drafted is noted there (name, reason) and the others still come."""
     templates: dict[Path, CompiledTemplate] = {}
 
     def template_for(policy: str) -> CompiledTemplate:
@@ -65,10 +79,15 @@ def each_letter(
         if number > 1:
             pause()
         policy, _ = data.policy_for(entry.gemeente, entry.period)
-        opgave = data.opgave(entry.gemeente, entry.period)
         sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
-        context = letter_context(entry, policy.code, opgave, settings, number, sums)
-        docx = template_for(policy.code).render(context)
+        try:
+            context = letter_context(entry, data, settings, number, sums)
+            docx = template_for(policy.code).render(context)
+        except Exception as exc:  # one municipality's data: the others' letters still come
+            if failed is None:
+                raise
+            failed.append((entry.gemeente, f"{type(exc).__name__}: {exc}"[:300]))
+            continue
         yield Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
 
 

@@ -31,6 +31,12 @@ _COMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".emf", ".wmf")
 _LISTING = re.compile("[\n\t\a\f]")
 
 
+def _quoted(detail: object) -> str:
+    """The library's own (English) message, quoted once after our Dutch explanation."""
+    text = str(detail or "").strip()
+    return f' (melding van de sjabloonbibliotheek: "{text}").' if text else "."
+
+
 class CompiledTemplate:
     """One .docx template, checked against the placeholders it may use."""
 
@@ -49,7 +55,8 @@ class CompiledTemplate:
                 self._files = [(info, book.read(info)) for info in book.infolist()]
         except Exception as exc:  # python-docx: a zip without Word parts, or no zip at all
             raise TemplateError(
-                f"Briefsjabloon {self.name} is geen bruikbaar Word-bestand (.docx): {exc}."
+                f"Briefsjabloon {self.name} is geen bruikbaar Word-bestand (.docx); sla het in "
+                f"Word op als .docx-document{_quoted(exc)}"
             ) from None
         self.env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         self._check(set(known))
@@ -74,8 +81,8 @@ class CompiledTemplate:
 
     def _syntax(self, exc: jinja2.TemplateSyntaxError) -> TemplateError:
         return TemplateError(
-            f"Briefsjabloon {self.name} heeft een fout in de tags: {exc.message}. "
-            "Controleer of elke {% if %} een {% endif %} heeft en elke {{ een }}."
+            f"Briefsjabloon {self.name} heeft een fout in de tags: controleer of elke {{% if %}} "
+            f"een {{% endif %}} heeft en elke {{{{ een }}}}{_quoted(exc.message)}"
         )
 
     def _compile(self) -> dict[str, jinja2.Template]:
@@ -106,10 +113,15 @@ class CompiledTemplate:
                 xml = template.render(context)
             except jinja2.UndefinedError as exc:
                 raise TemplateError(
-                    f"Briefsjabloon {self.name}: onbekend veld ({exc.message})."
+                    f"Briefsjabloon {self.name} gebruikt een onbekend veld of een onderdeel van "
+                    "een veld dat niet bestaat; de bruikbare velden staan in de README onder "
+                    f"'Brieven'{_quoted(exc.message)}"
                 ) from None
             except jinja2.TemplateError as exc:
-                raise TemplateError(f"Briefsjabloon {self.name}: {exc}.") from None
+                raise TemplateError(
+                    f"Briefsjabloon {self.name} kan niet worden ingevuld; controleer de tags "
+                    f"rond de velden{_quoted(exc)}"
+                ) from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}")
             xml = xml.replace("{_%", "{%").replace("%_}", "%}")
@@ -120,8 +132,9 @@ class CompiledTemplate:
                 etree.fromstring(data)
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(
-                    f"Briefsjabloon {self.name} levert geen geldig Word-document op ({exc}); "
-                    "staat een {%p %}-tag in een eigen alinea?"
+                    f"Briefsjabloon {self.name} levert geen geldig Word-document op; staat elke "
+                    f"{{%p %}}-tag in een eigen alinea en elke {{%tr %}}-tag in een eigen "
+                    f"tabelrij?{_quoted(exc)}"
                 ) from None
             rendered[zip_name] = data
         out = BytesIO()

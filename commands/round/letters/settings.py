@@ -38,6 +38,7 @@ class LetterSettings:
     digitaal_vastgesteld: bool = False  # add the note that the letter was approved digitally
     sjabloon: Path | None = None  # a docxtpl .docx; None = the project's default for the policy
     datum: date | None = None  # the letter's date; None = a visible placeholder
+    tot_slot: str = ""  # the appeal under 'Tot slot'; '' = the project's default
 
     def kenmerk_for(self, n: int) -> str:
         if not self.kenmerk.strip():

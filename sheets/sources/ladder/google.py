@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -38,6 +37,7 @@ from sheets.sources.ladder.base import (
 from sheets.sources.ladder.protocol import (
     FIELDS,
     WRITE_ID,
+    entered,
     new_write_id,
     outcome,
     settle,
@@ -47,20 +47,6 @@ from sheets.sources.ladder.protocol import (
 from sheets.tabs.layout import column_letter
 
 log = logging.getLogger(__name__)
-
-
-def entered(key: str, value: Any) -> Any:
-    """A cell as USER_ENTERED must get it to store what we mean: dates as ISO text (a date
-    cell), and every text with a leading apostrophe, which Google takes as "this is text" and
-    does not store. So `'s-Gravenhage` stays `'s-Gravenhage`, `=HYPERLINK(…)` and `+31…` stay
-    text, and a toelichting `12` stays `12` as text. The step's code is typed as a person would."""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value != "" and key != "trede":
-        return "'" + value
-    return value
 
 
 def append(source: GoogleSheetSource, rows: Sequence[LadderRow], reading: Reading | None = None

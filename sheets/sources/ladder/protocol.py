@@ -24,6 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sheets.sources.ladder.base import (
@@ -39,6 +40,21 @@ from sheets.tabs.layout import VOID
 
 WRITE_ID = "schrijf_id"
 FIELDS = (*HEADER, WRITE_ID)  # what a lockless writer puts in a row
+
+
+def entered(key: str, value: Any) -> Any:
+    """A cell as typed input must get it to store what we mean (Google's USER_ENTERED, and
+    Excel's values through Microsoft Graph, parse alike): dates as ISO text (a date cell), and
+    every text with a leading apostrophe, which both take as "this is text" and do not store.
+    So `'s-Gravenhage` stays `'s-Gravenhage`, `=HYPERLINK(…)` and `+31…` stay text, and a
+    toelichting `12` stays `12` as text. The step's code is typed as a person would."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value != "" and key != "trede":
+        return "'" + value
+    return value
 
 
 def new_write_id() -> str:

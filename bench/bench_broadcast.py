@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import sys
 import tempfile
@@ -78,14 +79,10 @@ def items(n: int) -> list[Outgoing]:
     ]
 
 
-def messages(plan: list[Outgoing], run: int) -> list[Message]:
-    """The same chats as a confirmed /herinnering's messages, each with its ledger row."""
-    return [
-        Message(
-            i.chat_id, "\n".join(i.chunks), (Key("manual:bench", "*", f"run{run}", i.chat_id),)
-        )
-        for i in plan
-    ]
+def messages(plan: list[Outgoing], variant: str, run: int) -> list[Message]:
+    """The same chats as a confirmed /herinnering's messages, each with its own ledger row."""
+    key = functools.partial(Key, "manual:bench", variant, f"run{run}")
+    return [Message(i.chat_id, "\n".join(i.chunks), (key(i.chat_id),)) for i in plan]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -139,7 +136,9 @@ async def run_variant(
             assert isinstance(limiter, PacedLimiter)
             broadcaster = Broadcaster(send, limiter.pacer, batch=1 if variant == "ours-1" else 8)
             if variant != "ours-bare":  # as the bot sends a confirmed /herinnering
-                summary = await Pushes(store, services, broadcaster)._push(messages(plan, run))
+                summary = await Pushes(store, services, broadcaster)._push(
+                    messages(plan, variant, run)
+                )
             else:
                 summary = await broadcaster.run(plan)
             lost_by_us = len(summary.failed) + len(summary.uncertain)

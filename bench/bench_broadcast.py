@@ -90,6 +90,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
 
 
+def count_transactions(store: Store) -> None:
+    """store.db.transactions: how many ledger transactions (one commit each) were made."""
+    begin, store.db.transactions = store.db.transaction, 0
+
+    def counted():  # noqa: ANN202 - the Database's own context manager
+        store.db.transactions += 1
+        return begin()
+
+    store.db.transaction = counted
+
+
 async def run_variant(
     variant: str, chats: int, services: Services, every: float, store: Store, run: int
 ) -> dict:
@@ -136,6 +147,7 @@ async def run_variant(
             assert isinstance(limiter, PacedLimiter)
             broadcaster = Broadcaster(send, limiter.pacer, batch=1 if variant == "ours-1" else 8)
             if variant != "ours-bare":  # as the bot sends a confirmed /herinnering
+                store.db.transactions = 0
                 summary = await Pushes(store, services, broadcaster)._push(
                     messages(plan, variant, run)
                 )
@@ -183,6 +195,7 @@ async def run_variant(
         "replies": len(latencies),
         "unanswered": len(asked) - len(latencies),
         "latencies": latencies,
+        "transactions": getattr(store.db, "transactions", 0) if variant.startswith("ours") else 0,
     }
 
 
@@ -241,6 +254,7 @@ async def main_async(args: argparse.Namespace) -> int:
     bad = 0
     with tempfile.TemporaryDirectory(prefix="taakbot-bench-") as tmp:
         store = Store(Path(tmp) / "taakbot.sqlite")
+        count_transactions(store)
         for variant in args.variants:
             runs = [
                 await run_variant(variant, args.chats, services, args.every, store, n)
@@ -253,6 +267,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     f"{r['variant'] + (f' #{n + 1}' if args.runs > 1 else ''):<10} "
                     f"{r['messages']:>5} {r['elapsed']:>7.1f} {r['rate']:>6.1f} "
                     f"{r['all_rate']:>6.1f} {r['429']:>5} {r['lost']:>5} {r['duplicated']:>4}"
+                    + (f"   ledger transactions: {r['transactions']}" if r["transactions"] else "")
                 )
                 if variant.startswith("ours") and (r["lost"] or r["duplicated"]):
                     bad = 1

@@ -53,7 +53,9 @@ def render() -> None:
     teams = per_call(lambda: card(message), 2000)
     print(f"render (per message)   planner (baseline) {text * 1e3:7.3f} ms")
     print(f"                       e-mail (compose)   {mail * 1e3:7.3f} ms  ({mail / text:.2f}×)")
-    print(f"                       Teams card         {teams * 1e3:7.3f} ms  ({teams / text:.2f}×)")
+    print(
+        f"                       Teams card         {teams * 1e3:7.3f} ms  ({teams / text:.2f}×)"
+    )
 
 
 def smtp(n: int) -> None:

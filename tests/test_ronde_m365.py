@@ -22,6 +22,7 @@ from sheets.sources.m365 import SLOT_PREFIX
 from tests.fakes.graph_api import FakeGraphServer
 from tests.m365_helpers import LINK
 from tests.overview_books import UTRECHT_TAB, utrecht_rows
+from tests.test_formula_safety import HOSTILE
 from tests.test_ronde_gsheet import ADMIN, N_UTRECHT, NOW, record_round, sample
 
 
@@ -115,6 +116,7 @@ def test_an_excel_table_grows_with_rows_add(graph: FakeGraphServer) -> None:
 
 
 TEXTS = [
+    *((hostile, hostile) for hostile in HOSTILE),  # tests/test_formula_safety.py's list
     ("'s-Gravenhage", "'s-Gravenhage"),
     ('=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
     ("+31 70 123", "+31 70 123"),
@@ -273,3 +275,12 @@ def test_a_landed_write_whose_check_fails_is_reported_uncertain(graph: FakeGraph
     assert len(ladder) == rows_before + N_UTRECHT and no_slots(graph, item)
     assert "niets vast te leggen" in record_round(found)  # the cache was read again
     assert len(graph.tab(item, "ladder")) == len(ladder)
+
+
+def test_a_refused_write_leaves_no_new_ladder_tab(graph: FakeGraphServer) -> None:
+    item = graph.add_workbook(LINK, {UTRECHT_TAB: utrecht_rows()}).item_id
+    found = services(graph, [], TAAKBOT_PROVINCIE="Utrecht")
+    graph.fail_next(400, kind="patch", code="InvalidArgument")
+    text = record_round(found)
+    assert "Niet vastgelegd" in text and "niets geschreven" in text and "onzeker" not in text
+    assert graph.titles(item) == [UTRECHT_TAB]

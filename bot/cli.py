@@ -122,12 +122,16 @@ def cmd_assess(args) -> int:
 
 
 def cmd_ronde(args) -> int:
-    """The checkpoint round for one province: preview, and on request record and draft."""
+    """The checkpoint round for one province: preview, and on request record and draft. The
+    recording is the chat's own flow (commands.round.record.recording): the sheet read again
+    under the lock, compared with what was printed, written once."""
     from bot.console import plain
-    from commands.round import report, round_for, to_record
+    from commands.round import round_for
+    from commands.round.record import fingerprint, recording, refusal, shown
     from commands.round.tables import rows
+    from engine.checkpoint_round import RECORDABLE
     from engine.periods import checkpoint_kind
-    from sheets.sources.ladder import WriteError
+    from sheets.sources.ladder import UncertainWrite
 
     settings, services = _services(args)
     ctx = services.ctx(user_id=0, role=_role(None), today=services.today())
@@ -143,16 +147,26 @@ def cmd_ronde(args) -> int:
         print()
     else:
         print_round(rnd, table, provincie, ctx.data)
+    to_come = args.date > ctx.today
+    if to_come:
+        print(
+            f"{args.date.isoformat()} is nog niet bereikt: dit is een vooruitblik.",
+            file=sys.stderr,
+        )
     if args.brieven:
+        if to_come:
+            raise UsageError("Brieven kunnen pas vanaf de toetsdatum; er is niets geschreven.")
         write_letters(ctx, rnd, provincie, Path(args.brieven), settings)
     if not args.vastleggen:
         return 0
-    todo, waiting = to_record(ctx, rnd)
+    if (why := refusal(ctx, rnd)) is not None:
+        raise UsageError(f"Niet vastgelegd: {why}")
+    todo = len(rnd.by_state(RECORDABLE))
     if not todo:
         print("Niets vast te leggen: elk besluit staat er al of wacht op een persoon.")
         return 0
     question = (
-        f"{len(todo)} besluiten vastleggen in het tabblad ladder van {ctx.data.source}, "
+        f"{todo} besluiten vastleggen in het tabblad ladder van {ctx.data.source}, "
         f"per {args.date.isoformat()}? [j/N] "
     )
     if not args.ja:
@@ -161,14 +175,13 @@ def cmd_ronde(args) -> int:
         if input(question).strip().lower() not in ("j", "ja", "y", "yes"):
             print("Niets vastgelegd.")
             return 0
-    try:
-        written = services.front.recorder.record(todo)
-    except WriteError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+    done = recording(ctx, args.date, provincie, seen=fingerprint(shown(rnd)))
+    if done.error is not None and not isinstance(done.error, UncertainWrite):
+        print(f"Fout: {plain(done.reply.text)}", file=sys.stderr)
         remote = str(ctx.data.source).startswith(("Google", "Microsoft 365"))
         return SHEET if remote else SOURCE
-    print(plain(report(ctx, written, waiting)))
-    return 0
+    print(plain(done.reply.text))
+    return UNFINISHED if done.changed or done.error is not None else OK
 
 
 def _province(data, asked: str | None) -> str:
@@ -286,10 +299,16 @@ def cmd_run(args) -> int:
 
 
 def _iso(text: str) -> date:
+    """The one date parser (sheets.tabs.values.day): 2022-07-01 or 1-7-2022, 2000–2100."""
+    from sheets.tabs.values import CellError, day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is geen datum (JJJJ-MM-DD)") from None
+        found = day(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if found is None:
+        raise argparse.ArgumentTypeError("geen datum (JJJJ-MM-DD)")
+    return found
 
 
 def parser() -> argparse.ArgumentParser:
@@ -360,7 +379,7 @@ class UsageError(ValueError):
 
 
 # Exit codes, most specific first; the README's table "Afsluitcodes" lists the same.
-OK, CHECK_ERRORS, USAGE, SOURCE, SHEET, DATABASE, EXISTS, TOKEN, TELEGRAM = range(9)
+OK, CHECK_ERRORS, USAGE, SOURCE, SHEET, DATABASE, EXISTS, TOKEN, TELEGRAM, UNFINISHED = range(10)
 BUG, INTERRUPTED, BROKEN_PIPE = 70, 130, 141
 
 

@@ -5,6 +5,7 @@ bot.store's parts, bot.access; sheets.sources.ladder.Recorder; commands.round.le
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -13,6 +14,7 @@ from commands.records import Broadcast, Key, Request, Subscription
 if TYPE_CHECKING:
     from commands.context import Ctx
     from engine.checkpoint_round import Round
+    from engine.state import DataSet
     from sheets.sources.ladder import LadderRow, Reading, Written
 
 
@@ -92,6 +94,14 @@ class Recording(Protocol):
     """The round's one write (sheets.sources.ladder.Recorder)."""
 
     def record(self, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written: ...
+
+    def fresh(self) -> DataSet: ...
+
+    def locked(self) -> AbstractContextManager[None]: ...
+
+    def remember(self, key: str, shown: dict[str, str]) -> None: ...
+
+    def recall(self, key: str) -> dict[str, str] | None: ...
 
 
 # The round's letters as one archive: (the .zip as a temporary file, its name, letters in it).

@@ -346,3 +346,39 @@ __all__ = [
     "entry",
     "treden_label",
 ]
+
+
+def next_checkpoint(today: date) -> date:
+    """The first 1 Jan / 1 Apr / 1 Jul / 1 Oct on or after `today`."""
+    if checkpoint_kind(today) is not None:
+        return today
+    month = (today.month - 1) // 3 * 3 + 4
+    return date(today.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def date_refusal(data: DataSet, names: Iterable[str], day: date, today: date) -> Reason | None:
+    """Why `day` is no date to record a decision on for these municipalities, or None.
+
+    A decision date is a checkpoint, of a period the sheet has a taakstelling for, and not
+    after the next checkpoint from today (a decision prepared ahead, never one for a year
+    to come)."""
+    if checkpoint_kind(day) is None:
+        return reason(
+            N_("{date} is geen toetsdatum: kies 1 januari, 1 april, 1 juli of 1 oktober."),
+            date=day,
+        )
+    upcoming = next_checkpoint(today)
+    if day > upcoming:
+        return reason(
+            N_("{date} ligt na de eerstvolgende toetsdatum ({next}); dat besluit kan nog niet."),
+            date=day,
+            next=upcoming,
+        )
+    period = checkpoint_period(day)
+    if not any(data.opgave(n, period).taakstelling is not None for n in names):
+        return reason(
+            N_("voor {period} staat geen taakstelling in de sheet, dus geen besluit per {date}."),
+            period=period.label,
+            date=day,
+        )
+    return None

@@ -303,8 +303,7 @@ def check_decision(data: DataSet, rec: MunicipalityRecord, decision: LadderDecis
 
 
 def agrees(policy: Policy, recorded: Trede, rules: Trede) -> bool:
-    """A recorded step is the rules' step in this policy's numbering; an unsplit '3' in an
-    older table stands for 3A or 3B alike."""
-    return policy.normalise(recorded) == rules or (
-        recorded.code == "3" and rules.code in ("3A", "3B")
-    )
+    """A recorded step is the rules' step read in this policy's numbering, the one reading
+    the replay, the round's writer and the data check share: PZH reads an unsplit '3' as 3A
+    (Policy.normalise), so a '3' where the rules give 3B differs."""
+    return policy.normalise(recorded) == rules

@@ -2,6 +2,7 @@
 link given, wait until the other process is ready too, then press *Ja* on the Utrecht round of
 1 October 2022 through the real stack, and print the reply's first line.
 
+Forked from the test (nothing to import again), or on its own:
     python -m tests.m365_worker BARRIER_DIR NAME LINK…   (settings from the environment)
 """
 
@@ -14,12 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 
-def main(folder: str, name: str, links: list[str]) -> int:
+def main(folder: str, name: str, links: list[str], env: dict[str, str] | None = None) -> int:
     from bot.services import Services
     from bot.settings import Settings
     from commands.router import handle
     from sheets.sources.ladder import Recorder
 
+    os.environ.update(env or {})
     for trial, link in enumerate(links):
         barrier = Path(folder) / str(trial)
         barrier.mkdir(exist_ok=True)

@@ -2,7 +2,8 @@
 (Brieven) and the round's tables, for chat, console and CLI alike."""
 
 from commands.round.arguments import round_for
-from commands.round.preview import preview, ronde
+from commands.round.command import ronde
+from commands.round.preview import preview
 from commands.round.record import report, to_record, vastleggen
 
 __all__ = [

@@ -13,7 +13,7 @@ from engine.periods import Period, checkpoint_kind
 from engine.replay import last_checkpoint
 from engine.treden import Trede
 from sheets.sources.ladder import Reading
-from sheets.tabs.values import CellError, day
+from sheets.tabs.values import MONTHS, CellError, day
 
 
 def who(ctx: Ctx) -> str:
@@ -45,9 +45,10 @@ def read_step(data, gemeente: str, when: date, trede: Trede) -> Trede:
     return policy.normalise(trede)
 
 
-def date_at(words: Sequence[str], i: int) -> tuple[date, int] | None:
+def date_at(words: Sequence[str], i: int) -> tuple[date, int] | CellError | None:
     """A date starting at words[i] ('2022-07-01', '1-7-2022' or '1 juli 2022') and the
-    number of words it takes."""
+    number of words it takes; the parser's refusal when the words are a date that does not
+    exist or lies outside 2000–2100 ('31-02-2022', '1-10-9999'); None when they are no date."""
     for size in (3, 1):
         chunk = words[i : i + size]
         text = " ".join(chunk)
@@ -57,15 +58,19 @@ def date_at(words: Sequence[str], i: int) -> tuple[date, int] | None:
             continue  # a bare number is no date here
         try:
             return day(text), size
-        except CellError:
-            continue
+        except CellError as exc:
+            if size == 1 or chunk[1].casefold().rstrip(".") in MONTHS:
+                return exc
     return None
 
 
-def _find_date(words: Sequence[str]) -> tuple[date | None, list[str]]:
+def _find_date(words: Sequence[str]) -> tuple[date | None, list[str]] | CellError:
     """The first date among the words, and the other words."""
     for i in range(len(words)):
-        if (hit := date_at(words, i)) is not None:
+        hit = date_at(words, i)
+        if isinstance(hit, CellError):
+            return hit
+        if hit is not None:
             return hit[0], [*words[:i], *words[i + hit[1] :]]
     return None, list(words)
 
@@ -73,7 +78,10 @@ def _find_date(words: Sequence[str]) -> tuple[date | None, list[str]]:
 def _parse(ctx: Ctx, words: Sequence[str]) -> tuple[date, str | None] | Reply:
     """`[datum] [provincie]` in any order; the date defaults to the latest checkpoint."""
     _ = ctx._
-    when, rest = _find_date(words)
+    found = _find_date(words)
+    if isinstance(found, CellError):
+        return Reply(ctx.e(str(found)))
+    when, rest = found
     when = when or last_checkpoint(ctx.today)
     if checkpoint_kind(when) is None:
         return Reply(

@@ -13,43 +13,13 @@ from datetime import date
 from commands.common import footer
 from commands.context import Ctx
 from commands.excel import slug
-from commands.reply import Button, Reply, Work
-from commands.round.arguments import arguments, round_for
-from commands.round.letters.chat import letters
-from commands.round.record import cancelled, confirm, record_round
+from commands.reply import Button, Reply
+from commands.round.arguments import round_for
 from commands.round.tables import rows, workbook
 from engine.checkpoint_round import CONFLICT, KIND_LABELS, OPEN, RECORDABLE, RECORDED
 from engine.state import unconfirmed_reason
 
 LISTED = 8  # open and conflicting municipalities named in the chat; the .xlsx has them all
-
-
-def ronde(ctx: Ctx, args: str) -> Reply:
-    words = args.split()
-    action = words[0].lower() if words else ""
-    if action in ("vastleggen", "ja", "nee", "brieven"):
-        target = arguments(ctx, " ".join(words[1:]))
-        if isinstance(target, Reply):
-            return target
-        return {
-            "vastleggen": confirm,
-            "ja": record_round,
-            "nee": cancelled,
-            "brieven": letters,
-        }[action](ctx, *target)
-    target = arguments(ctx, args)
-    if isinstance(target, Reply):
-        return target
-    when, provincie = target
-    # The round and its table are heavy work: the bot runs them in its lane.
-    return Reply(
-        "",
-        action=Work(
-            lambda: preview(ctx, when, provincie),
-            f"ronde {when.isoformat()} {provincie}",
-            kind="ronde",
-        ),
-    )
 
 
 def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
@@ -103,19 +73,23 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
     note = footer(ctx)
     if note:
         lines += ["", note]
+    if when > ctx.today:
+        lines += ["", _("<b>{date} is nog niet bereikt:</b> dit is een vooruitblik; vastleggen "
+                        "en brieven kunnen vanaf die datum.").format(date=ctx.fmt.date(when))]  # fmt: skip
     iso = when.isoformat()
     keyboard = []
-    if rnd.by_state(RECORDABLE):
+    if when <= ctx.today and rnd.by_state(RECORDABLE):
         keyboard.append(
             Button(
                 _("Vastleggen ({n})").format(n=len(rnd.by_state(RECORDABLE))),
                 f"k|ronde|vastleggen {iso} {provincie}"[:64],
             )
         )
-    keyboard.append(Button(_("Brieven"), f"k|ronde|brieven {iso} {provincie}"[:64]))
+    if when <= ctx.today:  # letters of a date to come would state figures not yet final
+        keyboard.append(Button(_("Brieven"), f"k|ronde|brieven {iso} {provincie}"[:64]))
     return Reply(
         "\n".join(lines),
-        keyboard=[keyboard],
+        keyboard=[keyboard] if keyboard else [],
         document=workbook(table, f"ronde {iso}"),
         document_name=f"ronde-{slug(provincie, 'ronde')}-{iso}.xlsx",
     )

@@ -218,15 +218,16 @@ class SheetCache:
         return self.refresh()
 
     def refresh(
-        self, *, only_if_unloaded: bool = False, keep_previous: bool = True
+        self, *, only_if_unloaded: bool = False, keep_previous: bool = True, join: bool = True
     ) -> RefreshResult:
         """Read the source now (or join the refresh already running); never raises.
 
-        On failure the last good data stays served and is marked stale.
+        On failure the last good data stays served and is marked stale. With `join` False
+        the read starts after this call, never one that began before (the round's confirm).
         """
         generation = self._generation
         with self._refresh_lock:
-            if self._generation != generation and self._last is not None:
+            if join and self._generation != generation and self._last is not None:
                 return self._last  # someone refreshed while we waited: that is our answer
             if only_if_unloaded and self._data is not None:
                 return RefreshResult(True, self._data)

@@ -175,12 +175,16 @@ _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _WORDS = re.compile(rf"^(?:{_WEEKDAYS}\.?,?\s+)?(\d{{1,2}})\s+([a-z]+)\.?\s+(\d{{4}})$")
 _SERIAL_EPOCH = date(1899, 12, 30)  # Google Sheets / Excel serial day 0
-_SERIAL_RANGE = (20_000, 80_000)  # 1954 … 2119: anything else is not a date we expect
+YEARS = (2000, 2100)  # every date Taakbot reads or is asked about: anything else is a typo
+_SERIAL_RANGE = (36_526, 73_051)  # 1 January 2000 … 31 December 2100 as serial numbers
 
 
 def _make(year: int, month: int, day: int, value: Any) -> date:
+    year = year + 2000 if year < 100 else year
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise CellError(f"{shown(value)} ligt niet tussen {YEARS[0]} en {YEARS[1]}")
     try:
-        return date(year + 2000 if year < 100 else year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise CellError(f"{shown(value)} is geen geldige datum") from None
 
@@ -190,10 +194,8 @@ def day(value: Any) -> date | None:
     a date cell, or a serial number (days since 1899-12-30) from an unformatted read."""
     if is_blank(value):
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    if isinstance(value, datetime | date):
+        return _make(value.year, value.month, value.day, value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:  # a time of day is a fraction
             return _SERIAL_EPOCH + timedelta(days=int(value))

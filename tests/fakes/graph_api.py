@@ -29,20 +29,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import itertools
 import json
 import re
 import ssl
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from aiohttp import web
+
+from tests.fakes.sheets_api import FakeSheetsServer
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 CLIENT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -243,21 +244,9 @@ class FakeGraphServer:
             await self._runner.cleanup()
             self._runner = None
 
-    @classmethod
-    @contextlib.contextmanager
-    def in_thread(cls, *args: Any, **kwargs: Any) -> Iterator[FakeGraphServer]:
-        server = cls(*args, **kwargs)
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fake-graph", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=10)
-            yield server
-        finally:
-            asyncio.run_coroutine_threadsafe(server.stop(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
+    # On its own event loop in a daemon thread, for synchronous callers (the same as the Sheets
+    # fake's): `with FakeGraphServer.in_thread(ca) as server: …`
+    in_thread = FakeSheetsServer.__dict__["in_thread"]
 
     # -- steering -----------------------------------------------------------------------------
 

@@ -19,6 +19,12 @@ def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
                 "Taakbot: vraag ze daar op met /ronde."
             )
         )
+    if when > ctx.today:
+        return Reply(
+            _("{date} is nog niet bereikt: brieven kunnen vanaf die datum.").format(
+                date=ctx.fmt.date(when)
+            )
+        )
     draft = ctx.front.letters
     if draft is None:
         return Reply(_("Brieven maken kan hier niet."))

@@ -90,9 +90,8 @@ class _Writer:
     def run(self) -> Written:
         self.source.version()  # resolves the link and checks it is an .xlsx
         book = self.source.book
-        self.session = self.request("POST", f"{book}/createSession", {"persistChanges": True})[
-            "id"
-        ]
+        created = self.request("POST", f"{book}/createSession", {"persistChanges": True})
+        self.session = created.get("id")  # a 202 (still opening) has none: work sessionless
         slot: str | None = None
         try:
             slot, sheets = self._take_slot()
@@ -184,7 +183,8 @@ class _Writer:
         try:
             if slot is not None:
                 self._delete_sheet(slot)
-            self.request("POST", f"{self.source.book}/closeSession", {})
+            if self.session:
+                self.request("POST", f"{self.source.book}/closeSession", {})
         except (GraphError, SourceError) as exc:
             log.warning("%s: closing the write slot failed: %s", self.source.describe(), exc)
 

@@ -3,6 +3,7 @@ module and one more line here."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,8 +12,18 @@ from typing import Any
 from sheets.sources.gsheet import GoogleSheetSource
 from sheets.sources.ladder import csv_folder, google, graph, ods, xlsx
 from sheets.sources.ladder.base import LadderRow, Reading, WriteError, Written
+from sheets.sources.ladder.files import held
 
 _LOCK = threading.Lock()  # one round writes at a time in this process
+
+
+def locked(source: Any) -> contextlib.AbstractContextManager[None]:
+    """Hold a local workbook's lock over more than one write's own span (the round reads the
+    whole sheet again and writes under it); Google has no lock to take."""
+    path = Path(getattr(source, "path", "") or "")
+    if isinstance(source, GoogleSheetSource) or not str(path) or not path.exists():
+        return contextlib.nullcontext()
+    return held(path)
 
 
 def append(source: Any, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:

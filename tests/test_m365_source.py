@@ -261,3 +261,10 @@ def test_with_sites_selected_a_files_address_resolves_through_its_site(graph) ->
     assert graph.count("site") == 1
     with pytest.raises(SourceError, match="Sites.Selected"):  # a sharing link cannot
         graph_source(graph, LINK).fetch()
+
+
+def test_a_worksheet_gone_between_the_list_and_the_batch_is_read_again(graph) -> None:
+    graph.add_workbook(LINK, {"a": [["x"]], "b": [["y"]]})
+    graph.fail_next(404, kind="usedRange", code="ItemNotFound", inner=True)
+    assert graph_source(graph).fetch() == {"a": [["x"]], "b": [["y"]]}
+    assert graph.count("worksheets") == 2 and graph.count("batch") == 2

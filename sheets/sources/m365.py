@@ -159,7 +159,12 @@ class GraphSource:
     @property
     def book(self) -> str:
         """The workbook's path below the API root (after the link was resolved)."""
-        return f"/drives/{quote(self.drive_id or '', safe='')}/items/{quote(self.item_id or '', safe='')}/workbook"
+        return f"{self._item_path}/workbook"
+
+    @property
+    def _item_path(self) -> str:
+        drive, item = quote(self.drive_id or "", safe=""), quote(self.item_id or "", safe="")
+        return f"/drives/{drive}/items/{item}"
 
     def close(self) -> None:
         self._session.close()
@@ -192,7 +197,14 @@ class GraphSource:
             try:
                 if self.item_id is None:
                     self._version()
-                return self._read()
+                try:
+                    return self._read()
+                except GraphError as exc:
+                    if exc.status != 404:
+                        raise
+                    # A worksheet renamed or deleted between the list and the $batch: once more.
+                    log.info("%s: a worksheet went away while reading; again", self.describe())
+                    return self._read()
             except GraphError as exc:
                 raise self.error(exc) from exc
 
@@ -205,9 +217,7 @@ class GraphSource:
         fields = "$select=id,name,eTag,cTag,file,parentReference"
         if self.item_id is not None:
             try:
-                item = self.request(
-                    "GET", f"/drives/{self.drive_id}/items/{self.item_id}?{fields}"
-                )
+                item = self.request("GET", f"{self._item_path}?{fields}")
                 return self._remember(item)
             except GraphError as exc:
                 if exc.status != 404:

@@ -298,6 +298,58 @@ def cmd_run(args) -> int:
     return run(Settings())
 
 
+def cmd_weekoverzicht(args) -> int:
+    """This week's overview to whoever has not had it: e-mail, Teams, and Telegram when a token
+    is set. Once per week per recipient however often it runs (the ledger)."""
+    import asyncio
+    from datetime import datetime
+
+    from bot.channels.recipients import channel_of
+    from bot.channels.weekly import moment, send_weekly
+
+    settings, services = _services(args)
+    when = moment(settings, datetime.now(settings["TAAKBOT_TIMEZONE"]), args.nu)
+    done = asyncio.run(send_weekly(settings, services, when))
+    s = done.summary
+    if s is None:
+        raise UsageError("Geen gegevens: de sheet kon niet worden gelezen; probeer het later.")
+    per = {}
+    for r in s.sent:
+        per[channel_of(r)] = per.get(channel_of(r), 0) + 1
+    channels = ", ".join(f"{n} {c}" for c, n in sorted(per.items())) or "niemand nieuw"
+    print(
+        f"Weekoverzicht {done.slot.isoformat()}: {len(s.sent)} verstuurd ({channels}), "
+        f"{len(s.failed)} mislukt, {len(s.uncertain)} onzeker, {s.skipped} al elders bezig."
+        + ("" if done.telegram else " Telegram niet: TAAKBOT_TELEGRAM_TOKEN is leeg.")
+    )
+    for recipient, error in sorted(s.failed.items(), key=lambda i: str(i[0])):
+        print(f"  mislukt: {str(recipient).partition(':')[2] or recipient}: {error}")
+    return CHECK_ERRORS if s.failed else OK
+
+
+def cmd_vergeet_adres(args) -> int:
+    """What Taakbot keeps about an e-mail address (its send log, its last overview's figures):
+    for someone reached by e-mail only, who cannot use /vergeet."""
+    from bot.store import Store
+    from commands.records import mail_recipient
+    from sheets.tabs.values import CellError, email_address
+
+    try:
+        address = email_address(args.adres)
+    except CellError as exc:
+        raise UsageError(str(exc)) from None
+    store = Store(Settings()["TAAKBOT_DB"])
+    try:
+        removed = store.people.forget_address(mail_recipient(address or ""))
+    finally:
+        store.close()
+    print(
+        f"Gewist: {removed} regels over {address}. Haal het adres ook uit het tabblad "
+        "gebruikers, anders krijgt het volgende week weer het weekoverzicht."
+    )
+    return OK
+
+
 def _iso(text: str) -> date:
     """The one date parser (sheets.tabs.values.day): 2022-07-01 or 1-7-2022, 2000–2100."""
     from sheets.tabs.values import CellError, day
@@ -365,6 +417,16 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("path")
     sp.set_defaults(func=cmd_init_sheet)
     sub.add_parser("run", help="de Telegram-bot starten").set_defaults(func=cmd_run)
+    sp = with_source(
+        sub.add_parser("weekoverzicht", help="het weekoverzicht nu versturen (eens per week)")
+    )
+    sp.add_argument(
+        "--nu", action="store_true", help="ook vóór het tijdstip van TAAKBOT_WEEKLY deze week"
+    )
+    sp.set_defaults(func=cmd_weekoverzicht)
+    sp = sub.add_parser("vergeet-adres", help="wissen wat Taakbot over een e-mailadres bewaart")
+    sp.add_argument("adres", help="het e-mailadres")
+    sp.set_defaults(func=cmd_vergeet_adres)
     sp = sub.add_parser("backup", help="consistente kopie van TAAKBOT_DB maken")
     sp.add_argument("path", help="nieuw bestand, bijvoorbeeld /data/backup-2026-11-24.sqlite")
     sp.set_defaults(func=cmd_backup)

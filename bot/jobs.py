@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.broadcast import Broadcaster, Outgoing, Summary
+from bot.channels.push import ChannelSender, Outbox, channel_report, merged
 from bot.lease import HEARTBEAT_SECONDS
 from bot.logids import chat_ref
 from bot.pacing import PacedLimiter
@@ -37,7 +39,14 @@ from bot.store import (
     Subscription,
 )
 from commands.i18n import gettext_for, ngettext_for
-from commands.reminders import WEEKLY, Message, Planner, by_chat, weekly_slot
+from commands.reminders import (
+    WEEKLY,
+    Message,
+    Planner,
+    by_chat,
+    reminder_subject,
+    weekly_slot,
+)
 from commands.reply import split_message
 from commands.roles import role_with_grants
 from commands.subscriptions import BroadcastRequest
@@ -66,9 +75,13 @@ class Pushes:
         weekly: tuple[int, time] = (0, time(8, 30)),
         tz: ZoneInfo = AMSTERDAM,
         now: Callable[[], datetime] | None = None,
+        channels: ChannelSender | None = None,
+        telegram: bool = True,  # False: `taakbot weekoverzicht` without a bot token
     ) -> None:
         self.store, self.services, self.broadcaster = store, services, broadcaster
         self.leads, self.weekly, self.tz = leads, weekly, tz
+        self.channels = channels  # e-mail and Teams (bot.channels), when configured
+        self.telegram = telegram
         self.now = now or (lambda: datetime.now(self.tz))
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -99,9 +112,12 @@ class Pushes:
         )
 
     def _allowed(self, planner: Planner, subs: list[Subscription]) -> list[Subscription]:
-        """Only subscriptions the subscriber's role still covers some of (roles change)."""
+        """Only subscriptions the subscriber's role still covers some of (roles change), and
+        the e-mail users and Teams channels of the sheet and the webhook file."""
         if planner.role_of is None:  # a bare planner: apply the access rule all the same
             planner = self._planner(planner.data, planner.stale)
+        if self.channels is not None:
+            subs = subs + self.channels.recipients(planner.data)
         return [sub for sub in subs if planner.members(sub)]
 
     # -- jobs ------------------------------------------------------------------------------
@@ -199,8 +215,9 @@ class Pushes:
         keys = [Key(kind, b.scope, due, chat) for chat in b.recipients]
 
         def todo() -> list[Message]:
+            subject = reminder_subject(b.lang, b.soort, date.fromisoformat(b.due), manual=True)
             return [
-                Message(k.chat_id, b.text_for(k.chat_id), (k,), b.lang)
+                Message(k.chat_id, b.text_for(k.chat_id), (k,), b.lang, subject=subject)
                 for k in keys
                 if not self.store.ledger.is_settled(k)
             ]
@@ -228,6 +245,7 @@ class Pushes:
                 counts[UNCERTAIN],
             ).format(n=counts[UNCERTAIN])
             report += " " + _("Toch opnieuw versturen: /herinnering opnieuw {id}").format(id=bid)
+        report += channel_report(b.lang, [(k, s) for k, s, _n in rows if k.due == due], summary)
         if counts[PENDING] or counts[SENDING]:  # still being sent: a later round finishes it
             return summary
         moved = await asyncio.to_thread(
@@ -290,10 +308,22 @@ class Pushes:
                 uncertain,
             )
             await self.hourly()
+            await self.weekly_push()  # this week's overviews it had claimed and not sent
         return unsent, uncertain
 
     # -- sending ---------------------------------------------------------------------------
     async def _push(
+        self, messages: list[Message], after_sent: Callable[[Message], None] | None = None
+    ) -> Summary:
+        """Telegram's chats here, e-mail and Teams through bot.channels: the same ledger."""
+        chats = [m for m in messages if isinstance(m.chat_id, int) and self.telegram]
+        others = [m for m in messages if not isinstance(m.chat_id, int)]
+        summary = await self._telegram(chats, after_sent)
+        if others and self.channels is not None:
+            return merged(summary, await self.channels.deliver(others, after_sent)) or summary
+        return summary
+
+    async def _telegram(
         self, messages: list[Message], after_sent: Callable[[Message], None] | None = None
     ) -> Summary:
         """Claim, send paced, settle: the ledger row is 'pending' before the first byte goes."""
@@ -373,9 +403,15 @@ def install_jobs(
     )
     limiter = getattr(app.bot, "rate_limiter", None)
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
+    outbox = Outbox.from_settings(settings)
+    channels = ChannelSender(store.ledger, outbox) if outbox else None
     broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.subscriptions.migrate_chat)
-    pushes = Pushes(store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now)
+    pushes = Pushes(
+        store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now, channels=channels
+    )
     services.attach(store, settings)
+    if channels is not None:  # /herinnering counts e-mail users and Teams channels too
+        services.front = replace(services.front, outside=channels.recipients)
     app.bot_data.pushes = pushes
     jq = app.job_queue
     if jq is None:

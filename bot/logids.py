@@ -19,3 +19,16 @@ def chat_ref(chat_id: int) -> str:
     kind = "groep" if chat_id < 0 else "gesprek"
     digest = hashlib.blake2b(str(chat_id).encode(), key=_KEY, digest_size=4).hexdigest()
     return f"{kind} #{digest}"
+
+
+def recipient_ref(recipient: int | str) -> str:
+    """A ledger recipient in the log: a chat as `chat_ref`; an e-mail address ('email:…', as
+    personal as a Telegram id) as 'e-mail #…', a keyed hash; a Teams channel ('teams:kind:name')
+    by its area, which is not personal (its webhook URL, a secret, is never in a recipient)."""
+    if isinstance(recipient, int):
+        return chat_ref(recipient)
+    channel, _, rest = recipient.partition(":")
+    if channel == "teams":
+        return f"Teams-kanaal {rest}"
+    digest = hashlib.blake2b(rest.casefold().encode(), key=_KEY, digest_size=4).hexdigest()
+    return f"e-mail #{digest}"

@@ -22,7 +22,10 @@ _PATTERNS = (
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
     re.compile(r'("private_key(?:_id)?"\s*:\s*")[^"]*(")'),
     re.compile(r"(X-Telegram-Bot-Api-Secret-Token['\"]?\s*[:=]\s*['\"]?)[A-Za-z0-9_-]+", re.I),
+    # an e-mail address (personal data, like a Telegram id): smtplib's errors quote them
+    re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
 )
+ADDRESS = "[e-mailadres]"
 
 
 class Redactor(logging.Filter):
@@ -47,7 +50,8 @@ class Redactor(logging.Filter):
         text = _PATTERNS[1].sub(rf"\1{MASK}\2", text)
         text = _PATTERNS[2].sub(MASK, text)
         text = _PATTERNS[3].sub(rf"\1{MASK}\2", text)
-        return _PATTERNS[4].sub(rf"\1{MASK}", text)
+        text = _PATTERNS[4].sub(rf"\1{MASK}", text)
+        return _PATTERNS[5].sub(ADDRESS, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time, format_timedelta
 from babel.lists import format_list
 
-from commands import onboarding, uncertain
+from commands import onboarding, uncertain, undelivered
 from commands.common import human_age
 from commands.context import Ctx
 from commands.reply import Reply
@@ -79,6 +79,7 @@ def controle(ctx: Ctx, args: str) -> Reply:
     )
     lines += onboarding.control_lines(ctx)  # access given through links: who, when, by whom
     sends = uncertain.control_lines(ctx)  # timed-out automatic sends: maybe delivered
+    sends += undelivered.control_lines(ctx)  # e-mails and Teams posts refused for good
     lines += sends
     for title, items in ((_("Fouten"), errors), (_("Waarschuwingen"), warnings)):
         if items:

@@ -20,6 +20,7 @@ from commands.ports import (
     StoreParts,
     Subscriptions,
 )
+from commands.records import Subscription
 from commands.roles import Role
 from engine.state import DataSet
 from sheets.names.index import NameIndex
@@ -42,6 +43,9 @@ class Front:
     weekly: tuple[int, time | None] = (0, None)  # TAAKBOT_WEEKLY: weekday, time
     reminder_days: tuple[int, ...] = (14, 7, 1)  # TAAKBOT_REMINDER_DAYS
     retention_days: int = 400  # TAAKBOT_RETENTION_DAYS
+    # E-mail users and Teams channels as subscriptions keyed by address (bot.channels), for
+    # /herinnering's recipients; None where neither is configured.
+    outside: Callable[[DataSet], list[Subscription]] | None = None
 
     def with_store(self, store: StoreParts, access: AccessRequests | None = None) -> Front:
         """Each part of the state database (bot.store.Store), and the access book beside it."""

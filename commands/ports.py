@@ -41,6 +41,8 @@ class SendLedger(Protocol):
 
     def uncertain_automatic(self) -> list[tuple[str, str, int]]: ...
 
+    def given_up(self) -> list[tuple[Key, str]]: ...
+
 
 class Broadcasts(Protocol):
     """/herinnering: a manual reminder kept from preview to confirmation."""
@@ -56,6 +58,8 @@ class PersonalData(Protocol):
     """/vergeet: erase every row about one user; the number removed."""
 
     def forget(self, user_id: int) -> int: ...
+
+    def forget_address(self, recipient: str) -> int: ...
 
 
 class StoreParts(Protocol):

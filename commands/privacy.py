@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commands.context import Ctx
+from commands.records import mail_recipient
 from commands.reply import Button, Reply
 
 YES, NO = ("ja", "yes"), ("nee", "no")
@@ -68,6 +69,9 @@ def vergeet(ctx: Ctx, args: str) -> Reply:
             ],
         )
     removed = store.forget(ctx.user_id)
+    for user in ctx.data.users:  # their e-mail address's send log too
+        if user.telegram_id == ctx.user_id and user.email:
+            removed += store.forget_address(mail_recipient(user.email))
     return Reply(
         ctx.ngettext(
             "Gewist: {n} gegeven over u. Uw naam in de sheet beheert de provincie of regio.",

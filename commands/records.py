@@ -12,12 +12,18 @@ from typing import NamedTuple
 
 
 class Key(NamedTuple):
-    """One ledger row's identity: what, for which scope, for which due date, to which chat."""
+    """One ledger row's identity: what, for which scope, for which due date, to which chat (a
+    Telegram chat id, or an e-mail or Teams address: `mail_recipient`, bot.channels)."""
 
     kind: str
     scope: str
     due: str
-    chat_id: int
+    chat_id: int | str
+
+
+def mail_recipient(address: str) -> str:
+    """An e-mail address as a ledger recipient ('email:…'), never mistaken for a chat id."""
+    return f"email:{address}"
 
 
 @dataclass(frozen=True, slots=True)

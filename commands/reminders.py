@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from commands.common import footer, members_of
 from commands.context import Ctx
+from commands.fmt import Formatter
+from commands.i18n import gettext_for
 from commands.records import Key, Subscription
 from commands.roles import Role, viewer
 from commands.standing import short_trede
@@ -135,11 +137,13 @@ class Planner:
         return self._ctx[lang]
 
     def members(self, sub: Subscription) -> list[str]:
-        """The followed municipalities this chat may see: the access rule, per recipient."""
+        """The followed municipalities this chat may see: the access rule, per recipient. An
+        e-mail or Teams recipient (an address, not a chat id) follows exactly its own area,
+        given by the sheet or the operator (bot.channels.recipients): it sees all of it."""
         names = [
             g for g in members_of(self.ctx("nl"), sub.kind, sub.scope) if g in self.data.records
         ]
-        if self.role_of is None:
+        if self.role_of is None or not isinstance(sub.chat_id, int):
             return names
         role = viewer(self.role_of(sub.user_id), sub.chat_id)
         return role.visible(self.data, names) if role is not None else []
@@ -179,17 +183,8 @@ class Planner:
         return out
 
     def reminder_subject(self, lang: str, group: _Group) -> str:
-        """'Herinnering: huurcontracten 2022-I uiterlijk 4 juli': what, for when."""
-        ctx = self.ctx(lang)
-        _ = ctx._
-        what = _(SUBJECT_KINDS[group.kind]) if group.kind in SUBJECT_KINDS else ""
-        if not what:
-            what = str(next(iter(group.descriptions), "")) or _("deadline")
-        if (period := deadline_period(group.kind, group.date)) is not None:
-            what += f" {period.label}"
-        return _("Herinnering: {what} uiterlijk {date}").format(
-            what=what, date=ctx.fmt.day_month(group.date)
-        )
+        description = str(next(iter(group.descriptions), ""))
+        return reminder_subject(lang, group.kind, group.date, description)
 
     def reminder_text(self, lang: str, groups: list[_Group], manual: bool = False) -> str:
         ctx = self.ctx(lang)
@@ -422,8 +417,25 @@ class _Group:
         return self.date, self.kind
 
 
-def by_chat(subs: Iterable[Subscription]) -> dict[int, list[Subscription]]:
-    out: dict[int, list[Subscription]] = {}
+def reminder_subject(
+    lang: str, kind: str, when: date, description: str = "", manual: bool = False
+) -> str:
+    """'Herinnering: huurcontracten 2022-I uiterlijk 4 juli': what, for when (an e-mail's
+    subject, a Teams card's title)."""
+    _ = gettext_for(lang)
+    what = _(SUBJECT_KINDS[kind]) if kind in SUBJECT_KINDS else description or kind
+    if (period := deadline_period(kind, when)) is not None:
+        what += f" {period.label}"
+    text = (
+        _("Herinnering van de provincie: {what} uiterlijk {date}")
+        if manual
+        else _("Herinnering: {what} uiterlijk {date}")
+    )
+    return text.format(what=what, date=Formatter(lang, _).day_month(when))
+
+
+def by_chat(subs: Iterable[Subscription]) -> dict[int | str, list[Subscription]]:
+    out: dict[int | str, list[Subscription]] = {}
     for sub in subs:
         out.setdefault(sub.chat_id, []).append(sub)
     return out

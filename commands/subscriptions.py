@@ -8,6 +8,7 @@ returns a `BroadcastRequest` as the reply's action, which the bot carries out af
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from babel.dates import get_day_names
@@ -202,15 +203,17 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
                 soort=ctx.e(soort), name=ctx.e(label)
             )
         )
-    # Only chats following a municipality this deadline concerns, each with what it may see.
-    texts = planner.manual_recipients(group, store.active())
+    # Only chats following a municipality this deadline concerns, each with what it may see;
+    # e-mail users and Teams channels whose area it concerns too.
+    outside = front.outside(ctx.data) if front.outside is not None else []
+    texts = planner.manual_recipients(group, store.active() + outside)
     if not texts:
         return Reply(
             _("Niemand volgt {name} of een deel ervan; er is niets te versturen.").format(
                 name=ctx.e(label)
             )
         )
-    chats = sorted(texts)
+    chats = sorted(texts, key=lambda c: (isinstance(c, str), c))
     text = planner.reminder_text(ctx.lang, [group], manual=True)
     bid = broadcasts.create(Broadcast(
         0, _chat(ctx), ctx.user_id, ctx.lang, kind, target.name, group.date.isoformat(), text,
@@ -222,6 +225,7 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
         "deze herinnering over gaat ({name}):",
         len(chats),
     ).format(n=len(chats), name=ctx.e(label))
+    head += per_channel(ctx, chats)
     keyboard = [
         [
             Button(_("✅ Versturen"), f"k|herinnering|ok {bid}"),
@@ -265,3 +269,20 @@ def _resend(ctx: Ctx, store: Broadcasts, ledger: SendLedger, bid: int | None) ->
     if not n or not store.move(bid, "done", "confirmed"):
         return Reply(_("Er is niets onzekers om opnieuw te versturen."))
     return sending_again(ctx, n, BroadcastRequest(bid))
+
+
+def per_channel(ctx: Ctx, recipients: list[int | str]) -> str:
+    """'Per kanaal: 3 in Telegram, 2 per e-mail, 1 in Teams.' when not all are Telegram chats."""
+    counts = Counter(r.partition(":")[0] if isinstance(r, str) else "telegram" for r in recipients)
+    if set(counts) <= {"telegram"}:
+        return ""
+    parts = [
+        text.format(n=counts[channel])
+        for channel, text in (
+            ("telegram", ctx._("{n} in Telegram")),
+            ("email", ctx._("{n} per e-mail")),
+            ("teams", ctx._("{n} in Teams")),
+        )
+        if counts[channel]
+    ]
+    return " " + ctx._("Per kanaal: {parts}.").format(parts=", ".join(parts))

@@ -55,6 +55,7 @@ class Outcome:
     status: str  # SENT, FAILED or UNCERTAIN
     error: str | None = None
     attempts: int = 1
+    final: bool = False  # FAILED for good (a 5xx): no later round tries again
 
 
 class SmtpSession:
@@ -154,7 +155,7 @@ class SmtpSession:
                         done[address] = Outcome(SENT, attempts=attempt)
                 for address, (code, text) in refused.items():
                     if code >= 500:
-                        done[address] = Outcome(FAILED, f"{code} {text}", attempt)
+                        done[address] = Outcome(FAILED, f"{code} {text}", attempt, final=True)
                 left = [a for a in left if a in refused and a not in done]
                 if not left:
                     return done
@@ -165,7 +166,7 @@ class SmtpSession:
                 if exc.smtp_code >= 500:
                     done.update(
                         {
-                            a: Outcome(FAILED, f"{exc.smtp_code} {_text(exc)}", attempt)
+                            a: Outcome(FAILED, f"{exc.smtp_code} {_text(exc)}", attempt, True)
                             for a in left
                         }
                     )

@@ -180,7 +180,7 @@ class TeamsPoster:
                 if 200 <= code < 300:
                     return Outcome(SENT, None, attempt)
                 if code != 429 and code < 500:  # the card or the webhook is wrong: won't heal
-                    return Outcome(FAILED, f"{name}: {code} {_reason(code)}", attempt)
+                    return Outcome(FAILED, f"{name}: {code} {_reason(code)}", attempt, True)
                 error = f"{name}: {code} {_reason(code)}"
                 asked = retry_after(response)
             delay = max(backoff_delay(self.policy, attempt - 1, self.rng), asked or 0.0)

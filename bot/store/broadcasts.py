@@ -20,7 +20,7 @@ class Broadcasts:
             "INSERT INTO broadcasts (chat_id, user_id, lang, soort, scope, due, text, "
             "recipients, created_at, texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (d.chat_id, d.user_id, d.lang, d.soort, d.scope, d.due, d.text,
-             json.dumps(sorted(set(d.recipients))), self.db.clock(),
+             json.dumps(sorted(set(d.recipients), key=_order)), self.db.clock(),
              json.dumps({str(k): v for k, v in d.texts.items()}) if d.texts else None),
         )  # fmt: skip
         return int(cur.lastrowid)
@@ -33,7 +33,7 @@ class Broadcasts:
         ).fetchone()
         if row is None:
             return None
-        texts = {int(k): v for k, v in json.loads(row[10] or "{}").items()}
+        texts = {_recipient(k): v for k, v in json.loads(row[10] or "{}").items()}
         return Broadcast(*row[:8], tuple(json.loads(row[8])), row[9], texts)
 
     def move(self, broadcast_id: int, old: str, new: str, report: str = "") -> bool:
@@ -56,3 +56,13 @@ class Broadcasts:
             "AND created_at < ?",
             (cutoff,),
         ).rowcount
+
+
+def _order(recipient: int | str) -> tuple[bool, int | str]:
+    """Telegram chats (ids) first, then e-mail and Teams addresses (bot.channels)."""
+    return (isinstance(recipient, str), recipient)
+
+
+def _recipient(key: str) -> int | str:
+    """A JSON object key back as it was: a chat id, or an address ('email:…', 'teams:…')."""
+    return int(key) if key.lstrip("-").isdigit() else key

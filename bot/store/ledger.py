@@ -144,6 +144,27 @@ class SendLedger:
                 rows,
             )
 
+    def fail_for_good(self, keys: Iterable[Key], error: str) -> None:
+        """A refusal that will not heal (an SMTP 5xx, a removed webhook): failed, with no tries
+        left, so no later round sends it again by itself."""
+        keys = list(keys)
+        self.settle(keys, FAILED, error)
+        with self.db.transaction() as c:
+            c.executemany(
+                f"UPDATE ledger SET attempts=MAX(attempts, ?) WHERE {_KEY} AND status='failed'",
+                [(self.max_attempts, *key) for key in keys],
+            )
+
+    def given_up(self) -> list[tuple[Key, str]]:
+        """E-mails and Teams posts (an address, not a chat id) that failed with no tries left,
+        with the server's reason: for /controle."""
+        rows = self.db.run(
+            "SELECT kind, scope, due, chat_id, error FROM ledger WHERE status='failed' "
+            "AND typeof(chat_id)='text' AND attempts >= ? ORDER BY due DESC, id",
+            (self.max_attempts,),
+        ).fetchall()
+        return [(Key(*r[:4]), r[4] or "") for r in rows]
+
     def is_settled(self, key: Key) -> bool:
         """True when the key needs no (further) send: done, blocked, busy or out of tries."""
         row = self.db.run(

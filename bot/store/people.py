@@ -33,6 +33,16 @@ class People:
         row = self.db.run("SELECT lang FROM preferences WHERE user_id=?", (user_id,)).fetchone()
         return row[0] if row else None
 
+    def forget_address(self, recipient: str) -> int:
+        """/vergeet and `taakbot vergeet-adres`: the rows about one e-mail recipient
+        ('email:…'): what was sent to it and what its overview showed."""
+        removed = 0
+        with self.db.transaction() as c:
+            for table in ("ledger", "weekly_figures"):
+                sql = f"DELETE FROM {table} WHERE lower(chat_id)=lower(?)"  # noqa: S608
+                removed += c.execute(sql, (recipient,)).rowcount
+        return removed
+
     def forget(self, user_id: int) -> int:
         """/vergeet: erase every row about this Telegram user; the number of rows removed."""
         removed = 0

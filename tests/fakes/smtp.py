@@ -3,6 +3,7 @@ made in the test (trustme), a login, and scripted refusals, to test the sender e
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -71,6 +72,8 @@ class _Handler:
         if reply == "drop":  # took the message, then the line went dead before the answer
             server.transport.close()
             return "250 OK"
+        if self.fake.delay:  # taken (delivered), the answer still on its way
+            await asyncio.sleep(self.fake.delay)
         return reply
 
 
@@ -81,6 +84,7 @@ class FakeSmtp:
         self.calls: list[tuple[str, object]] = []
         self.logins: list[tuple[str, bool]] = []
         self.script = Script()
+        self.delay = 0.0  # seconds between taking a message and answering DATA
         self.lock = threading.Lock()
         self.port = _free_port()
         cert = ca.issue_cert("127.0.0.1", "localhost")

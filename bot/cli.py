@@ -92,10 +92,14 @@ def _dump(rows: list[dict], columns, fmt: str) -> None:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return
+    from sheets.tabs.values import csv_text
+
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({k: " | ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    for row in rows:  # text a spreadsheet would run gets a leading apostrophe (OWASP)
+        writer.writerow(
+            {k: csv_text(" | ".join(v) if isinstance(v, list) else v) for k, v in row.items()}
+        )
 
 
 def cmd_export(args) -> int:
@@ -232,7 +236,7 @@ def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:
 
     from bot.services import letter_defaults
     from commands.round.letters import TemplateError
-    from commands.round.letters.bundle import FolderError, write_folder
+    from commands.round.letters.bundle import MISSING, FolderError, write_folder
 
     try:
         paths = write_folder(
@@ -240,7 +244,11 @@ def write_letters(ctx, rnd, provincie: str, folder: Path, settings) -> None:
         )
     except (TemplateError, FolderError) as exc:
         raise UsageError(f"Brieven: {exc}") from None
-    print(f"{len(paths) - 2} brieven en het overzicht geschreven naar {paths[0]}")
+    letters = [p for p in paths[1:] if p.suffix == ".docx"]
+    print(f"{len(letters)} brieven en het overzicht geschreven naar {paths[0]}")
+    for path in paths[1:]:
+        if path.name == MISSING:  # one municipality's data never stops the others' letters
+            print(path.read_text(encoding="utf-8").strip(), file=sys.stderr)
 
 
 def cmd_backup(args) -> int:

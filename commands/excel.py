@@ -14,6 +14,7 @@ from commands.common import footer, resolve
 from commands.context import Ctx
 from commands.export import EXPORT_COLUMNS, export_rows
 from commands.reply import Reply, Work
+from sheets.tabs.values import runs_as_formula
 
 SHEET_TITLE_MAX = 31  # an .xlsx tab name is at most 31 characters (pitfalls.md)
 
@@ -72,7 +73,8 @@ def table_workbook(
     headers: list[str], rows: list[list[Any]], title: str, widest: int = 40
 ) -> bytes:
     """One tab: a bold header, the first row and column frozen, widths to fit (at most
-    `widest`); the one way Taakbot writes a table as .xlsx (/export, /ronde)."""
+    `widest`); the one way Taakbot writes a table as .xlsx (/export, /ronde, the letters'
+    overview). Text that would start a formula is stored as text."""
     from openpyxl import Workbook  # only when someone asks for a file
     from openpyxl.styles import Font
 
@@ -84,6 +86,10 @@ def table_workbook(
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+    for line in sheet.iter_rows():
+        for cell in line:
+            if runs_as_formula(cell.value):
+                cell.data_type = "s"  # sheet text is shown, never run (OWASP)
     sheet.freeze_panes = "B2"
     for column in sheet.columns:
         width = max(len(str(c.value or "").split("\n")[0]) for c in column)

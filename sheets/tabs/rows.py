@@ -14,7 +14,7 @@ from typing import Any
 from engine.state import Problem
 from sheets.tabs.bulk import build
 from sheets.tabs.layout import TABS, Table, normalise
-from sheets.tabs.values import PARSERS, CellError, check_error, is_blank
+from sheets.tabs.values import PARSERS, CellError, check_error, forbidden, is_blank
 
 MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                "september", "oktober", "november", "december")  # fmt: skip
@@ -104,6 +104,19 @@ def _column(
     errors: dict[Any, str] = {}
     memo = {key: _read(key, key[1] if mixed else key, parser, must, errors) for key in set(keys)}
     values = list(map(memo.__getitem__, keys))
+    dirty = {k: chars for k in memo if (chars := _forbidden(k[1] if mixed else k))}
+    if dirty:  # cleaned by the parser (values.text); named here, once per cell
+        for i, key in enumerate(keys):
+            if key in dirty:
+                chars = ", ".join(dirty[key])
+                problems.append(
+                    Problem(
+                        "fout",
+                        table.ref(table.rows[i][0], column.key),
+                        f"onzichtbaar teken {chars} verwijderd (XML en spreadsheets staan het "
+                        "niet toe); haal het weg in de sheet",
+                    )
+                )
     if errors or _LEEG in memo.values():
         for i, value in enumerate(values):
             if value is _LEEG or value is _BAD:
@@ -111,6 +124,10 @@ def _column(
                 problems.append(Problem("fout", table.ref(table.rows[i][0], column.key), message))
                 bad.add(i)
     return values
+
+
+def _forbidden(raw: Any) -> list[str]:
+    return forbidden(raw) if type(raw) is str else []
 
 
 def _read(key: Any, raw: Any, parser: Callable[[Any], Any], must: bool, errors: dict) -> Any:

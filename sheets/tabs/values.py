@@ -55,12 +55,42 @@ def is_blank(value: Any) -> bool:
 
 
 def text(value: Any) -> str | None:
-    """Free text, whitespace collapsed; numbers shown without a trailing '.0'."""
+    """Free text, whitespace collapsed, without characters XML forbids; numbers shown without
+    a trailing '.0'."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(clean(str(value)).split()) or None
+
+
+# --- what a spreadsheet would run ----------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: run as a formula
+
+
+def runs_as_formula(value: Any) -> bool:
+    """Text that Excel or LibreOffice would run when it is typed or opened from a CSV. Numbers
+    are numbers, never text: -5 stays -5."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV cell as OWASP advises: such text gets a leading apostrophe (shown, not run)."""
+    return "'" + value if runs_as_formula(value) else value
+
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 forbids
+
+
+def forbidden(value: str) -> list[str]:
+    """The characters XML and spreadsheets forbid in `value`, as 'U+001B'."""
+    return [f"U+{ord(c):04X}" for c in dict.fromkeys(_FORBIDDEN.findall(value))]
+
+
+def clean(value: str) -> str:
+    """`value` without the characters XML forbids (an ESC pasted from another program)."""
+    return _FORBIDDEN.sub("", value)
 
 
 # --- numbers ---------------------------------------------------------------------------------

@@ -44,7 +44,16 @@ class Percent:
     value: float
 
 
-Cell = str | int | float | bool | date | Percent | None
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """What USER_ENTERED made of text that starts a formula (`=…`, `+1+2`): Google would run
+    it. A test that finds one in a tab has found text Taakbot let become a formula. It reads
+    back as '#FORMULE(…)' so no reader takes it for the text that was meant."""
+
+    source: str
+
+
+Cell = str | int | float | bool | date | Percent | Formula | None
 Rows = Sequence[Sequence[Cell]]
 Workbook = Mapping[str, Rows]
 
@@ -177,6 +186,8 @@ def _date_text(cell: date, locale: str) -> str:
 def _formatted(cell: Cell, locale: str = "nl_NL") -> Cell:
     """The cell as the sheet shows it in `locale`."""
     comma = not locale.startswith("en")
+    if isinstance(cell, Formula):
+        return f"#FORMULE({cell.source})"
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, datetime | date):
@@ -194,11 +205,16 @@ def _unformatted(cell: Cell, dates: str, locale: str) -> Cell:
     """The cell's value; a date as its serial number or (FORMATTED_STRING) the locale's text."""
     if isinstance(cell, Percent):
         return cell.value
+    if isinstance(cell, Formula):
+        return f"#FORMULE({cell.source})"
     if isinstance(cell, datetime | date):
         day = cell.date() if isinstance(cell, datetime) else cell
         if dates == "FORMATTED_STRING":
             return _date_text(day, locale)
-        return (day - _SERIAL_EPOCH).days
+        serial = (day - _SERIAL_EPOCH).days
+        if isinstance(cell, datetime):  # a time of day is the fraction after the day
+            return serial + (cell.hour * 3600 + cell.minute * 60 + cell.second) / 86400
+        return serial
     return cell
 
 
@@ -228,8 +244,15 @@ WRITES = frozenset({"append", "update", "batchUpdate"})
 _ENTERED_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$")
 
 
+_ENTERED_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+
+
 def user_entered(value: Any) -> Cell:
-    """What the Sheets UI makes of typed text: a date, a number, or text ('… keeps text)."""
+    """What Google's USER_ENTERED makes of typed text, as the Sheets UI does: a leading
+    apostrophe means "text" and is not stored (`'s-Gravenhage` becomes `s-Gravenhage`,
+    `''s-Gravenhage` stays `'s-Gravenhage`); `2022-07-01` becomes a date cell (with a time, a
+    date-time); `12` and `12.5` numbers; TRUE/FALSE booleans; `=…`, and `+`/`-` before
+    anything but a number, a formula."""
     if not isinstance(value, str):
         return value
     if value.startswith("'"):
@@ -237,8 +260,13 @@ def user_entered(value: Any) -> Cell:
     if m := _ENTERED_DATE.match(value):
         parts = [int(p) for p in m.groups() if p is not None]
         return datetime(*parts) if len(parts) == 6 else date(*parts)
-    with contextlib.suppress(ValueError):
-        return int(value)
+    if _ENTERED_NUMBER.match(value):
+        number = float(value)
+        return int(number) if number.is_integer() and "." not in value else number
+    if value.upper() in ("TRUE", "FALSE"):
+        return value.upper() == "TRUE"
+    if value.startswith(("=", "+", "-")) and len(value) > 1:
+        return Formula(value)
     return value
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from commands.context import Ctx
 from commands.excel import slug
-from commands.round.letters import Letter, LetterSettings, draft_letters, each_letter, write_zip
+from commands.round.letters import Letter, LetterSettings, each_letter, write_zip
 from commands.round.tables import rows, workbook
 from engine.checkpoint_round import Round
 from sheets.runtime.courtesy import pause
@@ -55,9 +55,26 @@ def drafted(
     """Every letter of the round and the overview .xlsx (the same table /ronde sends).
     Raises commands.round.letters.TemplateError with a Dutch line for a broken house template."""
     settings = defaults.for_round(provincie, ctx.today)
-    letters = draft_letters(rnd, ctx.data, settings, pause=pause)
+    failed: list[tuple[str, str]] = []
+    letters = list(each_letter(rnd, ctx.data, settings, pause=pause, failed=failed))
     overview = workbook(rows(rnd, ctx.fmt.reason), f"ronde {rnd.day.isoformat()}")
-    return letters, overview
+    return [*letters, *_missing(failed)], overview
+
+
+MISSING = "zonder-brief.txt"  # in the .zip or folder when a municipality got no letter
+
+
+def _missing(failed: list[tuple[str, str]]) -> list[Letter]:
+    """The municipalities without a letter and why, as one text file beside the letters."""
+    if not failed:
+        return []
+    lines = [f"{name}: geen brief ({why})" for name, why in failed]
+    return [Letter(MISSING, "", ("\n".join(lines) + "\n").encode("utf-8"))]
+
+
+def _with_missing(letters, failed: list[tuple[str, str]]):
+    yield from letters
+    yield from _missing(failed)
 
 
 def zipped(
@@ -72,16 +89,19 @@ def zipped(
     handle, name = tempfile.mkstemp(prefix="taakbot-", suffix=".zip")
     try:
         with os.fdopen(handle, "wb") as out:
+            failed: list[tuple[str, str]] = []
             n = write_zip(
                 out,
-                each_letter(rnd, ctx.data, settings, pause=pause),
+                _with_missing(
+                    each_letter(rnd, ctx.data, settings, pause=pause, failed=failed), failed
+                ),
                 overview,
                 overview_name=f"overzicht-{rnd.day.isoformat()}.xlsx",
             )
     except BaseException:
         os.unlink(name)
         raise
-    return Path(name), f"{stem}.zip", n
+    return Path(name), f"{stem}.zip", n - bool(failed)
 
 
 class FolderError(ValueError):

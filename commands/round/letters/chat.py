@@ -7,6 +7,7 @@ from datetime import date
 from commands.context import Ctx
 from commands.reply import Reply, Work
 from commands.round.arguments import round_for
+from commands.round.letters.bundle import MISSING
 
 
 def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
@@ -35,12 +36,17 @@ def letters(ctx: Ctx, when: date, provincie: str) -> Reply:
             content, name, n = draft(ctx, rnd, provincie)
         except ValueError as exc:
             return Reply(_("Geen brieven: {error}").format(error=ctx.e(str(exc))))
+        text = ctx.ngettext(
+            "{n} brief voor {provincie} per {date}, met het overzicht (.xlsx).",
+            "{n} brieven voor {provincie} per {date}, met het overzicht (.xlsx).",
+            n,
+        ).format(n=n, provincie=ctx.e(provincie), date=ctx.fmt.date(when))
+        if n < len(rnd.entries):  # one municipality's data never stops the others' letters
+            text += "\n" + _("{n} gemeenten zonder brief: de reden staat in {file}.").format(
+                n=len(rnd.entries) - n, file=MISSING
+            )
         return Reply(
-            ctx.ngettext(
-                "{n} brief voor {provincie} per {date}, met het overzicht (.xlsx).",
-                "{n} brieven voor {provincie} per {date}, met het overzicht (.xlsx).",
-                n,
-            ).format(n=n, provincie=ctx.e(provincie), date=ctx.fmt.date(when)),
+            text,
             document=content,
             document_name=name,
         )

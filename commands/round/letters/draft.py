@@ -60,9 +60,11 @@ def each_letter(
     data: DataSet,
     settings: LetterSettings,
     pause: Callable[[], None] = lambda: None,
+    failed: list[tuple[str, str]] | None = None,
 ) -> Iterator[Letter]:
     """`draft_letters` one at a time, so an archive can take each letter as it is made and
-    never hold them all (commands.round.letters.bundle)."""
+    never hold them all (commands.round.letters.bundle). With `failed`, a municipality whose
+    letter cannot be drafted is noted there (name, reason) and the others still come."""
     templates: dict[Path, CompiledTemplate] = {}
 
     def template_for(policy: str) -> CompiledTemplate:
@@ -78,8 +80,14 @@ def each_letter(
             pause()
         policy, _ = data.policy_for(entry.gemeente, entry.period)
         sums = rnd.sums.get(entry.municipality.provincie) if entry.kind == "tussentijds" else None
-        context = letter_context(entry, data, settings, number, sums)
-        docx = template_for(policy.code).render(context)
+        try:
+            context = letter_context(entry, data, settings, number, sums)
+            docx = template_for(policy.code).render(context)
+        except Exception as exc:  # one municipality's data: the others' letters still come
+            if failed is None:
+                raise
+            failed.append((entry.gemeente, f"{type(exc).__name__}: {exc}"[:300]))
+            continue
         yield Letter(file_name(entry.gemeente, entry.day.isoformat()), entry.gemeente, docx)
 
 

@@ -19,20 +19,17 @@ from typing import Any, Protocol
 
 from engine.treden import Trede, TredeError
 from sheets.tabs.layout import TABS, VOID, column_letter, find_tab, normalise
-from sheets.tabs.values import CellError, day, is_blank
+from sheets.tabs.values import CellError, csv_text, day, is_blank
 
 Aliases = Callable[[str], Sequence[str]]
 LADDER = next(t for t in TABS if t.name == "ladder")
 HEADER = ("gemeente", "datum", "trede", "toelichting", "vastgelegd_door", "vastgelegd_op")
-FORMULA_START = ("=", "+", "-", "@")  # what a spreadsheet runs as a formula when typed
 
 
 def defused(key: str, value: Any) -> Any:
-    """Typed text that would start a formula keeps a leading apostrophe: Google (with
-    USER_ENTERED) and Excel opening a CSV read it as text, never as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and key != "trede":
-        return "'" + value
-    return value
+    """Typed text that would start a formula keeps a leading apostrophe (a CSV opened in
+    Excel shows it as text, never runs it); the step's code is never such text."""
+    return value if key == "trede" else csv_text(value)
 
 
 class WriteError(Exception):

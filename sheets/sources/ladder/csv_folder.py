@@ -63,7 +63,13 @@ def _append(folder: Path, rows: Sequence[LadderRow], reading: Reading | None) ->
     if content and not content.endswith("\n"):
         content += "\n"
     for row in out.added:
-        writer.writerow([shown(v) for v in lay.cells(row, defused)])
+        cells = [shown(v) for v in lay.cells(row, defused)]
+        if any("\r" in c for c in cells):  # a CR in an unquoted field would end the line
+            csv.writer(
+                buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL
+            ).writerow(cells)
+        else:
+            writer.writerow(cells)
     first = len([r for r in raw if r]) + 1 + (1 if created else 0)
     out.landed(first, lay.width)
     body = content + buf.getvalue()

@@ -62,13 +62,13 @@ def _append(path: Path, rows: Sequence[LadderRow], reading: Reading | None) -> W
         header = [""] * lay.width
         for key, column in lay.columns.items():
             header[column] = key
-        if created:
+        if created or not raw:  # a new tab, or one without a header row yet
             _ods_append(sheet, table, [cell(h) for h in header])
         else:
             _ods_extend_header(sheet, table, lay, cell)
     for row in out.added:
         _ods_append(sheet, table, [cell(v) for v in lay.cells(row, as_is)])
-    first = len(raw) + 1 + (1 if created else 0)
+    first = len(raw) + 1 + (1 if created or not raw else 0)
     out.landed(first, lay.width)
     replace_file(path, lambda tmp: doc.save(str(tmp)))
     return out

@@ -16,6 +16,7 @@ from sheets.sources.ladder.base import (
     sort_out,
 )
 from sheets.sources.ladder.files import as_is, held, refuse_if_busy, replace_file
+from sheets.tabs.values import runs_as_formula
 
 _UNKEPT = ("xl/charts/", "xl/drawings/", "xl/pivotCache", "xl/pivotTables/", "xl/media/")
 
@@ -67,7 +68,7 @@ def _append(path: Path, rows: Sequence[LadderRow], reading: Reading | None) -> W
             if value == "":
                 continue
             cell = sheet.cell(first + offset, column, value)
-            if isinstance(value, str) and value.startswith("="):
+            if runs_as_formula(value):
                 cell.data_type = "s"  # typed text is never run as a formula (as in Google)
             elif isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"

@@ -31,7 +31,7 @@ from engine.calendar import (
 from engine.model import Deadline
 from engine.periods import checkpoint_kind
 from engine.reasons import N_
-from engine.state import DataSet
+from engine.state import TELEGRAM, DataSet
 from engine.status import Status, status_on
 from sheets.names.index import NameIndex
 
@@ -123,6 +123,11 @@ class Planner:
         self._status: dict[str, Status] = {}
         self._ctx: dict[str, Ctx] = {}
         self._names = NameIndex([])  # the planner never resolves typed names
+        self.mail_only = {
+            u.telegram_id
+            for u in data.users
+            if u.telegram_id is not None and TELEGRAM not in u.channels()
+        }
 
     def status(self, name: str) -> Status:
         if name not in self._status:
@@ -145,6 +150,8 @@ class Planner:
         ]
         if self.role_of is None or not isinstance(sub.chat_id, int):
             return names
+        if sub.chat_id == sub.user_id and sub.user_id in self.mail_only:
+            return []  # kanaal `email`: their own chat gets nothing, their address everything
         role = viewer(self.role_of(sub.user_id), sub.chat_id)
         return role.visible(self.data, names) if role is not None else []
 

@@ -39,12 +39,16 @@ class User:
 
     def channels(self) -> frozenset[str]:
         """Where pushes go: the `kanaal` column, else Telegram where an id is given, else
-        e-mail; a channel without its address (no id, no e-mail) is left out."""
+        e-mail. A channel without its address (no id, no e-mail) is left out; when that leaves
+        none, the one that has an address is used (Telegram first)."""
         wanted = {TELEGRAM, EMAIL} if self.kanaal == BOTH else {self.kanaal} - {""}
-        if not wanted:
-            wanted = {TELEGRAM} if self.telegram_id is not None else {EMAIL}
-        have = {TELEGRAM} if self.telegram_id is not None else set()
-        return frozenset(wanted & (have | ({EMAIL} if self.email else set())))
+        have = ({TELEGRAM} if self.telegram_id is not None else set()) | (
+            {EMAIL} if self.email else set()
+        )
+        reached = wanted & have
+        if not reached and have:
+            reached = {TELEGRAM} if TELEGRAM in have else have
+        return frozenset(reached)
 
 
 @dataclass(frozen=True, slots=True)

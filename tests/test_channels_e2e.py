@@ -313,3 +313,21 @@ def test_the_log_filter_masks_addresses(line: str, shown: str) -> None:
     from bot.redact import Redactor
 
     assert Redactor().redact(line) == shown
+
+
+async def test_kanaal_email_moves_a_telegram_users_own_pushes_to_mail(
+    tmp_path: Path, smtp: FakeSmtp, teams: FakeTeams
+) -> None:
+    t = FakeTime(datetime(2024, 6, 17, 8, 30, tzinfo=TZ))
+    data = dataset()
+    data.users = [User(COORD, "Coördinator", "coordinator", "Haaglanden", COORD_MAIL, "email")]
+    pushes = make(tmp_path / "k.sqlite", t, smtp, teams, data)
+    t.now -= timedelta(days=1)
+    pushes.store.subscriptions.subscribe(COORD, "regio", "Haaglanden", COORD, "nl")  # own chat
+    pushes.store.subscriptions.subscribe(-100, "regio", "Haaglanden", COORD, "nl")  # a group
+    t.now += timedelta(days=1)
+    await pushes.weekly_push()
+    telegram = {chat for _d, chat, _text in pushes.broadcaster.send.sent}
+    assert telegram == {-100}  # the group still gets it; the private chat does not
+    assert list(mails(smtp)) == [COORD_MAIL]
+    pushes.store.close()

@@ -32,7 +32,9 @@ def users(*rows: list[Any]) -> dict[str, list[list[Any]]]:
         ([3, "Liever mail", "gemeente", "Delft", "mailto:x@delft.nl", "E-mail"], {"email"},
          "x@delft.nl"),
         ([4, "Id en mail", "gemeente", "Delft", "x@delft.nl", None], {"telegram"}, "x@delft.nl"),
-        ([5, "Mail zonder adres", "gemeente", "Delft", None, "email"], set(), ""),
+        ([5, "Mail zonder adres", "gemeente", "Delft", None, "email"], {"telegram"}, ""),
+        ([6, "Alleen mail", "gemeente", "Delft", "d@delft.nl", "email"], {"email"},
+         "d@delft.nl"),
     ],
 )  # fmt: skip
 def test_who_is_reached_how(row: list[Any], channels: set[str], email: str) -> None:
@@ -58,7 +60,8 @@ def test_who_is_reached_how(row: list[Any], channels: set[str], email: str) -> N
                  "de standaard geldt"),
          User(1, "Staf", "provincie", "Zuid-Holland", "s@pzh.nl")),
         ([1, "Staf", "provincie", "Zuid-Holland", None, "beide"],
-         Problem("waarschuwing", "gebruikers!F2", "kanaal beide zonder e-mailadres"),
+         Problem("waarschuwing", "gebruikers!F2",
+                 "kanaal beide zonder e-mailadres; berichten gaan via Telegram"),
          User(1, "Staf", "provincie", "Zuid-Holland", "", "beide")),
         ([None, "Niemand", "gemeente", "Delft", None, None],
          Problem("fout", "gebruikers!A2", "geen Telegram-id en geen (geldig) e-mailadres: deze "

@@ -273,3 +273,12 @@ def test_a_landed_write_whose_check_fails_is_reported_uncertain(graph: FakeGraph
     assert len(ladder) == rows_before + N_UTRECHT and no_slots(graph, item)
     assert "niets vast te leggen" in record_round(found)  # the cache was read again
     assert len(graph.tab(item, "ladder")) == len(ladder)
+
+
+def test_a_refused_write_leaves_no_new_ladder_tab(graph: FakeGraphServer) -> None:
+    item = graph.add_workbook(LINK, {UTRECHT_TAB: utrecht_rows()}).item_id
+    found = services(graph, [], TAAKBOT_PROVINCIE="Utrecht")
+    graph.fail_next(400, kind="patch", code="InvalidArgument")
+    text = record_round(found)
+    assert "Niet vastgelegd" in text and "niets geschreven" in text and "onzeker" not in text
+    assert graph.titles(item) == [UTRECHT_TAB]

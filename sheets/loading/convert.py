@@ -429,7 +429,12 @@ class _Loader:
         except CellError as exc:
             self.problem("fout", row, "kanaal", f"{exc}; de standaard geldt")
         if channel in ("email", "beide") and not email and row["email"] is None:
-            self.problem("waarschuwing", row, "kanaal", f"kanaal {channel} zonder e-mailadres")
+            self.problem(
+                "waarschuwing",
+                row,
+                "kanaal",
+                f"kanaal {channel} zonder e-mailadres; berichten gaan via Telegram",
+            )
         return email, channel
 
     def _user_scope(self, row: Row, rol: str) -> str | None:

@@ -119,7 +119,12 @@ class _Writer:
         if table is not None:
             first = self._rows_add(sheet, table, lay, values)
         else:
-            first = self._patch(sheet, lay, raw, values, created)
+            try:
+                first = self._patch(sheet, lay, raw, values, created)
+            except GraphError:
+                if created:  # refused: the new tab goes again, nothing stays half-made
+                    self._delete_sheet(sheet["id"])
+                raise
         return self._settle(sheet, lay, out, first)
 
     def _settle(self, sheet: dict[str, Any], lay: Layout, out: Written, first: int) -> Written:
@@ -300,6 +305,5 @@ class _Writer:
                 "Geef de app schrijfrecht (Sites.Selected met 'write' op de site, of "
                 "Files.ReadWrite.All) en probeer het opnieuw. Er is niets geschreven."
             )
-        if self.sent:
-            return self.uncertain(f"Microsoft Graph gaf HTTP {exc.status}")
+        # An answer came: the request was refused, so its rows did not land.
         return WriteError(f"{self.source.error(exc)} Er is niets geschreven.")

@@ -6,7 +6,9 @@ fails here, in its own case, not only end to end."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
+import shutil
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -73,9 +75,52 @@ def _csv(path: Path) -> Path:
 LOCAL = {"xlsx": (xlsx.append, _xlsx), "ods": (ods.append, _ods), "csv": (csv_folder.append, _csv)}
 
 
+def _front(kind: str, target: str) -> tuple[int, int]:
+    """The bot's *Ja* (the chat's flow) or a scheduled `taakbot ronde --vastleggen --ja`:
+    (added, present) as their reports say."""
+    import contextlib
+    import os
+    import re
+
+    from bot.cli import main
+    from bot.services import Services
+    from commands.context import Front
+    from commands.reply import finished
+    from commands.router import handle
+    from sheets.runtime.cache import SheetCache
+    from sheets.sources.ladder import Recorder
+
+    if kind == "cli":
+        argv = ["ronde", "--date", "2022-10-01", "--provincie", "Utrecht", "--source", target]
+        os.environ["TAAKBOT_TODAY"] = "2022-10-03"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main([*argv, "--vastleggen", "--ja"])
+        text = out.getvalue() + f" (code {code})"
+    else:
+        cache = SheetCache(LocalSource(Path(target)))
+        cache.get()
+        found = Services(cache=cache, admins=frozenset({1}), front=Front(recorder=Recorder(cache)))
+        text = finished(handle(found.ctx(1, today=date(2022, 10, 3)), ROUND)).text
+    added = re.search(r"(\d+) besluiten? vastgelegd", text)
+    present = re.search(r"niet opnieuw geschreven: (\d+)", text)
+    nothing = "niets vast te leggen" in text.lower() or "de sheet is veranderd" in text  # exit 9
+    if not (added or nothing):
+        raise AssertionError(text)
+    return int(added.group(1)) if added else 0, int(present.group(1)) if present else 0
+
+
 def _worker(kind: str, who: str, barrier: Any, jobs: Any, answers: Any) -> None:
     """Wait for a target, meet the other process at the barrier, write, say what was added."""
     while (target := jobs.get()) is not None:
+        if kind in ("chat", "cli"):
+            barrier.wait(timeout=20)
+            try:
+                added, present = _front(kind, target)
+                answers.put((who, added, present, None))
+            except BaseException as exc:  # reported to the test, which fails on it
+                answers.put((who, 0, 0, repr(exc)))
+            continue
         if kind == "google":
             write, where = google.append, GoogleSheetSource(SHEET, api_url=target)
         else:
@@ -92,15 +137,16 @@ class Pair:
     """Two worker processes (forked: real processes, started once) that write at the same
     moment, one target per trial."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, *kinds: str) -> None:
         ctx = multiprocessing.get_context("fork")
         self.answers, self.queues = ctx.Queue(), [ctx.Queue(), ctx.Queue()]
         barrier = ctx.Barrier(2)
+        kinds = kinds * 2 if len(kinds) == 1 else kinds
         self.procs = [
             ctx.Process(
                 target=_worker, args=(kind, f"p{i}", barrier, q, self.answers), daemon=True
             )
-            for i, q in enumerate(self.queues)
+            for i, (kind, q) in enumerate(zip(kinds, self.queues, strict=True))
         ]
         for p in self.procs:
             p.start()
@@ -108,7 +154,7 @@ class Pair:
     def trial(self, target: str) -> list[tuple]:
         for q in self.queues:
             q.put(target)
-        return [self.answers.get(timeout=30) for _ in self.queues]
+        return [self.answers.get(timeout=60) for _ in self.queues]
 
     def __enter__(self) -> Pair:
         return self
@@ -162,3 +208,26 @@ def test_two_processes_at_once_write_each_decision_once_google() -> None:
             _check(answer, server.tab(SHEET, "ladder"))
             raced += server.count("append") == 2
     print(f"google: both processes appended in {raced} of {TRIALS} trials")
+
+
+ROUND = "/ronde ja 2022-10-01 Utrecht"
+N_UTRECHT = 26
+
+
+def test_the_bot_and_a_scheduled_command_record_the_round_once(tmp_path: Path) -> None:
+    """The issue's case end to end: the bot's *Ja* and `taakbot ronde … --vastleggen --ja`
+    at the same moment on one workbook (each reads it, fresh, under the lock): 26 decisions
+    stand once, and the two reports add 26 between them."""
+    from openpyxl import load_workbook
+
+    from sheets.sources.local import SAMPLE
+
+    with Pair("chat", "cli") as pair:
+        for n in range(3):
+            target = Path(shutil.copy(SAMPLE, tmp_path / f"w{n}.xlsx"))
+            answer = pair.trial(str(target))
+            assert [error for *_, error in answer] == [None, None]
+            assert sum(added for _, added, _, _ in answer) == N_UTRECHT
+            rows = [r for r in load_workbook(target)["ladder"].iter_rows(values_only=True)]
+            ours = Counter(r[0] for r in rows if r[1] == datetime(2022, 10, 1))
+            assert len(ours) == N_UTRECHT and set(ours.values()) == {1}

@@ -22,6 +22,7 @@ from sheets.sources.m365 import SLOT_PREFIX
 from tests.fakes.graph_api import FakeGraphServer
 from tests.m365_helpers import LINK
 from tests.overview_books import UTRECHT_TAB, utrecht_rows
+from tests.test_formula_safety import HOSTILE
 from tests.test_ronde_gsheet import ADMIN, N_UTRECHT, NOW, record_round, sample
 
 
@@ -115,6 +116,7 @@ def test_an_excel_table_grows_with_rows_add(graph: FakeGraphServer) -> None:
 
 
 TEXTS = [
+    *((hostile, hostile) for hostile in HOSTILE),  # tests/test_formula_safety.py's list
     ("'s-Gravenhage", "'s-Gravenhage"),
     ('=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
     ("+31 70 123", "+31 70 123"),

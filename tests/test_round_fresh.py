@@ -27,6 +27,13 @@ TODAY = date(2022, 10, 3)
 NOW = datetime(2022, 10, 3, 9, 30, 15)
 
 
+def _services(path: Path) -> Services:
+    cache = SheetCache(LocalSource(path))
+    cache.get()
+    front = Front(recorder=Recorder(cache, clock=lambda: NOW))
+    return Services(cache=cache, admins=frozenset({ADMIN}), front=front)
+
+
 @pytest.fixture
 def workbook(tmp_path: Path) -> Path:
     return Path(copy(SAMPLE, tmp_path / "werkmap.xlsx"))
@@ -34,10 +41,14 @@ def workbook(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def services(workbook: Path) -> Services:
-    cache = SheetCache(LocalSource(workbook))
-    cache.get()
-    front = Front(recorder=Recorder(cache, clock=lambda: NOW))
-    return Services(cache=cache, admins=frozenset({ADMIN}), front=front)
+    return _services(workbook)
+
+
+@pytest.fixture(scope="module")
+def untouched(tmp_path_factory) -> tuple[Services, Path]:
+    """One copy for the refusals: each test checks that it wrote nothing."""
+    path = Path(copy(SAMPLE, tmp_path_factory.mktemp("refusals") / "werkmap.xlsx"))
+    return _services(path), path
 
 
 def ask(services: Services, text: str, today: date = TODAY):
@@ -98,14 +109,16 @@ def test_a_stale_confirm_writes_nothing_and_shows_what_changed(services, workboo
         ("/ronde brieven 2023-01-01 Utrecht", "nog niet bereikt"),
     ],
 )
-def test_dates_one_cannot_decide_on_are_refused(services, workbook, text, says) -> None:
+def test_dates_one_cannot_decide_on_are_refused(untouched, text, says) -> None:
+    services, workbook = untouched
     before = ladder(workbook)
     reply = ask(services, text)
     assert says in run(reply), run(reply)
     assert ladder(workbook) == before
 
 
-def test_a_round_to_come_is_a_preview_without_recording(services) -> None:
+def test_a_round_to_come_is_a_preview_without_recording(untouched) -> None:
+    services, _path = untouched
     reply = finished(ask(services, "/ronde 2023-01-01 Utrecht"))
     assert "nog niet bereikt" in reply.text
     assert not [b for row in reply.keyboard for b in row]  # no Vastleggen, no Brieven
@@ -156,3 +169,21 @@ def test_the_command_line_refuses_alike(workbook, monkeypatch, capsys, argv, cod
         found = exc.code
     assert found == code
     assert says in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("policy", "recorded", "rules", "same"),
+    [
+        ("pzh-2020", "3", "3A", True),  # PZH reads an unsplit 3 as 3A …
+        ("pzh-2020", "3", "3B", False),  # … so a 3 where the rules give 3B differs
+        ("pzh-2020", "3A", "3A", True),
+        ("utrecht", "3", "3", True),
+        ("utrecht", "3A", "3", True),  # an unsplit ladder reads 3A as its 3
+    ],
+)
+def test_the_check_reads_a_step_as_the_writer_does(policy, recorded, rules, same) -> None:
+    from engine.policies import POLICIES
+    from engine.replay import agrees
+    from engine.treden import Trede
+
+    assert agrees(POLICIES[policy], Trede(recorded), Trede(rules)) is same

@@ -57,7 +57,7 @@ WRITES = frozenset({"patch", "rowsAdd", "worksheetsAdd", "worksheetDelete", "col
 
 @dataclass(frozen=True, slots=True)
 class Formula:
-    """A cell Excel would run: text that started with '=' and was typed."""
+    """A cell Excel would run: typed text that starts with = + - or @ (and is no number)."""
 
     text: str
 
@@ -102,14 +102,14 @@ def typed(value: Any) -> Any:
         return value
     if value.startswith("'"):
         return value[1:]
-    if value.startswith("="):
-        return Formula(value)
     if m := _ENTERED_DATE.match(value):
         parts = [int(p) for p in m.groups() if p is not None]
         return datetime(*parts) if len(parts) > 3 else date(*parts)
     if _NUMBER.match(value.strip()):
         number = float(value)
         return int(number) if number.is_integer() and "." not in value else number
+    if value.startswith(("=", "+", "-", "@")):  # what Excel runs as a formula when typed
+        return Formula(value)
     if value.upper() in ("TRUE", "FALSE", "WAAR", "ONWAAR"):
         return value.upper() in ("TRUE", "WAAR")
     return value

@@ -229,9 +229,10 @@ def _gaps(
     """Every fact the letter would state that the record leaves open, and where to fill it."""
     out: list[Gap] = []
     if next_opgave is not None and not next_opgave.known:
-        out.append(Gap("volgende_opgave", next_opgave.unknown, next_opgave.settle))
+        where = _period_row(next_opgave.settle, next_opgave.period)
+        out.append(Gap("volgende_opgave", next_opgave.unknown, where))
     if isinstance(r, Missing):
-        return (Gap("cijfers", r.why, r.settle), *out)
+        return (Gap("cijfers", r.why, _period_row(r.settle, r.period)), *out)
     fig = rec.figures.get(r.period)
     row = _row(fig.source, "taakstelling") if fig else "taakstelling"
 
@@ -243,8 +244,9 @@ def _gaps(
         out.append(Gap("taakstelling", what, column("taakstelling")))
     policy, _ = data.policy_for(rec.name, r.period)
     if isinstance(r, EndResult):
-        # The four questions are Zuid-Holland's (domain.md §4); Utrecht asks only question 2.
-        if r.koppelingen_voldoende is None:
+        # The four questions are Zuid-Holland's (domain.md §4); elsewhere the koppelingen are
+        # needed only where the step hangs on them.
+        if r.koppelingen_voldoende is None and (policy.omkoppelingen_weigh or r.trede_na is None):
             out.append(_koppelingen_gap(rec, r.period, r.period.midpoint))
         if policy.omkoppelingen_weigh and r.omkoppelingen is None:
             what = reason(N_("omkoppelingen in {period}"), period=r.period.label)
@@ -255,6 +257,13 @@ def _gaps(
     elif isinstance(r, MidResult) and r.koppelingen is None:
         out.append(_koppelingen_gap(rec, r.period, r.date))
     return tuple(out)
+
+
+def _period_row(settle: str, period: Period) -> str:
+    """'taakstelling' (a missing row) → 'taakstelling, een regel voor 2024-II'."""
+    if settle != "taakstelling":
+        return settle
+    return reason(N_("taakstelling, een regel voor {period}"), period=period.label).render()
 
 
 def _koppelingen_gap(rec: MunicipalityRecord, period: Period, day: date) -> Gap:

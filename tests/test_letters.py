@@ -209,7 +209,7 @@ def test_mid_period_letter_of_1_april_2021(sample) -> None:
     assert rows["Provincie: opgave vóór 1 juli 2021"] == "418"
     assert rows["Provincie: gehuisvest vóór 1 april 2021"] == "106 (25% van de opgave)"
     members = len(sample.provinces()["Zuid-Holland"])
-    assert f"Sommen over de 1 gemeenten met cijfers per 1 april 2021 (van de {members}" in text
+    assert f"Sommen over de gemeenten met cijfers per 1 april 2021: 1 van de {members}." in text
     assert rows["Provincie: gekoppelde vergunninghouders op 1 april 2021"] == "–"  # not 0
 
 
@@ -296,7 +296,10 @@ def test_kenmerk_numbers_the_letters_and_pause_runs_between_them(sample) -> None
     assert first.file_name == "brief-Alblasserdam-2021-04-01.docx"
     # A municipality without figures on the date says what is missing, marked.
     text = read(first.docx)[0]
-    missing = "Geen taakstelling en geen opgave voor 2021-I (in te vullen: taakstelling)"
+    missing = (
+        "Geen taakstelling en geen opgave voor 2021-I (in te vullen: taakstelling, een regel "
+        "voor 2021-I)"
+    )
     assert f"Cijfers ontbreken (vóór verzending aanvullen): {missing}" in text
 
 

@@ -328,3 +328,23 @@ async def test_letters_are_refused_in_a_group(bot) -> None:
     sent = await server.wait_for_messages(before + 1, chat_id=group)
     (reply,) = sent[before:]
     assert "privégesprek" in reply.text and reply.method != "sendDocument"
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "named"),
+    [
+        ("/stand Den Haag", date(2025, 1, 2), True),  # after April 2024: not in our sources
+        ("/stand Den Haag", date(2022, 7, 3), False),
+        ("/ronde 1-7-2024 Zuid-Holland", date(2024, 7, 3), True),
+        ("/ronde 1-7-2022 Zuid-Holland", date(2022, 7, 3), False),
+        ("/controle", date(2025, 1, 2), True),
+    ],
+)
+def test_a_kader_outside_its_known_dates_is_named(text: str, today: date, named: bool) -> None:
+    """Issue 27 §7: pzh-2020 is known to hold from 16 June 2020 until April 2024."""
+    answer = handle(sample_services().ctx(ADMIN, today=today), text)
+    if answer.action is not None:  # the round is drafted as queued work (issue 26)
+        answer = answer.action.run()
+    reply = html.unescape(answer.text)
+    said = "Taakbot past kader pzh-2020 toe" in reply and "Bevestig in tabblad beleid" in reply
+    assert said is named, reply

@@ -482,7 +482,8 @@ def _province(t: Totals) -> dict[str, Any]:
         prov_koppelingen=n(t.koppelingen) if t.koppelingen is not None else "–",
         prov_nog_te_huisvesten=n(t.nog_te_huisvesten),
         prov_koppelingen_conclusie=conclusion,
-        prov_tekort=", ".join(t.short) or "geen",
+        prov_tekort=", ".join(t.short)
+        or ("geen" if not t.koppelingen_missing else "niet te bepalen zonder alle koppelingen"),
         prov_zonder_cijfers=n(len(t.without)),
         prov_zonder=", ".join(t.without) or "geen",
         prov_prognose=n(t.prognose_rounded) if t.prognose is not None else "–",
@@ -529,11 +530,10 @@ def _mismatch_text(e: RoundEntry) -> str:
     rolled_kind, rolled = saldo(m.rolled)
     return (
         f"De sheet geeft twee waarden voor de {kind} per {start}: {stated} in "
-        f"{cell_of(m.stated_ref)} (saldo bij de start van {m.period.label}) en {rolled} "
-        f"{rolled_kind} volgens de eindstand in {cell_of(m.end_ref)} (opgave "
-        f"{dutch_number(m.opgave)} − gehuisvest {dutch_number(m.housed)} per "
-        f"{dutch_number(m.end)}). Deze brief noemt {stated}, de waarde waarmee Taakbot de "
-        f"opgave {m.period.label} berekent."
+        f"{cell_of(m.stated_ref)} (saldo bij de start van {m.period.label}) en {rolled} in "
+        f"{cell_of(m.end_ref)} (de eindstand: opgave {dutch_number(m.opgave)} − gehuisvest "
+        f"{dutch_number(m.housed)} per {dutch_number(m.end)}, een {rolled_kind}). Deze brief "
+        f"noemt {stated}, de waarde waarmee Taakbot de opgave {m.period.label} berekent."
     )
 
 

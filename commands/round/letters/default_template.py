@@ -486,8 +486,8 @@ def _province_annex(w: _Writer) -> None:
         size=11,
     )
     w.p(
-        "Sommen over de {{ prov_met_cijfers }} gemeenten met cijfers per {{ peildatum }} (van "
-        "de {{ prov_gemeenten }} gemeenten). Geen cijfers per {{ peildatum }}: {{ prov_zonder }}.",
+        "Sommen over de gemeenten met cijfers per {{ peildatum }}: {{ prov_met_cijfers }} van "
+        "de {{ prov_gemeenten }}. Geen cijfers per {{ peildatum }}: {{ prov_zonder }}.",
         size=8,
     )
     w.figures(

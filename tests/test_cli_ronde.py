@@ -117,10 +117,13 @@ def test_the_bundled_sample_is_never_written(source, tmp_path, monkeypatch, caps
         source = str(tmp_path / "mijn.xlsx")
         os.symlink(SAMPLE, source)
     before = (SAMPLE.read_bytes(), SAMPLE.stat().st_mtime_ns)
+    lock = SAMPLE.with_name(f".~taakbot-{SAMPLE.name}.lock")
+    lock.unlink(missing_ok=True)  # left by an earlier version, which took the lock first
     argv = [*UTRECHT_ROUND, *(["--source", source] if source else []), "--vastleggen", "--ja"]
     code, _, err = run(monkeypatch, capsys, argv)
     assert code == 3 and "voorbeeldwerkmap wordt niet gewijzigd" in one_line(err)
     assert (SAMPLE.read_bytes(), SAMPLE.stat().st_mtime_ns) == before
+    assert not lock.exists()  # refused before a lock file is made beside it
 
 
 @pytest.mark.parametrize("how", ["chmod 444", "access denied"])

@@ -75,7 +75,7 @@ def _csv(path: Path) -> Path:
 LOCAL = {"xlsx": (xlsx.append, _xlsx), "ods": (ods.append, _ods), "csv": (csv_folder.append, _csv)}
 
 
-def _front(kind: str, target: str) -> tuple[int, int]:
+def _front(kind: str, target: str, meet: Any = None) -> tuple[int, int]:
     """The bot's *Ja* (the chat's flow) or a scheduled `taakbot ronde --vastleggen --ja`:
     (added, present) as their reports say."""
     import contextlib
@@ -90,6 +90,16 @@ def _front(kind: str, target: str) -> tuple[int, int]:
     from sheets.runtime.cache import SheetCache
     from sheets.sources.ladder import Recorder
 
+    remote = target.startswith("http")
+    if remote:  # the fake Sheets API: the same round in a Google Sheet
+        os.environ["TAAKBOT_SHEETS_API_URL"], target = target, f"gsheet:{ROUND_SHEET}"
+        real = google.append
+
+        def at_once(*args, **kwargs):  # both have read the sheet: now both write
+            meet.wait(timeout=20)
+            return real(*args, **kwargs)
+
+        google.append = at_once
     if kind == "cli":
         argv = ["ronde", "--date", "2022-10-01", "--provincie", "Utrecht", "--source", target]
         os.environ["TAAKBOT_TODAY"] = "2022-10-03"
@@ -97,6 +107,14 @@ def _front(kind: str, target: str) -> tuple[int, int]:
         with contextlib.redirect_stdout(out):
             code = main([*argv, "--vastleggen", "--ja"])
         text = out.getvalue() + f" (code {code})"
+    elif remote:
+        from bot.settings import Settings
+
+        env = {**os.environ, "TAAKBOT_SOURCE": target, "TAAKBOT_ADMINS": "1"}
+        found = Services.from_settings(Settings(env))
+        found.cache.get()
+        found.front.recorder = Recorder(found.cache)
+        text = finished(handle(found.ctx(1, today=date(2022, 10, 3)), ROUND)).text
     else:
         cache = SheetCache(LocalSource(Path(target)))
         cache.get()
@@ -110,13 +128,13 @@ def _front(kind: str, target: str) -> tuple[int, int]:
     return int(added.group(1)) if added else 0, int(present.group(1)) if present else 0
 
 
-def _worker(kind: str, who: str, barrier: Any, jobs: Any, answers: Any) -> None:
+def _worker(kind: str, who: str, barrier: Any, jobs: Any, answers: Any, meet: Any) -> None:
     """Wait for a target, meet the other process at the barrier, write, say what was added."""
     while (target := jobs.get()) is not None:
         if kind in ("chat", "cli"):
             barrier.wait(timeout=20)
             try:
-                added, present = _front(kind, target)
+                added, present = _front(kind, target, meet)
                 answers.put((who, added, present, None))
             except BaseException as exc:  # reported to the test, which fails on it
                 answers.put((who, 0, 0, repr(exc)))
@@ -140,11 +158,11 @@ class Pair:
     def __init__(self, *kinds: str) -> None:
         ctx = multiprocessing.get_context("fork")
         self.answers, self.queues = ctx.Queue(), [ctx.Queue(), ctx.Queue()]
-        barrier = ctx.Barrier(2)
+        barrier, meet = ctx.Barrier(2), ctx.Barrier(2)
         kinds = kinds * 2 if len(kinds) == 1 else kinds
         self.procs = [
             ctx.Process(
-                target=_worker, args=(kind, f"p{i}", barrier, q, self.answers), daemon=True
+                target=_worker, args=(kind, f"p{i}", barrier, q, self.answers, meet), daemon=True
             )
             for i, (kind, q) in enumerate(zip(kinds, self.queues, strict=True))
         ]
@@ -211,6 +229,7 @@ def test_two_processes_at_once_write_each_decision_once_google() -> None:
 
 
 ROUND = "/ronde ja 2022-10-01 Utrecht"
+ROUND_SHEET = "1RoundRaceSheet"
 N_UTRECHT = 26
 
 
@@ -231,3 +250,50 @@ def test_the_bot_and_a_scheduled_command_record_the_round_once(tmp_path: Path) -
             rows = [r for r in load_workbook(target)["ladder"].iter_rows(values_only=True)]
             ours = Counter(r[0] for r in rows if r[1] == datetime(2022, 10, 1))
             assert len(ours) == N_UTRECHT and set(ours.values()) == {1}
+
+
+def _killed_before_replace(folder: str) -> None:
+    """A writer killed (SIGKILL) after writing its temporary file, before os.replace, while
+    it holds the lock."""
+    import os
+    import signal
+
+    os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL)
+    csv_folder.append(Path(folder), rows("killed"))
+
+
+def test_a_writer_killed_mid_save_leaves_nothing_blocking_or_read(tmp_path: Path) -> None:
+    folder = _csv(tmp_path / "map")
+    child = multiprocessing.get_context("fork").Process(
+        target=_killed_before_replace, args=(str(folder),)
+    )
+    child.start()
+    child.join(timeout=20)
+    assert child.exitcode == -9
+    left = [p.name for p in folder.iterdir() if p.suffix == ".tmp"]
+    assert left and all(name.startswith(".~taakbot-") for name in left)  # hidden, no .csv
+    assert set(LocalSource(folder).fetch()) == {"gemeenten", "ladder"}  # the temp is no tab
+    done = csv_folder.append(folder, rows("next"))  # the lock went with the killed process
+    assert len(done.added) == len(NAMES)
+    assert [p.name for p in folder.iterdir() if p.suffix == ".tmp"] == []  # cleared under it
+
+
+def test_the_bot_and_a_scheduled_command_record_once_in_a_google_sheet() -> None:
+    """The same, against the fake Sheets API: no lock, the write-id protocol alone. Both
+    processes have read the sheet (fresh) before either writes, so both append every time."""
+    from tests.test_ronde_gsheet import sample
+
+    with (
+        FakeSheetsServer.in_thread({ROUND_SHEET: sample()}) as server,
+        Pair("chat", "cli") as pair,
+    ):
+        for _ in range(2):
+            server.set_workbook(sample(), spreadsheet_id=ROUND_SHEET)
+            server.reset_log()
+            answer = pair.trial(server.url)
+            assert server.count("append") == 2  # the race is real
+            assert [error for *_, error in answer] == [None, None]
+            assert sum(added for _, added, _, _ in answer) == N_UTRECHT
+            raw = server.tab(ROUND_SHEET, "ladder")
+            standing = [e for e in entries(raw, layout("ladder", raw, FIELDS)) if e.datum == DAY]
+            assert len(standing) == N_UTRECHT == len({e.name for e in standing})

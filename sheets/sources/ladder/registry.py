@@ -20,10 +20,23 @@ _LOCK = threading.Lock()  # one round writes at a time in this process
 def locked(source: Any) -> contextlib.AbstractContextManager[None]:
     """Hold a local workbook's lock over more than one write's own span (the round reads the
     whole sheet again and writes under it); Google has no lock to take."""
-    path = Path(getattr(source, "path", "") or "")
-    if isinstance(source, GoogleSheetSource) or not str(path) or not path.exists():
+    if isinstance(source, GoogleSheetSource) or getattr(source, "kind", "") == "m365":
         return contextlib.nullcontext()
+    path = Path(getattr(source, "path", "") or "")
+    if not str(path) or not path.exists():
+        return contextlib.nullcontext()
+    _refuse_sample(path)  # before a lock file would be made beside it
     return held(path)
+
+
+def _refuse_sample(path: Path) -> None:
+    from sheets.sources.local import SAMPLE
+
+    if path.exists() and path.samefile(SAMPLE):  # also as a relative path or a link
+        raise WriteError(
+            "De meegeleverde voorbeeldwerkmap wordt niet gewijzigd. Kopieer hem (cp "
+            f"{SAMPLE} mijn-sheet.xlsx) en zet TAAKBOT_SOURCE op de kopie."
+        )
 
 
 def append(source: Any, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:
@@ -34,13 +47,7 @@ def append(source: Any, rows: Sequence[LadderRow], reading: Reading | None = Non
         if getattr(source, "kind", "") == "m365":  # Microsoft 365 through Microsoft Graph
             return graph.append(source, rows, reading)
         path = Path(getattr(source, "path", ""))
-        from sheets.sources.local import SAMPLE
-
-        if path.exists() and path.samefile(SAMPLE):  # also as a relative path or a link
-            raise WriteError(
-                "De meegeleverde voorbeeldwerkmap wordt niet gewijzigd. Kopieer hem (cp "
-                f"{SAMPLE} mijn-sheet.xlsx) en zet TAAKBOT_SOURCE op de kopie."
-            )
+        _refuse_sample(path)
         if path.is_dir():
             return csv_folder.append(path, rows, reading)
         suffix = path.suffix.lower()

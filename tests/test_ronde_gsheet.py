@@ -171,3 +171,36 @@ def test_overview_only_sheet_gets_a_ladder_tab() -> None:
         assert "niets vast te leggen" in record_round(found)  # read back: the steps are known
         assert server.count("append") == 1
         assert not [p for p in found.cache.current().problems if p.ref.startswith("ladder")]
+
+
+def test_a_write_that_came_second_marks_its_copies_and_says_so(monkeypatch) -> None:
+    """Another writer's rows landed between our read and our append: the read-back finds
+    theirs first, ours are marked 'vervallen' (kept, not deleted), nobody counts them, and
+    the report says so."""
+    from commands.round import report
+    from sheets.sources.ladder import google
+    from sheets.sources.ladder.base import sort_out as real_sort_out
+
+    with FakeSheetsServer.in_thread({SHEET: sample()}) as server:
+        found = services(server, [])
+        ctx = found.ctx(ADMIN, today=date(2022, 10, 3))
+        todo, _waiting = to_record(ctx, round_for(ctx, date(2022, 10, 1), "Utrecht"))
+        first = found.front.recorder.record(todo)  # the other writer
+        assert len(first.added) == N_UTRECHT
+
+        def read_a_moment_earlier(rows, raw, lay, reading=None, created=False):
+            return real_sort_out(rows, raw[: len(raw) - N_UTRECHT], lay, reading, created)
+
+        monkeypatch.setattr(google, "sort_out", read_a_moment_earlier)
+        second = found.front.recorder.record(todo)
+        assert second.added == [] and len(second.present) == N_UTRECHT
+        assert len(second.voided) == N_UTRECHT
+        assert "Tegelijk legde iemand anders hetzelfde vast" in report(ctx, second)
+        ladder = server.tab(SHEET, "ladder")
+        marks = [r[-1] for r in ladder if r[1] == date(2022, 10, 1)]
+        assert len(marks) == 2 * N_UTRECHT
+        assert sum(str(m).startswith("vervallen: dubbel van rij") for m in marks) == N_UTRECHT
+        data = found.cache.current()  # read again after the write: each decision once
+        assert not [p for p in data.problems if p.ref.startswith("ladder")]
+        baarn = [d for d in data.records["Baarn"].decisions if d.date == date(2022, 10, 1)]
+        assert len(baarn) == 1

@@ -231,6 +231,13 @@ def report(ctx: Ctx, written: Written, skipped: int = 0) -> str:
         lines.append(
             _("Al vastgelegd, niet opnieuw geschreven: {n}.").format(n=len(written.present))
         )
+    if written.voided:  # a write at the same moment came first: our copies do not count
+        lines.append(
+            _(
+                "Tegelijk legde iemand anders hetzelfde vast; onze dubbele regels tellen niet "
+                "mee (kolom schrijf_id 'vervallen'): {cells}."
+            ).format(cells=ctx.e(", ".join(written.voided)))
+        )
     for row, theirs in written.conflicts:
         lines.append(
             _("Niet overschreven: {name} staat op {date} al als trede {theirs}.").format(

@@ -139,9 +139,14 @@ class Pushes:
         return await self._push(await asyncio.to_thread(plan))
 
     async def weekly_push(
-        self, context: Any = None, *, only: frozenset[Key] | None = None
+        self,
+        context: Any = None,
+        *,
+        only: frozenset[Key] | None = None,
+        outside_only: bool = False,
     ) -> Summary | None:
-        """This week's overview to every chat that has not had it (also after downtime)."""
+        """This week's overview to every chat that has not had it (also after downtime); with
+        `outside_only`, to the e-mail users and Teams channels only (the hourly tick)."""
         weekday, at = self.weekly
         now = self.now()
         slot = weekly_slot(now.date(), weekday)
@@ -157,7 +162,7 @@ class Pushes:
             subs = [
                 s
                 for s in self._allowed(planner, self.store.subscriptions.active())
-                if s.created_at < cutoff
+                if s.created_at < cutoff and not (outside_only and isinstance(s.chat_id, int))
             ]  # a chat that followed later waits a week
             out, settled = [], self._settled(only)
             for chat_id, chat_subs in by_chat(subs).items():
@@ -294,6 +299,8 @@ class Pushes:
 
     async def hourly(self, context: Any = None) -> None:
         await self.remind_tick()
+        if self.channels is not None:  # a mail server or webhook that was down at the slot
+            await self.weekly_push(outside_only=True)
         await self.resume_broadcasts()
 
     async def heartbeat(self, context: Any = None) -> tuple[int, int]:
@@ -405,6 +412,11 @@ def install_jobs(
     pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else None  # the one limiter
     outbox = Outbox.from_settings(settings)
     channels = ChannelSender(store.ledger, outbox) if outbox else None
+    if outbox.mail is not None:
+        c = outbox.mail.config
+        log.info("E-mail via %s (%s), %d per minuut", c.server, c.tls, outbox.mail.per_minute)
+    if outbox.webhooks:
+        log.info("Teams: %d kanalen (TAAKBOT_TEAMS_WEBHOOKS)", len(outbox.webhooks))
     broadcaster = Broadcaster(sender(app.bot), pacer, on_migrate=store.subscriptions.migrate_chat)
     pushes = Pushes(
         store, services, broadcaster, leads=leads, weekly=weekly, tz=tz, now=now, channels=channels

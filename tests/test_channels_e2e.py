@@ -331,3 +331,20 @@ async def test_kanaal_email_moves_a_telegram_users_own_pushes_to_mail(
     assert telegram == {-100}  # the group still gets it; the private chat does not
     assert list(mails(smtp)) == [COORD_MAIL]
     pushes.store.close()
+
+
+async def test_a_mail_server_down_at_the_slot_gets_the_overview_out_within_the_hour(
+    tmp_path: Path, smtp: FakeSmtp, teams: FakeTeams
+) -> None:
+    t = FakeTime(datetime(2024, 6, 17, 8, 30, tzinfo=TZ))
+    pushes = make(tmp_path / "d.sqlite", t, smtp, teams, data_with_mail_users())
+    smtp.script.mail = ["421 4.3.2 Onderhoud"] * 4  # the policy's four tries, all refused
+    first = await pushes.weekly_push()
+    assert first is not None and len(first.failed) == 1  # the first in turn; the rest waits
+    assert mails(smtp) == {}  # the rest waits: the server is struggling
+    t.now += timedelta(hours=1)
+    await pushes.hourly()  # the server is back: everyone this week, each once
+    weekly = [g.recipients[0] for g in smtp.received if g.message["Subject"].startswith("Week")]
+    assert sorted(weekly) == [LEUSDEN_MAIL, COORD_MAIL, "staf@pzh.test"]
+    assert [f for f, c in teams.posts if "Weekoverzicht" in text_of(c)].count("pzh") == 1
+    pushes.store.close()

@@ -57,6 +57,7 @@ async def pushing_bot(
     *,
     group: int = GROUP,
     weekly: str | None = "mon 08:30",
+    env: dict[str, str] | None = None,  # more settings (e-mail, Teams: tests/test_channels_bot)
 ) -> AsyncIterator[tuple[FakeTelegramServer, Application, Pushes]]:
     """The real Application with its jobs and store, polling the fake Bot API; pacing on a
     virtual clock (a second between messages costs nothing); the tests drive the jobs. In
@@ -69,6 +70,7 @@ async def pushing_bot(
                 "TAAKBOT_TELEGRAM_API_URL": server.base_url,
                 "TAAKBOT_DB": str(tmp_path / "taakbot.sqlite"),
                 **({"TAAKBOT_WEEKLY": weekly} if weekly else {}),
+                **(env or {}),
             }
         )
         services = Services(

@@ -192,6 +192,9 @@ class ChannelSender:
                     continue
                 outcome = result[address]
                 self._settle(m, outcome.status, outcome.error, summary, after_sent, outcome.final)
+                if outcome.status == FAILED and not outcome.final:
+                    log.warning("Mailserver weigert nu; de rest volgt bij de volgende ronde")
+                    return  # the server is struggling: the rest stays unclaimed for the next round
 
     # -- Teams ----------------------------------------------------------------------------
     async def _post_all(

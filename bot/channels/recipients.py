@@ -19,6 +19,7 @@ from engine.state import EMAIL, DataSet
 log = logging.getLogger(__name__)
 
 MAIL, TEAMS = "email", "teams"  # the address prefixes: the channel
+_WARNED: set[tuple[str, str]] = set()
 
 
 mail_address = mail_recipient
@@ -55,14 +56,15 @@ def teams_recipients(data: DataSet, webhooks: dict[tuple[str, str], str]) -> lis
     out = []
     for kind, scope in webhooks:
         name = areas[kind].get(scope.casefold())
-        if name is None:
+        if name is None and (kind, scope) not in _WARNED:  # once per process, not every hour
+            _WARNED.add((kind, scope))
             log.warning(
                 "TAAKBOT_TEAMS_WEBHOOKS: %s %s staat niet in de sheet; dat kanaal krijgt niets",
                 kind,
                 scope,
             )
-            continue
-        out.append(Subscription(f"{TEAMS}:{kind}:{name}", kind, name, 0))
+        if name is not None:
+            out.append(Subscription(f"{TEAMS}:{kind}:{name}", kind, name, 0))
     return out
 
 

@@ -376,12 +376,22 @@ def test_a_file_that_is_no_word_document_is_refused(sample, tmp_path) -> None:
         draft(sample, date(2022, 1, 1), LetterSettings(sjabloon=path))
 
 
+SENTENCES = (
+    "opgave_zin", "coulance_regel", "trede_zin", "trede_waarschuwing", "nog_te_beslissen",
+    "afwijking", "let_op", "ontbreekt", "kader_noot", "kader_onbevestigd", "tot_slot",
+    "vraag1", "vraag2", "vraag3", "vraag4", "verschoonbaar", "huurcontracten_noot",
+    "koppelingen_zin", "tussentijds_blijft",
+)  # fmt: skip
+
+
 def test_context_fills_exactly_the_documented_placeholders(sample) -> None:
-    for day in (date(2021, 1, 1), date(2021, 4, 1)):
+    for day in (date(2021, 1, 1), date(2021, 4, 1), date(2021, 7, 1), date(2022, 7, 1)):
         rnd = checkpoint_round(sample, day, [DH])
         e = rnd.entries[0]
         ctx = letter_context(e, sample, SETTINGS, 1, rnd.sums.get("Zuid-Holland"))
         assert set(ctx) == set(PLACEHOLDERS)
+        for key in SENTENCES:  # a custom template gets sentences that start with a capital
+            assert not ctx[key] or ctx[key][0].isupper(), (key, ctx[key])
 
 
 @pytest.mark.parametrize("policy", POLICIES)

@@ -328,6 +328,11 @@ async def test_letters_are_refused_in_a_group(bot) -> None:
     sent = await server.wait_for_messages(before + 1, chat_id=group)
     (reply,) = sent[before:]
     assert "privégesprek" in reply.text and reply.method != "sendDocument"
+    server.push_message(group, "/ronde 1-10-2022 Utrecht", user_id=ADMIN)
+    sent = await server.wait_for_messages(before + 2, chat_id=group)
+    preview = sent[-1]
+    assert "Ronde 1 oktober 2022" in preview.text
+    assert "Brieven" not in [b["text"] for b in buttons(preview)]  # not offered in a group
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,8 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
                 f"k|ronde|vastleggen {iso} {provincie}"[:64],
             )
         )
-    if when <= ctx.today:  # letters of a date to come would state figures not yet final
+    in_group = ctx.role is not None and ctx.role.group  # letters carry staff-only reasons
+    if when <= ctx.today and not in_group:  # letters of a date to come: figures not final
         keyboard.append(Button(_("Brieven"), f"k|ronde|brieven {iso} {provincie}"[:64]))
     return Reply(
         "\n".join(lines),

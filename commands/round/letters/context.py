@@ -268,7 +268,7 @@ def letter_context(
         middatum=dutch_number(period.midpoint),
         taakstelling=n(opgave.taakstelling),
         saldo_soort=kind,
-        saldo_start=amount,
+        saldo_start=amount if opgave.saldo_start is not None else _cell(gaps.get("taakstelling")),
         saldo_zin=saldo_sentence(opgave.saldo_start),
         opgave=n(opgave.opgave),
         opgave_zin=_opgave_sentence(opgave),

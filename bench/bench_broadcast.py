@@ -13,9 +13,18 @@ Variants, one after the other in this run (the default: ptb-tuned and ours):
 * ptb:         PTB's AIORateLimiter untuned (30/s, exactly the fake's limit, max_retries=0, no
                per-chat wait): how a first bot would use it;
 * ptb-retry:   the same with max_retries=3;
-* ours:        bot/pacing.py's one Pacer behind the bot and the Broadcaster (replies first).
+* ours:        the bot's own path (bot.jobs.Pushes, as for a confirmed /herinnering): the send
+               ledger in SQLite claims, marks and settles every chat (in batches, issue 26),
+               bot/pacing.py's one Pacer behind the bot and the Broadcaster (replies first);
+* ours-1:      the bot's path with batches of one chat (a claim, a mark and a settle
+               transaction per chat, as before issue 26);
+* ours-bare:   the same Broadcaster without the ledger (what the ledger costs).
 
-    python bench/bench_broadcast.py [--chats 1000] [--variants ptb-tuned ptb ptb-retry ours]
+Each variant runs `--runs` times (fresh ledger rows each time); reply times are pooled over the
+runs, so the p99 rests on ≥ 200 replies.
+
+    python bench/bench_broadcast.py [--chats 1000] [--runs 1] [--every 0.25]
+                                    [--variants ptb-tuned ptb ptb-retry ours ours-1 ours-bare]
 """
 
 from __future__ import annotations
@@ -23,8 +32,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import sys
+import tempfile
 import time
 from collections import Counter
 from datetime import date
@@ -39,10 +50,13 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from bench.workbook import ADMIN, MemorySource, country, name  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.broadcast import Broadcaster, Outgoing  # noqa: E402
-from bot.jobs import sender  # noqa: E402
+from bot.jobs import Pushes, sender  # noqa: E402
 from bot.pacing import PacedLimiter  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.store import Key, Store  # noqa: E402
+from commands.reminders import Message  # noqa: E402
+from commands.reply import split_message  # noqa: E402
 from sheets.runtime.cache import SheetCache  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
 
@@ -55,8 +69,20 @@ def chat_ids(n: int) -> list[int]:
     return [-(100_000 + i) if i % 20 == 0 else 10_000 + i for i in range(n)]
 
 
+LONG = "\n".join([TEXT] * 110)  # three messages of at most 4,096 characters
+
+
 def items(n: int) -> list[Outgoing]:
-    return [Outgoing(c, [TEXT] * (3 if i % 10 == 0 else 1)) for i, c in enumerate(chat_ids(n))]
+    return [
+        Outgoing(c, split_message(LONG if i % 10 == 0 else TEXT))
+        for i, c in enumerate(chat_ids(n))
+    ]
+
+
+def messages(plan: list[Outgoing], variant: str, run: int) -> list[Message]:
+    """The same chats as a confirmed /herinnering's messages, each with its own ledger row."""
+    key = functools.partial(Key, "manual:bench", variant, f"run{run}")
+    return [Message(i.chat_id, "\n".join(i.chunks), (key(i.chat_id),)) for i in plan]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -64,7 +90,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
 
 
-async def run_variant(variant: str, chats: int, services: Services, every: float) -> dict:
+def count_transactions(store: Store) -> None:
+    """store.db.transactions: how many ledger transactions (one commit each) were made."""
+    begin, store.db.transactions = store.db.transaction, 0
+
+    def counted():  # noqa: ANN202 - the Database's own context manager
+        store.db.transactions += 1
+        return begin()
+
+    store.db.transaction = counted
+
+
+async def run_variant(
+    variant: str, chats: int, services: Services, every: float, store: Store, run: int
+) -> dict:
     async with FakeTelegramServer() as server:
         server.enforce_limits()
         settings = Settings(
@@ -103,10 +142,17 @@ async def run_variant(variant: str, chats: int, services: Services, every: float
         asking = asyncio.create_task(askers() if every > 0 else asyncio.sleep(0))
         started = time.monotonic()
         lost_by_us = 0
-        if variant == "ours":
+        if variant.startswith("ours"):
             limiter = app.bot.rate_limiter
             assert isinstance(limiter, PacedLimiter)
-            summary = await Broadcaster(send, limiter.pacer).run(plan)
+            broadcaster = Broadcaster(send, limiter.pacer, batch=1 if variant == "ours-1" else 8)
+            if variant != "ours-bare":  # as the bot sends a confirmed /herinnering
+                store.db.transactions = 0
+                summary = await Pushes(store, services, broadcaster)._push(
+                    messages(plan, variant, run)
+                )
+            else:
+                summary = await broadcaster.run(plan)
             lost_by_us = len(summary.failed) + len(summary.uncertain)
         else:
             per_chat = 1.05 if variant == "ptb-tuned" else 0.0
@@ -148,9 +194,8 @@ async def run_variant(variant: str, chats: int, services: Services, every: float
         "failed": lost_by_us,
         "replies": len(latencies),
         "unanswered": len(asked) - len(latencies),
-        "p50": percentile(latencies, 0.50) * 1000,
-        "p99": percentile(latencies, 0.99) * 1000,
-        "max": max(latencies, default=0) * 1000,
+        "latencies": latencies,
+        "transactions": getattr(store.db, "transactions", 0) if variant.startswith("ours") else 0,
     }
 
 
@@ -203,21 +248,36 @@ async def main_async(args: argparse.Namespace) -> int:
         f"/stand with no broadcast: p50 {p50:.0f} ms, p99 {p99:.0f} ms (n=200); burst of 60 users: {burst:.1f} replies/s"
     )
     print(
-        f"{'variant':<10} {'msgs':>5} {'time s':>7} {'msg/s':>6} {'all/s':>6} {'429':>5} {'lost':>5} "
-        f"{'dup':>4} {'replies':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+        f"{'variant':<10} {'msgs':>5} {'time s':>7} {'msg/s':>6} {'all/s':>6} {'429':>5} "
+        f"{'lost':>5} {'dup':>4} {'replies':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
     )
     bad = 0
-    for variant in args.variants:
-        r = await run_variant(variant, args.chats, services, args.every)
-        print(
-            f"{r['variant']:<10} {r['messages']:>5} {r['elapsed']:>7.1f} {r['rate']:>6.1f} "
-            f"{r['all_rate']:>6.1f} "
-            f"{r['429']:>5} {r['lost']:>5} {r['duplicated']:>4} "
-            f"{r['replies']:>4}/{r['replies'] + r['unanswered']:<3}"
-            f"{r['p50']:>6.0f} {r['p99']:>7.0f} {r['max']:>7.0f}"
-        )
-        if variant == "ours" and (r["lost"] or r["duplicated"]):
-            bad = 1
+    with tempfile.TemporaryDirectory(prefix="taakbot-bench-") as tmp:
+        store = Store(Path(tmp) / "taakbot.sqlite")
+        count_transactions(store)
+        for variant in args.variants:
+            runs = [
+                await run_variant(variant, args.chats, services, args.every, store, n)
+                for n in range(args.runs)
+            ]
+            latencies = [t for r in runs for t in r["latencies"]]
+            asked = sum(r["replies"] + r["unanswered"] for r in runs)
+            for n, r in enumerate(runs):
+                print(
+                    f"{r['variant'] + (f' #{n + 1}' if args.runs > 1 else ''):<10} "
+                    f"{r['messages']:>5} {r['elapsed']:>7.1f} {r['rate']:>6.1f} "
+                    f"{r['all_rate']:>6.1f} {r['429']:>5} {r['lost']:>5} {r['duplicated']:>4}"
+                    + (f"   ledger transactions: {r['transactions']}" if r["transactions"] else "")
+                )
+                if variant.startswith("ours") and (r["lost"] or r["duplicated"]):
+                    bad = 1
+            print(
+                f"{'':<10} {'':>5} {'':>7} {'':>6} {'':>6} {'':>5} {'':>5} {'':>4} "
+                f"{len(latencies):>4}/{asked:<3} {percentile(latencies, 0.5) * 1000:>7.0f} "
+                f"{percentile(latencies, 0.99) * 1000:>7.0f} "
+                f"{max(latencies, default=0) * 1000:>7.0f}   (replies pooled over the runs)"
+            )
+        store.close()
     return bad
 
 
@@ -225,9 +285,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=1000)
     parser.add_argument("--every", type=float, default=0.25, help="seconds between /stand asks")
+    parser.add_argument("--runs", type=int, default=1, help="broadcasts per variant")
     parser.add_argument(
         "--variants", nargs="+", default=["ptb-tuned", "ours"],
-        choices=["ptb-tuned", "ptb", "ptb-retry", "ours"],
+        choices=["ptb-tuned", "ptb", "ptb-retry", "ours", "ours-1", "ours-bare"],
     )  # fmt: skip
     return asyncio.run(main_async(parser.parse_args()))
 

@@ -59,7 +59,8 @@ class Outgoing:
     chat_id: int
     chunks: list[str]
     keys: tuple[Key, ...] = ()
-    marked: bool = False  # its ledger rows are in flight ('sending'): see Broadcaster.run
+    claimed: bool | None = None  # its ledger rows are this process's (None: not asked yet)
+    marked: bool | None = None  # … in flight ('sending'); False: taken over, do not send
 
 
 @dataclass(slots=True)
@@ -78,8 +79,28 @@ class Summary:
 
 
 OnResult = Callable[[Outgoing, str, str | None], Any]
-Claim = Callable[[Outgoing], bool | Awaitable[bool]]
+# Claim or mark the ledger rows of a batch of chats at once (one transaction): one answer each.
+Batch = Callable[[list[Outgoing]], list[bool] | Awaitable[list[bool]]]
 SKIPPED = "skipped"  # the claim was lost before the request: nothing sent, nothing to settle
+
+
+@dataclass(slots=True)
+class _Plan:
+    """One run's schedule and ledger hooks (a Broadcaster serves several runs at once)."""
+
+    due: list[tuple[float, int, int, Outgoing]]  # (due, order, chunk index, item): a heap
+    on_result: OnResult | None
+    claim: Batch | None
+    mark: Batch | None
+    marking: asyncio.Lock = field(default_factory=asyncio.Lock)
+    handed: list[Outgoing] = field(default_factory=list)  # first message's turn has come
+
+    def next_firsts(self, n: int, wanted: Callable[[Outgoing], bool]) -> list[Outgoing]:
+        """Up to `n` chats whose first message goes next (its turn has come, then due in
+        deadline order) and `wanted`."""
+        self.handed = [item for item in self.handed if item.marked is None]
+        firsts = sorted(entry for entry in self.due if entry[2] == 0 and wanted(entry[3]))
+        return [*(i for i in self.handed if wanted(i)), *(entry[3] for entry in firsts)][:n]
 
 
 class Broadcaster:
@@ -94,24 +115,28 @@ class Broadcaster:
         max_retries: int = 5,
         backoff: float = 0.5,
         on_migrate: Callable[[int, int], Any] | None = None,
+        batch: int = 8,  # chats claimed and marked per ledger transaction (≤ workers)
     ) -> None:
         self.send, self.pacer = send, pacer or Pacer()
         self.workers, self.max_retries, self.backoff = workers, max_retries, backoff
         self.on_migrate = on_migrate
+        self.batch = max(1, min(batch, workers))
 
     async def run(
         self,
         items: Iterable[Outgoing],
         on_result: OnResult | None = None,
-        claim: Claim | None = None,
-        mark: Claim | None = None,
+        claim: Batch | None = None,
+        mark: Batch | None = None,
     ) -> Summary:
         """Deliver every item; `on_result(item, status, error)` runs as each chat finishes.
 
-        `claim(item)` is asked just before a chat's turn (not for all chats up front), so a
-        ledger row stays 'pending' only for seconds even in a broadcast that takes an hour.
-        `mark(item)` is asked right before its first request goes out (the rows are in flight
-        from then on: after a crash they are uncertain, not resent); False: nothing is sent.
+        `claim(items)` is asked when the first of them is due, for it and the next chats due
+        (at most `batch`, one ledger transaction), not for all chats up front: a ledger row
+        stays 'pending' only for seconds even in a broadcast that takes an hour. `mark(items)`
+        is asked right before the first request of the first of them goes out, for it and the
+        next claimed chats due (at most `batch`): their rows are in flight from then on, so
+        after a crash they are uncertain, never resent; a chat not marked is not sent.
 
         Earliest deadline first on one schedule: chat i's first message is due at i / rate, its
         next ones a chat interval apart (the Pacer holds each to the real interval), so a
@@ -126,6 +151,7 @@ class Broadcaster:
             (started + i * step, i, 0, item)
             for i, item in enumerate(self._longest_first(_one_per_chat(items)))
         ]  # (due, order, chunk index, item): a heap, already in order
+        plan = _Plan(due, on_result, claim, mark)
         slots = asyncio.Semaphore(self.workers)  # sends under way at once
         running: set[asyncio.Task[None]] = set()
         while due or running:
@@ -139,18 +165,18 @@ class Broadcaster:
                 heapq.heappush(due, (self.pacer.clock() + wait, order, index, item))
                 continue
             if index == 0 and claim is not None:
-                claimed = claim(item)
-                if inspect.isawaitable(claimed):
-                    claimed = await claimed
-                if not claimed:
+                if item.claimed is None:
+                    ahead = plan.next_firsts(self.batch - 1, lambda i: i.claimed is None)
+                    await _ask(claim, [item, *ahead], "claimed")
+                if not item.claimed:
                     summary.skipped += 1
                     continue
+            if index == 0:
+                plan.handed.append(item)  # its turn is next: marked with the next batch
             await slots.acquire()
             # Places are taken here, one at a time in deadline order; sending runs concurrently.
             await self.pacer.acquire(item.chat_id)
-            task = asyncio.create_task(
-                self._turn(item, when, order, index, due, summary, (on_result, mark), slots)
-            )
+            task = asyncio.create_task(self._turn(item, when, order, index, plan, summary, slots))
             running.add(task)
             task.add_done_callback(running.discard)
         summary.elapsed = self.pacer.clock() - started
@@ -172,16 +198,14 @@ class Broadcaster:
         when: float,
         order: int,
         index: int,
-        due: list[tuple[float, int, int, Outgoing]],
+        plan: _Plan,
         summary: Summary,
-        hooks: tuple[OnResult | None, Claim | None],
         slots: asyncio.Semaphore,
     ) -> None:
         """Send chunk `index` of one chat (its place is held); queue the next, or settle."""
-        on_result, mark = hooks
         try:
             try:
-                outcome = await self._deliver_chunk(item, item.chunks[index], summary, mark)
+                outcome = await self._deliver_chunk(item, item.chunks[index], summary, plan)
             except Exception as exc:  # a bug for one chat must not stop the others
                 log.exception("Onverwachte fout bij verzenden naar %s", chat_ref(item.chat_id))
                 outcome = FAILED, repr(exc)
@@ -194,9 +218,9 @@ class Broadcaster:
                     if is_group(item.chat_id)
                     else self.pacer.chat_interval
                 )
-                heapq.heappush(due, (when + gap, order, index + 1, item))
+                heapq.heappush(plan.due, (when + gap, order, index + 1, item))
                 return
-            await self._settle(item, outcome or (SENT, None), summary, on_result)
+            await self._settle(item, outcome or (SENT, None), summary, plan.on_result)
         finally:
             slots.release()
 
@@ -224,8 +248,24 @@ class Broadcaster:
             except Exception:
                 log.exception("Kon de uitkomst voor %s niet vastleggen", chat_ref(item.chat_id))
 
+    async def _marked(self, item: Outgoing, plan: _Plan) -> bool:
+        """Mark `item` in flight, with the next claimed chats due (one transaction), unless an
+        earlier batch did; False when its rows are no longer ours."""
+        if plan.mark is None:
+            return True
+        async with plan.marking:
+            if item.marked is None:
+                ahead = plan.next_firsts(
+                    self.batch - 1,
+                    lambda i: (
+                        i is not item and (i.claimed or plan.claim is None) and i.marked is None
+                    ),
+                )
+                await _ask(plan.mark, [item, *ahead], "marked")
+        return bool(item.marked)
+
     async def _deliver_chunk(
-        self, item: Outgoing, chunk: str, summary: Summary, mark: Claim | None = None
+        self, item: Outgoing, chunk: str, summary: Summary, plan: _Plan | None = None
     ) -> tuple[str, str | None] | None:
         """Send one chunk, its first place already held; retry what may be retried.
 
@@ -238,11 +278,8 @@ class Broadcaster:
                 await self.pacer.acquire(chat)
             held = False
             try:
-                if mark is not None and not item.marked:
-                    marked = mark(item)
-                    item.marked = await marked if inspect.isawaitable(marked) else marked
-                    if not item.marked:
-                        return SKIPPED, None
+                if plan is not None and not await self._marked(item, plan):
+                    return SKIPPED, None
                 await self.send(chat, chunk)
                 return None
             except RetryAfter as exc:
@@ -270,6 +307,15 @@ class Broadcaster:
             attempt += 1
             if attempt > self.max_retries:
                 return FAILED, error
+
+
+async def _ask(hook: Batch, items: list[Outgoing], flag: str) -> None:
+    """Ask a ledger hook about a batch; set each item's `claimed` or `marked` from its answer."""
+    answers = hook(items)
+    if inspect.isawaitable(answers):
+        answers = await answers
+    for item, answer in zip(items, answers, strict=True):
+        setattr(item, flag, bool(answer))
 
 
 def _one_per_chat(items: Iterable[Outgoing]) -> list[Outgoing]:

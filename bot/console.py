@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from bot.services import Services
@@ -79,6 +80,7 @@ def open_console(services: Services, settings: Settings) -> Iterator[None]:
                 source.close()
         store = Store(copy)
         services.attach(store, settings)
+        services.front = replace(services.front, sends=False)  # /herinnering: texts only
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ from bot.logids import chat_ref
 from bot.pacing import PacedLimiter
 from bot.services import Services
 from bot.settings import Settings
+from bot.settling import Settlements
 from bot.store import (
     BLOCKED,
     FAILED,
@@ -337,24 +338,26 @@ class Pushes:
         items = [Outgoing(m.chat_id, split_message(m.text), m.keys) for m in messages]
         by_key = {m.keys[0]: m for m in messages}
 
-        async def claim(item: Outgoing) -> bool:
-            return await asyncio.to_thread(self.store.ledger.claim, item.keys)
+        async def claim(batch: list[Outgoing]) -> list[bool]:  # the next chats due
+            return await asyncio.to_thread(self.store.ledger.claim_batch, [i.keys for i in batch])
 
-        async def mark(item: Outgoing) -> bool:  # right before the request: in flight
-            return await asyncio.to_thread(self.store.ledger.mark, item.keys)
+        async def mark(batch: list[Outgoing]) -> list[bool]:  # right before: in flight
+            return await asyncio.to_thread(self.store.ledger.mark_batch, [i.keys for i in batch])
 
-        def settle_now(item: Outgoing, status: str, error: str | None) -> None:
-            self.store.ledger.settle(item.keys, status, error)
-            if status == BLOCKED:
-                self.store.subscriptions.deactivate_chat(item.chat_id, error or "blocked")
-                log.info("%s blokkeert de bot; abonnementen gestopt", chat_ref(item.chat_id))
-            elif status == SENT and after_sent is not None:
-                after_sent(by_key[item.keys[0]])
+        def write(outcomes: list[tuple[Outgoing, str, str | None]]) -> None:
+            self.store.ledger.settle_batch([(i.keys, status, err) for i, status, err in outcomes])
+            for item, status, error in outcomes:
+                if status == BLOCKED:
+                    self.store.subscriptions.deactivate_chat(item.chat_id, error or "blocked")
+                    log.info("%s blokkeert de bot; abonnementen gestopt", chat_ref(item.chat_id))
+                elif status == SENT and after_sent is not None:
+                    after_sent(by_key[item.keys[0]])
 
-        async def settle(item: Outgoing, status: str, error: str | None) -> None:
-            await asyncio.to_thread(settle_now, item, status, error)
-
-        summary = await self.broadcaster.run(items, settle, claim, mark)
+        settled = Settlements(write, self.broadcaster.batch)
+        try:
+            summary = await self.broadcaster.run(items, settled.add, claim, mark)
+        finally:
+            await settled.flush()
         if items:
             log.info(
                 "%d verzonden, %d mislukt, %d geblokkeerd, %d onzeker, %d×429 in %.1fs",

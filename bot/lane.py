@@ -4,9 +4,10 @@ pool of their own with a queue, so replies never wait behind them.
 Replies are computed on the event loop's default thread pool; before the lane, eight *Brieven*
 at once took all six of its threads (2 cores) and another user's /stand waited 12.9 s. The lane
 runs at most `workers` jobs at a time (TAAKBOT_LANE_WORKERS) and queues the rest in order;
-`submit` answers at once with the request's place. The same request by the same person (the
-same key) joins the job already queued or running instead of starting another, and its result
-goes to every chat that asked. The lane knows nothing of Telegram: a job is a callable, its
+`submit` answers at once with the request's place. A free worker takes a waiting job of the
+kind that started longest ago (a kind that never ran first; the oldest job of it): a chart
+waits for one letter job to end, not behind eight, and letters still take every other turn. The same request by the same person (the same key) joins the job already queued or
+running instead of starting another, and its result goes to every chat that asked. The lane knows nothing of Telegram: a job is a callable, its
 result is handed to each requester's `deliver`.
 """
 
@@ -54,6 +55,8 @@ class Lane:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="taakbot-lane")
         self._waiting: deque[_Job] = deque()
         self._running: dict[Hashable, _Job] = {}
+        self._turns: dict[str, int] = {}  # kind → the number of its latest start
+        self._turn = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -79,15 +82,21 @@ class Lane:
             self._start(job)
             return Ticket(0, joined=False)
         self._waiting.append(job)
-        return Ticket(len(self._waiting), joined=False)
+        return Ticket(self.position(key), joined=False)
 
     def position(self, key: Hashable) -> int:
-        """0 while the job runs, its place in the queue while it waits; -1 when unknown."""
+        """0 while the job runs; while it waits, its place in the order the waiting jobs will
+        start (unless more arrive); -1 when unknown."""
         if key in self._running:
             return 0
-        for place, job in enumerate(self._waiting, start=1):
+        waiting, turns, turn = list(self._waiting), dict(self._turns), self._turn
+        for place in range(1, len(waiting) + 1):
+            job = _pick(waiting, turns)
             if job.key == key:
                 return place
+            waiting.remove(job)
+            turn += 1
+            turns[job.kind] = turn
         return -1
 
     @property
@@ -99,6 +108,8 @@ class Lane:
         return len(self._running)
 
     def _start(self, job: _Job) -> None:
+        self._turn += 1
+        self._turns[job.kind] = self._turn
         self._running[job.key] = job
         job.started = self.clock()
         loop = asyncio.get_running_loop()
@@ -120,7 +131,9 @@ class Lane:
             del self._running[job.key]
             self.done += 1
             while self._waiting and len(self._running) < self.workers:
-                self._start(self._waiting.popleft())
+                chosen = _pick(self._waiting, self._turns)
+                self._waiting.remove(chosen)
+                self._start(chosen)
             if not self._running and not self._waiting:
                 self._idle.set()
         waited = (job.started or job.asked) - job.asked
@@ -149,3 +162,8 @@ class Lane:
         for task in list(self._tasks):
             task.cancel()
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _pick(waiting: deque[_Job] | list[_Job], turns: dict[str, int]) -> _Job:
+    """The oldest job of the kind whose latest start is longest ago (never: first)."""
+    return min(waiting, key=lambda job: turns.get(job.kind, 0))  # min keeps the first of ties

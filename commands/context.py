@@ -43,6 +43,7 @@ class Front:
     weekly: tuple[int, time | None] = (0, None)  # TAAKBOT_WEEKLY: weekday, time
     reminder_days: tuple[int, ...] = (14, 7, 1)  # TAAKBOT_REMINDER_DAYS
     retention_days: int = 400  # TAAKBOT_RETENTION_DAYS
+    sends: bool = True  # False in the console: /herinnering shows its texts, keeps nothing
     # E-mail users and Teams channels as subscriptions keyed by address (bot.channels), for
     # /herinnering's recipients; None where neither is configured.
     outside: Callable[[DataSet], list[Subscription]] | None = None

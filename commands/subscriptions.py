@@ -19,6 +19,7 @@ from commands.context import Ctx
 from commands.inputs import echo, number
 from commands.ports import Broadcasts, SendLedger, Subscriptions
 from commands.records import Broadcast
+from commands.reminder_preview import preview_by_kind
 from commands.reminders import SOORTEN, Planner
 from commands.reply import Button, Reply
 from commands.roles import role_with_grants
@@ -203,6 +204,8 @@ def herinnering(ctx: Ctx, args: str) -> Reply:
                 soort=ctx.e(soort), name=ctx.e(label)
             )
         )
+    if not front.sends:  # the console: every recipient kind's text and count, nothing kept
+        return preview_by_kind(ctx, planner, group, label, store.active())
     # Only chats following a municipality this deadline concerns, each with what it may see;
     # e-mail users and Teams channels whose area it concerns too.
     outside = front.outside(ctx.data) if front.outside is not None else []

@@ -56,16 +56,37 @@ def test_console_commands_work_on_its_own_chat(tmp_path, lines, present) -> None
         assert part in text, text
 
 
-def test_herinnering_previews_real_subscribers_and_sends_nothing(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("follows", "command", "counts"),
+    [
+        ([], "/herinnering huurcontracten Zuid-Holland", (0, 0, 0)),  # zero said as zero
+        ([(1, "gemeente", "Delft")], "/herinnering huurcontracten Delft", (0, 0, 1)),
+        (
+            [(1, "gemeente", "Delft"), (-5, "regio", "Haaglanden"), (7, "provincie", "Utrecht")],
+            "/herinnering huurcontracten Zuid-Holland",
+            (0, 1, 1),  # Utrecht's follower gets nothing about Zuid-Holland
+        ),
+        (
+            [(2, "provincie", "Zuid-Holland"), (3, "provincie", "Zuid-Holland")],
+            "/herinnering huurcontracten Haaglanden",
+            (2, 0, 0),
+        ),
+    ],
+)
+def test_herinnering_shows_each_recipient_kind_and_sends_nothing(
+    tmp_path, follows: list[tuple[int, str, str]], command: str, counts: tuple[int, int, int]
+) -> None:
     db = tmp_path / "bot.sqlite"
     store = Store(db)
-    store.subscriptions.subscribe(
-        1, "gemeente", "Delft", 1, "nl"
-    )  # the sample's province user follows Delft
+    for chat_id, kind, scope in follows:  # the sample's province user (id 1) subscribed them
+        store.subscriptions.subscribe(chat_id, kind, scope, 1, "nl")
     store.close()
-    text = converse(db, ["/herinnering huurcontracten Delft", "1"])
-    assert "Voorbeeld." in text and "naar 1 gesprek" in text
+    text = converse(db, [command, "1"])
     assert "Versturen doet alleen de bot in Telegram" in text
-    assert "Bezig met versturen" not in text
+    for kind, n in zip(("provincie", "regio", "gemeente"), counts, strict=True):
+        chats = "1 gesprek" if n == 1 else f"{n} gesprekken"
+        assert f"Wie een {kind} volgt ({chats} in de database van de bot)" in text, text
+    assert text.count("⏰ Herinnering van de provincie") == 3  # each kind's own text
+    assert "[1]" not in text and "Bezig met versturen" not in text  # nothing to confirm
     with sqlite3.connect(db) as bots_own:  # the bot's database: no broadcast to resume
         assert bots_own.execute("SELECT count(*) FROM broadcasts").fetchone() == (0,)

@@ -120,6 +120,50 @@ async def test_the_same_request_joins_the_first(
     lane.close()
 
 
+@pytest.mark.parametrize(
+    ("workers", "asks", "told", "now", "order"),
+    [
+        # one worker drafting letters: a chart asked later goes next, not behind the letters
+        (
+            1,
+            [("a", "brieven"), ("b", "brieven"), ("c", "brieven"), ("g", "grafiek")],
+            [0, 1, 2, 1],
+            [0, 2, 3, 1],  # the letters waiting moved one place back
+            ["a", "g", "b", "c"],
+        ),
+        # two workers, both on letters: the chart takes the first free one
+        (
+            2,
+            [("a", "brieven"), ("b", "brieven"), ("c", "brieven"), ("g", "grafiek")],
+            [0, 0, 1, 1],
+            [0, 0, 2, 1],
+            ["a", "b", "g", "c"],
+        ),
+        # kinds alternate already: the order asked
+        (
+            1,
+            [("a", "brieven"), ("g", "grafiek"), ("e", "export")],
+            [0, 1, 2],
+            [0, 1, 2],
+            ["a", "g", "e"],
+        ),
+    ],
+)
+async def test_a_free_worker_takes_the_kind_whose_turn_is_longest_ago(
+    workers: int, asks: list[tuple[str, str]], told: list[int], now: list[int], order: list[str]
+) -> None:
+    jobs, lane = Jobs(), Lane(workers)
+    tickets = [lane.submit(k, jobs.job(k), k, jobs.to(k), kind=kind) for k, kind in asks]
+    assert [t.position for t in tickets] == told  # each at the moment it was asked
+    assert [lane.position(k) for k, _kind in asks] == now
+    for name in order:  # one at a time, in the order they started
+        await until(lambda n=name: n in jobs.started)
+        jobs.release(name)
+        await until(lambda n=name: any(chat == n for chat, *_ in jobs.delivered))
+    assert jobs.started == order
+    lane.close()
+
+
 async def test_a_failing_job_delivers_its_error_and_the_queue_moves_on() -> None:
     jobs, lane = Jobs(), Lane(1)
     lane.submit("kapot", jobs.job("kapot", fail=True), "chat 1", jobs.to("chat 1"))

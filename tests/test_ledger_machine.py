@@ -37,6 +37,7 @@ class Ledger(RuleBasedStateMachine):
         self.stores: dict[int, Store] = {}
         self.claimed: dict[int, set[Key]] = {}  # pid → rows it claimed, not yet marked
         self.flying: dict[int, set[Key]] = {}  # pid → rows it marked, not yet settled
+        self.ahead: dict[int, set[Key]] = {}  # pid → rows a batch marked before their request
         self.delivered: Counter[Key] = Counter()  # worst case: maybe-delivered sends
         self.resends: Counter[Key] = Counter()
 
@@ -60,7 +61,7 @@ class Ledger(RuleBasedStateMachine):
         self.stores[pid] = Store(
             self.path, clock=lambda: self.now, process=process, runs=self.runs
         )
-        self.claimed[pid], self.flying[pid] = set(), set()
+        self.claimed[pid], self.flying[pid], self.ahead[pid] = set(), set(), set()
 
     @precondition(lambda self: self.stores)
     @rule(data=st.data())
@@ -70,7 +71,7 @@ class Ledger(RuleBasedStateMachine):
         store = self.stores.pop(pid)
         store.db.connection.close()
         self.alive.discard((pid, store.ledger.process.started))
-        self.claimed.pop(pid), self.flying.pop(pid)
+        self.claimed.pop(pid), self.flying.pop(pid), self.ahead.pop(pid)
 
     @precondition(lambda self: self.stores)
     @rule(data=st.data())
@@ -79,7 +80,7 @@ class Ledger(RuleBasedStateMachine):
         store = self.stores.pop(pid)
         store.close()
         self.alive.discard((pid, store.ledger.process.started))
-        self.claimed.pop(pid), self.flying.pop(pid)
+        self.claimed.pop(pid), self.flying.pop(pid), self.ahead.pop(pid)
 
     @precondition(lambda self: self.stores)
     @rule(data=st.data())
@@ -112,6 +113,53 @@ class Ledger(RuleBasedStateMachine):
         if self.stores[pid].ledger.mark([key]):  # only a marked row's request goes out
             self.flying[pid].add(key)
             self.delivered[key] += 1
+
+    @precondition(lambda self: self.stores)
+    @rule(data=st.data(), keys=st.lists(st.sampled_from(KEYS), min_size=1, max_size=3))
+    def claim_a_batch(self, data: st.DataObject, keys: list[Key]) -> None:
+        """A broadcast claims the next chats due in one transaction."""
+        pid = data.draw(st.sampled_from(sorted(self.stores)))
+        sends = list(dict.fromkeys(keys))
+        for key, ok in zip(
+            sends, self.stores[pid].ledger.claim_batch([[k] for k in sends]), strict=True
+        ):
+            if ok:
+                self.claimed[pid].add(key)
+
+    @precondition(lambda self: any(self.claimed.values()))
+    @rule(data=st.data())
+    def mark_a_batch(self, data: st.DataObject) -> None:
+        """A broadcast marks the next claimed chats in flight before the first request: a crash
+        now leaves them uncertain though not all went out."""
+        pid = data.draw(st.sampled_from(sorted(p for p, keys in self.claimed.items() if keys)))
+        keys = data.draw(st.lists(st.sampled_from(sorted(self.claimed[pid])), min_size=1))
+        sends = list(dict.fromkeys(keys))
+        self.claimed[pid].difference_update(sends)
+        for key, ok in zip(
+            sends, self.stores[pid].ledger.mark_batch([[k] for k in sends]), strict=True
+        ):
+            if ok:
+                self.ahead[pid].add(key)
+
+    @precondition(lambda self: any(self.ahead.values()))
+    @rule(data=st.data())
+    def send_a_marked_row(self, data: st.DataObject) -> None:
+        pid = data.draw(st.sampled_from(sorted(p for p, keys in self.ahead.items() if keys)))
+        key = data.draw(st.sampled_from(sorted(self.ahead[pid])))
+        self.ahead[pid].discard(key)
+        self.flying[pid].add(key)
+        self.delivered[key] += 1
+
+    @precondition(lambda self: sum(len(keys) for keys in self.flying.values()) >= 2)
+    @rule(data=st.data(), status=st.sampled_from([SENT, FAILED, UNCERTAIN]))
+    def answers_settled_in_a_batch(self, data: st.DataObject, status: str) -> None:
+        pid = data.draw(st.sampled_from(sorted(p for p, keys in self.flying.items() if keys)))
+        keys = sorted(self.flying[pid])
+        self.flying[pid].clear()
+        self.stores[pid].ledger.settle_batch([([k], status, None) for k in keys])
+        if status == FAILED:
+            for key in keys:
+                self.delivered[key] -= 1
 
     @precondition(lambda self: any(self.flying.values()))
     @rule(data=st.data(), status=st.sampled_from([SENT, FAILED, UNCERTAIN]))
@@ -154,7 +202,7 @@ class Ledger(RuleBasedStateMachine):
         for pid, store in self.stores.items():
             for key in self.claimed[pid]:
                 assert rows[key] in ((PENDING, store.ledger.owner), (SENDING, store.ledger.owner))
-            for key in self.flying[pid]:
+            for key in self.flying[pid] | self.ahead[pid]:
                 assert rows[key] == (SENDING, store.ledger.owner)
 
 

@@ -70,16 +70,22 @@ class SendLedger:
         A 'pending' row without an owner was never sent (its process died before marking it,
         see `recover`); a 'failed' row is retried until `max_attempts`.
         """
-        keys = list(keys)
+        return self.claim_batch([list(keys)]) == [True]
+
+    def claim_batch(self, sends: Sequence[Sequence[Key]]) -> list[bool]:
+        """`claim` for several sends in one transaction (a broadcast's next batch): per send,
+        whether all its rows are now this process's; a send with a row taken claims none."""
         now = self.db.clock()
+        claimed: list[bool] = []
         with self.db.transaction() as c:
-            c.execute("SAVEPOINT claim")
-            if all(self._claim_one(c, key, now) for key in keys):
-                c.execute("RELEASE SAVEPOINT claim")
-                return True
-            c.execute("ROLLBACK TO SAVEPOINT claim")  # undo the keys claimed so far
-            c.execute("RELEASE SAVEPOINT claim")
-        return False
+            for i, keys in enumerate(sends):
+                c.execute(f"SAVEPOINT send{i}")
+                ok = all(self._claim_one(c, key, now) for key in keys)
+                if not ok:
+                    c.execute(f"ROLLBACK TO SAVEPOINT send{i}")
+                c.execute(f"RELEASE SAVEPOINT send{i}")
+                claimed.append(ok)
+        return claimed
 
     def _claim_one(self, c: sqlite3.Connection, key: Key, now: float) -> bool:
         cur = c.execute(
@@ -118,9 +124,9 @@ class SendLedger:
                     == 1
                     for key in keys
                 )
-                c.execute(f"{'RELEASE' if ok else 'ROLLBACK TO'} SAVEPOINT send{i}")
                 if not ok:
-                    c.execute(f"RELEASE SAVEPOINT send{i}")
+                    c.execute(f"ROLLBACK TO SAVEPOINT send{i}")
+                c.execute(f"RELEASE SAVEPOINT send{i}")
                 marked.append(ok)
         return marked
 

@@ -236,3 +236,30 @@ def test_a_second_copy_marked_void_does_not_count(tmp_path: Path) -> None:
     assert data.records["Delft"].trede_on(date(2022, 7, 1)) is None
     assert not [p for p in data.problems if p.ref.startswith("ladder")]
     assert append(LocalSource(path), [NEW]).added == [NEW]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_failed_save_is_one_line_and_changes_nothing(tmp_path: Path, monkeypatch, kind) -> None:
+    """A full disk at the moment of os.replace: a WriteError (one Dutch line), the workbook as
+    it was, no temporary file left."""
+    import errno
+
+    if kind == "xlsx":
+        target = _xlsx(tmp_path / "sheet.xlsx")
+        watched = target
+    else:
+        (tmp_path / "gemeenten.csv").write_text("gemeente,provincie\nDelft,Zuid-Holland\n")
+        (tmp_path / "ladder.csv").write_text(",".join(HEADER) + "\n", encoding="utf-8")
+        target, watched = tmp_path, tmp_path / "ladder.csv"
+    before = watched.read_bytes()
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(
+        WriteError, match="opslaan mislukte .No space left on device.*niet veranderd"
+    ):
+        append(LocalSource(target), [NEW])
+    assert watched.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []

@@ -60,6 +60,11 @@ def held(path: Path) -> Iterator[None]:
     try:
         remove_stale(path if path.is_dir() else path.parent)
         yield
+    except OSError as exc:  # a full disk, a file taken away: os.replace never happened
+        raise WriteError(
+            f"{path.name}: opslaan mislukte ({exc.strerror or exc}); het bestand is niet "
+            "veranderd. Er is niets geschreven."
+        ) from exc
     finally:
         lock.release()
 

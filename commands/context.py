@@ -84,7 +84,7 @@ class Ctx:
         self.ngettext = ngettext_for(self.lang)
         self.fmt = Formatter(self.lang, self._)
         if self.names is None:
-            self.names = NameIndex(self.data)
+            self.names = NameIndex.of(self.data)
 
     @property
     def chat(self) -> int:

@@ -14,6 +14,7 @@ same with the faster conversion; a change in any value, message, cell or order c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import random
 from datetime import date, datetime
@@ -21,14 +22,15 @@ from typing import Any
 
 import pytest
 
-from bench.workbook import country
 from sheets.loading.convert import load
+from tests.country import country
 
 EPOCH = date(1899, 12, 30)
 
 
-def workbook(rows: int = 2500, seed: int = 21) -> dict[str, list[list[Any]]]:
-    """bench/workbook.py's country, its first `rows` rows per tab, with bad cells sown in."""
+@functools.cache
+def _sown(rows: int, seed: int) -> dict[str, list[list[Any]]]:
+    """Made once per process: generating and sowing cost as much as converting."""
     rng = random.Random(seed)
     book = {tab: [list(r) for r in rows_[:rows]] for tab, rows_ in country().items()}
     bad = ["#REF!", "", " ", "abc", -4, "12,5", "1.561", "31-2-2022", "2022-III", "7", "ja",
@@ -40,6 +42,18 @@ def workbook(rows: int = 2500, seed: int = 21) -> dict[str, list[list[Any]]]:
     book["realisatie"] += book["realisatie"][5:9]  # repeated rows: warnings and errors
     book["taakstelling"] += book["taakstelling"][3:5]
     return book
+
+
+def workbook(rows: int = 2500, seed: int = 21) -> dict[str, list[list[Any]]]:
+    """bench/workbook.py's country, its first `rows` rows per tab, with bad cells sown in (a
+    fresh copy each time: the variants below build new rows, the converter keeps none)."""
+    return {tab: [list(r) for r in tab_rows] for tab, tab_rows in _sown(rows, seed).items()}
+
+
+@functools.cache
+def loaded(variant: str) -> Any:
+    """The DataSet of one variant, converted once per process for the tests that read it."""
+    return load(VARIANTS[variant](workbook()), "golden")
 
 
 def as_google(book: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
@@ -91,8 +105,11 @@ def canonical(value: Any) -> Any:
 
 
 def digest(raw: dict[str, list[list[Any]]]) -> str:
-    text = repr(canonical(load(raw, "golden")))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return digest_of(load(raw, "golden"))
+
+
+def digest_of(data: Any) -> str:
+    return hashlib.sha256(repr(canonical(data)).encode()).hexdigest()[:16]
 
 
 GOLDEN = {
@@ -105,12 +122,12 @@ VARIANTS = {"xlsx": as_xlsx, "google": as_google, "csv": as_csv}
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_dataset_is_what_it_was(variant: str) -> None:
-    assert digest(VARIANTS[variant](workbook())) == GOLDEN[variant]
+    assert digest_of(loaded(variant)) == GOLDEN[variant]
 
 
 def test_the_sown_cells_give_problems_of_each_kind() -> None:
     """The digest covers the problem paths: the workbook must really have them."""
-    data = load(as_xlsx(workbook()), "golden")
+    data = loaded("xlsx")
     messages = " ".join(p.message for p in data.problems)
     for part in ("formulefout #REF!", "is leeg", "geen getal", "negatief", "geen geldige datum",
                  "geen periode", "onbekende gemeente", "dubbel", "staat al in"):  # fmt: skip

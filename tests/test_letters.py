@@ -449,7 +449,8 @@ def number(text: str) -> int:
 @pytest.fixture(scope="module")
 def generated() -> DataSet:
     """Six municipalities of one province of bench/workbook.py's SYNTHETIC country."""
-    from bench.workbook import MemorySource, country
+    from bench.workbook import MemorySource
+    from tests.country import country
 
     book = country()
     names = sorted(r[0] for r in book["gemeenten"][1:] if r[1] == "Zuid-Holland")[:6]

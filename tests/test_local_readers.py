@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from bench.workbook import country
 from sheets.loading.convert import load
 from sheets.sources.error_cells import UnplacedError, _cells, ods_error_cells
 from sheets.sources.local import SAMPLE, LocalSource, _calamine, _trimmed, openpyxl_xlsx
+from tests.country import country
 from tests.overview_books import (
     HAAGLANDEN_PERCENT,
     HAAGLANDEN_TAB,

@@ -79,8 +79,20 @@ class _Entry:
     name: str
 
 
+DERIVED = "names"  # the key of a DataSet's index in DataSet.derived
+
+
 class NameIndex:
     """Precomputed normalised keys of every gemeente, regio and provincie."""
+
+    @classmethod
+    def of(cls, data: DataSet) -> NameIndex:
+        """The DataSet's own index, built once and kept with it (DataSet.derived): a reply, a
+        planner or a test that makes a Ctx for the same data does not build it again."""
+        index = data.derived.get(DERIVED)
+        if index is None:
+            index = data.derived[DERIVED] = cls(data)
+        return index
 
     def __init__(self, dataset: DataSet | Iterable[Municipality]) -> None:
         municipalities = (

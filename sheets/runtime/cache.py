@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from engine.state import DataSet
 from sheets.loading import convert
 from sheets.loading.damage import Damage, structural_damage
-from sheets.names.index import NameIndex
+from sheets.names.index import DERIVED, NameIndex
 
 RawWorkbook = dict[str, list[list[Any]]]
 
@@ -284,13 +284,10 @@ def prepare(data: DataSet, pause: Callable[[], None] = lambda: None) -> None:
 
 def names(data: DataSet) -> NameIndex:
     """The DataSet's name index: prepared with it, or built now (a DataSet made in a test)."""
-    index = data.derived.get(NAMES)
-    if index is None:
-        index = data.derived[NAMES] = NameIndex(data)
-    return index
+    return NameIndex.of(data)
 
 
-NAMES = "names"
+NAMES = DERIVED
 
 
 # -- what changed -------------------------------------------------------------------------------

@@ -231,10 +231,10 @@ def report(ctx: Ctx, written: Written, skipped: int = 0) -> str:
         lines.append(
             _("Al vastgelegd, niet opnieuw geschreven: {n}.").format(n=len(written.present))
         )
-    if written.voided:  # a write at the same moment came first: our copies do not count
+    if written.voided:  # a write at the same moment came first: the copies do not count
         lines.append(
             _(
-                "Tegelijk legde iemand anders hetzelfde vast; onze dubbele regels tellen niet "
+                "Tegelijk legde iemand anders hetzelfde vast; de dubbele regels tellen niet "
                 "mee (kolom schrijf_id 'vervallen'): {cells}."
             ).format(cells=ctx.e(", ".join(written.voided)))
         )

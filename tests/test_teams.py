@@ -134,3 +134,31 @@ def test_the_webhook_file() -> None:
 
 def test_markdown_of_telegram_html() -> None:
     assert markdown("<b>Den Haag</b> &amp; <i>Delft</i> &lt;3") == "**Den Haag** & _Delft_ <3"
+
+
+def test_a_provinces_card_stays_under_teams_limit_with_every_figure() -> None:
+    """52 municipalities as Table cells are 43 KB: the table becomes aligned monospace lines,
+    and detail lines that still do not fit are cut with a sign."""
+    import json
+
+    from tests.fakes.teams import MAX_BYTES
+
+    rows = tuple(
+        (f"Gemeente {i:02}", "2022-II", str(100 + i), "250", "40%", "2") for i in range(60)
+    )
+    lines = "\n".join(f"• <b>Gemeente {i:02}</b>: {100 + i} van 250 gehuisvest" for i in range(60))
+    big = Message("teams:provincie:Zuid-Holland", f"📊 <b>Weekoverzicht</b>\n{lines}\n" * 14, (),
+                  subject="Weekoverzicht Zuid-Holland — 7 november 2022",
+                  grid=Grid(GRID.header, rows))  # fmt: skip
+    message = card(big)
+    raw = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(raw) <= MAX_BYTES and card_errors(message) == []
+    body = message["attachments"][0]["content"]["body"]
+    table = body[1]
+    assert table["fontType"] == "Monospace"
+    assert all(f"Gemeente {i:02}" in table["text"] for i in range(60))
+    assert "Gemeente 59  2022-II         159     250  40%      2" in table["text"]
+    assert body[-1]["text"].endswith("regels") and "… en nog " in body[-1]["text"]
+    assert "**Gemeente 00**: 100 van 250 gehuisvest" in body[2]["text"]  # the first ones kept
+    small = card(PUSH)["attachments"][0]["content"]["body"]
+    assert small[1]["type"] == "Table"  # a region's fits as a real table

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import random
 import re
 import time
@@ -24,11 +25,13 @@ import httpx
 from bot.channels.pace import Pace
 from bot.channels.smtp import Outcome
 from bot.store import FAILED, SENT, UNCERTAIN
+from commands.i18n import gettext_for
 from commands.reminders import Grid, Message
 from sheets.sources.retry import RetryPolicy, backoff_delay
 
 CARD = "application/vnd.microsoft.card.adaptive"
 TEAMS_RETRY = RetryPolicy(attempts=5, base=2.0, cap=60.0, budget=300.0)
+MAX_BYTES = 27 * 1024  # Teams refuses a message over 28 KB; a margin for the envelope
 VERSION = "1.5"  # Table needs 1.5; Teams shows 1.5 on desktop, web and mobile
 _BOLD = re.compile(r"</?b>")
 _ITALIC = re.compile(r"</?i>")
@@ -43,28 +46,66 @@ def markdown(line: str) -> str:
     return html.unescape(_TAG.sub("", line))
 
 
-def card(message: Message) -> dict[str, Any]:
-    """The webhook's JSON: one Adaptive Card with the push's title, table and lines."""
+def card(message: Message, limit: int = MAX_BYTES) -> dict[str, Any]:
+    """The webhook's JSON: one Adaptive Card with the push's title, table and lines.
+
+    Teams refuses a message over 28 KB, and a province's table as Table cells comes close (52
+    municipalities: 27 KB in compact JSON). So the table falls back to aligned monospace lines
+    when the card would be too big, and then the last detail lines are cut, saying how many.
+    """
     lines = message.text.split("\n")
-    body: list[dict[str, Any]] = [
-        {
-            "type": "TextBlock",
-            "text": markdown(message.subject or lines[0]),
-            "weight": "Bolder",
-            "size": "Medium",
-            "wrap": True,
-        }
-    ]
-    if message.grid is not None and message.grid.rows:
-        body.append(_table(message.grid))
+    title = markdown(message.subject or lines[0])
+    details = lines[1:]
+    grid = message.grid if message.grid is not None and message.grid.rows else None
+    more = gettext_for(message.lang)("… en nog {n} regels")
+
+    def build(table: Callable[[Grid], dict[str, Any]], shown: int) -> dict[str, Any]:
+        kept = details[:shown] + (
+            [more.format(n=len(details) - shown)] if shown < len(details) else []
+        )
+        body = [_title(title), *([table(grid)] if grid else []), *_paragraphs(kept)]
+        return _message(body)
+
+    def fits(payload: dict[str, Any]) -> bool:
+        return len(encode(payload)) <= limit
+
+    table = _table
+    for table in (_table, _monospace):
+        payload = build(table, len(details))
+        if fits(payload) or grid is None:
+            break
+    if fits(payload):
+        return payload
+    low, high = 0, len(details)  # the most detail lines that fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(build(table, middle)) else (low, middle - 1)
+    return build(table, low)
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """Compact JSON, as posted (every byte counts against Teams' limit)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True}
+
+
+def _paragraphs(lines: list[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     paragraph: list[str] = []
-    for line in [*lines[1:], ""]:
+    for line in [*lines, ""]:
         if line.strip():
             paragraph.append(markdown(line.replace("• ", "- ", 1)))
             continue
         if paragraph:
-            body.append({"type": "TextBlock", "text": "\n".join(paragraph), "wrap": True})
+            out.append({"type": "TextBlock", "text": "\n".join(paragraph), "wrap": True})
             paragraph = []
+    return out
+
+
+def _message(body: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "message",
         "attachments": [
@@ -85,22 +126,12 @@ def card(message: Message) -> dict[str, Any]:
 
 def _table(grid: Grid) -> dict[str, Any]:
     def row(cells: tuple[str, ...], bold: bool = False) -> dict[str, Any]:
+        weight = {"weight": "Bolder"} if bold else {}
         return {
             "type": "TableRow",
             "cells": [
-                {
-                    "type": "TableCell",
-                    "items": [
-                        {
-                            "type": "TextBlock",
-                            "text": c,
-                            "wrap": True,
-                            **({"weight": "Bolder"} if bold else {}),
-                            **({"horizontalAlignment": "Right"} if i else {}),
-                        }
-                    ],
-                }
-                for i, c in enumerate(cells)
+                {"type": "TableCell", "items": [{"type": "TextBlock", "text": c, **weight}]}
+                for c in cells
             ],
         }
 
@@ -108,9 +139,25 @@ def _table(grid: Grid) -> dict[str, Any]:
         "type": "Table",
         "firstRowAsHeader": True,
         "gridStyle": "accent",
-        "columns": [{"width": 3 if i == 0 else 1} for i in range(len(grid.header))],
+        "columns": [
+            {"width": 3} if i == 0 else {"width": 1, "horizontalCellContentAlignment": "Right"}
+            for i in range(len(grid.header))
+        ],
         "rows": [row(grid.header, True), *(row(r) for r in grid.rows)],
     }
+
+
+def _monospace(grid: Grid) -> dict[str, Any]:
+    """The table as aligned lines in a monospace TextBlock, as the phone shows one in <pre>."""
+    rows = (grid.header, *grid.rows)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(grid.header))]
+    text = "\n".join(
+        "  ".join(
+            [r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]
+        )
+        for r in rows
+    )
+    return {"type": "TextBlock", "text": text, "fontType": "Monospace", "wrap": False}
 
 
 def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
@@ -165,7 +212,9 @@ class TeamsPoster:
                 marked = True
             asked: float | None = None
             try:
-                response = await self.client.post(url, json=payload)
+                response = await self.client.post(
+                    url, content=encode(payload), headers={"Content-Type": "application/json"}
+                )
             except _NOT_SENT as exc:
                 error = f"{name}: geen verbinding ({type(exc).__name__})"
             except httpx.TransportError as exc:  # the request went out, no answer came back

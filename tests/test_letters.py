@@ -631,10 +631,10 @@ def test_house_style_in_every_letter_of_a_round(sample) -> None:
             for p in doc.paragraphs:
                 first = p.text.strip()[:1]
                 assert not first or not first.islower(), (letter.gemeente, p.text)
-            paragraphs = doc.paragraphs
-            at = next(i for i, p in enumerate(paragraphs) if p.text.startswith("\nGedeputeerde"))
-            assert paragraphs[at].paragraph_format.keep_together
-            assert paragraphs[at - 1].paragraph_format.keep_with_next, "signature stays with it"
+            # The signature is one unsplittable paragraph with the closing text.
+            (sign,) = [p for p in doc.paragraphs if "\nGedeputeerde Staten van" in p.text]
+            assert "\n\nNa de volgende peildatum" in sign.text
+            assert sign.paragraph_format.keep_together
 
 
 def test_a_kader_outside_its_known_dates_is_named_and_asked_for(sample) -> None:

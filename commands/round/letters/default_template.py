@@ -219,16 +219,23 @@ def _marked_notes(w: _Writer) -> None:
 def _closing(w: _Writer) -> None:
     """'Tot slot', the signature and the footnote: kept together on one page."""
     w.heading("Tot slot")
-    w.p("{{ tot_slot }}", keep=True)
-    w.p(
-        "Na de volgende peildatum, {{ volgende_peildatum }}, ontvangt u opnieuw een brief over "
-        "de stand van zaken.",
-        keep=True,
-    )
+    # The closing paragraph and the signature are one paragraph that is never split: the
+    # signature cannot end up alone on a page (LibreOffice does not always honour
+    # keep-with-next between paragraphs).
     w.lines(
-        ("", "Gedeputeerde Staten van {{ provincie }},", "voor dezen,", "", "{{ ondertekenaar }}",
-         "{{ functie }}")
-    )  # fmt: skip
+        (
+            "{{ tot_slot }}",
+            "",
+            "Na de volgende peildatum, {{ volgende_peildatum }}, ontvangt u opnieuw een brief "
+            "over de stand van zaken.",
+            "",
+            "Gedeputeerde Staten van {{ provincie }},",
+            "voor dezen,",
+            "",
+            "{{ ondertekenaar }}",
+            "{{ functie }}",
+        )
+    )
     w.tag("if digitaal")
     w.p("Deze brief is digitaal vastgesteld en daarom niet ondertekend.", size=8)
     w.tag("endif")

@@ -26,6 +26,24 @@ for _name in [n for n in os.environ if n.startswith("TAAKBOT_")]:
     del os.environ[_name]  # tests never pick up a developer's real token or sheet
 
 
+@pytest.fixture
+def clock() -> Any:
+    """A fake clock for the state database (tests/fakes/clock.py); a module may have its own."""
+    from tests.fakes.clock import FakeTime
+
+    return FakeTime(1_000_000.0)
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Any) -> Any:
+    """The state database (bot.store.Store) in a file of this test's own, closed afterwards."""
+    from bot.store import Store
+
+    opened = Store(tmp_path / "taakbot.sqlite", clock=clock, max_attempts=3)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.fakes import telegram_api

@@ -4,7 +4,6 @@ its answer; a dead process's rows taken over (unsent: sent; in flight: uncertain
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,7 @@ from bot.lease import Process
 from bot.store import BLOCKED, FAILED, PENDING, SENDING, SENT, UNCERTAIN, Key, Store
 from tests.fakes.clock import FakeTime
 
-
-@pytest.fixture
-def clock() -> FakeTime:
-    return FakeTime(1_000_000.0)
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: FakeTime) -> Iterator[Store]:
-    s = Store(tmp_path / "taakbot.sqlite", clock=clock, max_attempts=3)
-    yield s
-    s.close()
+# `store` and `clock`: tests/conftest.py
 
 
 KEY = Key("auto:checkpoint:7", "regio:Haaglanden", "2024-04-01", 42)

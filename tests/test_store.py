@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,7 @@ from bot.access import book_for
 from bot.store import MIGRATIONS, Broadcast, Store, StoreError
 from tests.fakes.clock import FakeTime
 
-
-@pytest.fixture
-def clock() -> FakeTime:
-    return FakeTime(1_000_000.0)
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: FakeTime) -> Iterator[Store]:
-    s = Store(tmp_path / "taakbot.sqlite", clock=clock, max_attempts=3)
-    yield s
-    s.close()
+# `store` and `clock`: tests/conftest.py
 
 
 def test_fresh_file_gets_the_newest_schema(store: Store) -> None:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.access import book_for
 from bot.store import Key, Store
 from tests.fakes.clock import FakeTime
 
-
-@pytest.fixture
-def clock() -> FakeTime:
-    return FakeTime(1_000_000.0)
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: FakeTime) -> Iterator[Store]:
-    s = Store(tmp_path / "taakbot.sqlite", clock=clock, max_attempts=3)
-    yield s
-    s.close()
+# `store` and `clock`: tests/conftest.py
 
 
 def test_weekly_figures_replace_last_week(store: Store) -> None:

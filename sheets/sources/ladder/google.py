@@ -180,7 +180,7 @@ def _read(source: GoogleSheetSource, ws: gspread.Worksheet) -> list[list[Any]]:
 
 def _has(raw: list[list[Any]], lay, write_id: str) -> bool:
     """Some row of this write is in the tab (an append lands whole or not at all)."""
-    return any(e.write_id == write_id for e in entries(raw, lay))
+    return any(e.write_id == write_id for e in entries(raw, lay, void=True))
 
 
 def _error(source: GoogleSheetSource, exc: APIError) -> WriteError:

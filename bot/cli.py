@@ -131,7 +131,8 @@ def cmd_ronde(args) -> int:
     under the lock, compared with what was printed, written once."""
     from bot.console import plain
     from commands.round import round_for
-    from commands.round.record import fingerprint, recording, refusal, shown
+    from commands.round.arguments import refusal
+    from commands.round.record import fingerprint, recording, shown
     from commands.round.tables import rows
     from engine.checkpoint_round import RECORDABLE
     from engine.periods import checkpoint_kind

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.ledger import saldo_mismatch
+from engine.ledger import opgave_mismatch, saldo_mismatch
 from engine.model import MunicipalityRecord
 from engine.policies import known_kaders
 from engine.reasons import N_, Reason, reason
@@ -187,27 +187,25 @@ def _saldi(data: DataSet, rec: MunicipalityRecord) -> list[Finding]:
     out: list[Finding] = []
     for period, fig in sorted(rec.figures.items()):
         opg = data.opgave(rec.name, period)
-        if fig.taakstelling is not None and fig.saldo_start is not None and fig.opgave_stated:
-            computed = fig.taakstelling + fig.saldo_start
-            if computed != fig.opgave_stated:
-                out.append(
-                    Finding(
-                        "opgave",
-                        rec.name,
-                        reason(
-                            N_(
-                                "Opgave {period}: vermeld {stated}, maar taakstelling {t} + saldo {s} = "
-                                "{computed}."
-                            ),
-                            period=period.label,
-                            stated=fig.opgave_stated,
-                            t=fig.taakstelling,
-                            s=fig.saldo_start,
-                            computed=computed,
+        if (om := opgave_mismatch(rec, period)) is not None:
+            out.append(
+                Finding(
+                    "opgave",
+                    rec.name,
+                    reason(
+                        N_(
+                            "Opgave {period}: vermeld {stated}, maar taakstelling {t} + saldo {s} = "
+                            "{computed}."
                         ),
-                        (fig.source,),
-                    )
+                        period=period.label,
+                        stated=om.stated,
+                        t=fig.taakstelling,
+                        s=fig.saldo_start,
+                        computed=om.computed,
+                    ),
+                    (om.ref,),
                 )
+            )
         if fig.saldo_start is None and fig.taakstelling is not None and not opg.rolled:
             message = (
                 reason(

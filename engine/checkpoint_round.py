@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engine.assessment import EndResult, MidResult
-from engine.ledger import Opgave, SaldoMismatch, cell_of, figures_per, saldo_mismatch
+from engine.ledger import (
+    Opgave,
+    OpgaveMismatch,
+    SaldoMismatch,
+    cell_of,
+    figures_per,
+    opgave_mismatch,
+    saldo_mismatch,
+)
 from engine.model import LadderDecision, Municipality, MunicipalityRecord
 from engine.periods import Period, checkpoint_kind, checkpoint_period
 from engine.reasons import N_, Percentage, Reason, reason
@@ -79,6 +87,9 @@ class RoundEntry:
     # The saldo the letter states (end of period: at its end; mid: at the period's start)
     # where the sheet holds two values for it.
     mismatch: SaldoMismatch | None = None
+    # opgaven the letter states (this period's; at the end of a period the next one's too) that
+    # a source states otherwise than taakstelling + saldo
+    stated_opgaven: tuple[OpgaveMismatch, ...] = ()
 
     @property
     def gemeente(self) -> str:
@@ -131,6 +142,7 @@ class RoundEntry:
             not self.gaps
             and self.decided is not None
             and self.mismatch is None
+            and not self.stated_opgaven
             and self.state != CONFLICT
         )
 
@@ -206,6 +218,11 @@ def entry(data: DataSet, name: str, day: date) -> RoundEntry:
         opgave,
         _gaps(data, rec, step.result, opgave, next_opgave),
         mismatch,
+        tuple(
+            m
+            for p in ((period, period.next) if next_opgave is not None else (period,))
+            if (m := opgave_mismatch(rec, p)) is not None
+        ),
     )
 
 

@@ -111,6 +111,29 @@ def saldo_mismatch(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OpgaveMismatch:
+    """One fact, two figures: an opgave a source states beside taakstelling + saldo, which is
+    what the engine uses."""
+
+    period: Period
+    stated: int
+    computed: int
+    ref: str  # the row's source
+
+
+def opgave_mismatch(rec: MunicipalityRecord, period: Period) -> OpgaveMismatch | None:
+    fig = rec.figures.get(period)
+    if fig is None or fig.taakstelling is None or fig.saldo_start is None:
+        return None
+    if not fig.opgave_stated:
+        return None
+    computed = opgave_of(fig.taakstelling, fig.saldo_start)
+    if computed == fig.opgave_stated:
+        return None
+    return OpgaveMismatch(period, fig.opgave_stated, computed, fig.source)
+
+
 def opgaven(rec: MunicipalityRecord) -> dict[Period, Opgave]:
     """Every period's opgave, the saldo rolled forward from the previous period where empty."""
     out: dict[Period, Opgave] = {}

@@ -653,3 +653,24 @@ def test_a_kader_outside_its_known_dates_is_named_and_asked_for(sample) -> None:
     confirmed = copy.copy(sample)
     confirmed.policies = [*sample.policies, PolicyRow("Zuid-Holland", Period(2025, 1), "pzh-2020")]
     assert not [f for f in audit(confirmed, day=date(2025, 1, 2)) if f.kind == "bevestigen"]
+
+
+def test_a_stated_opgave_beside_taakstelling_plus_saldo_is_one_figure_and_a_let_op() -> None:
+    """The sheet states 545 for 2021-II where 340 + 195 = 535: the letter says 535 everywhere
+    and names the stated cell in its marked Let op; the data check reports the same pair."""
+    from engine.audit import audit
+
+    raw = default_source().fetch()
+    header = raw["taakstelling"][0]
+    row = next(r for r in raw["taakstelling"] if r[0] == DH and r[1] == "2021-II")
+    row[header.index("opgave")] = 545
+    data = load(raw, "opgave 545")
+    (letter,) = draft(before_recording(data, DH, date(2022, 1, 1)), date(2022, 1, 1))
+    text, rows = read(letter.docx)
+    assert rows["Te huisvesten vergunninghouders vóór 1 januari 2022"] == "535"
+    assert "545" not in str(rows)
+    note = "De sheet vermeldt voor 2021-II een opgave van 545 (taakstelling!"
+    assert f"Let op (vóór verzending controleren): {note}" in text
+    assert "Deze brief noemt 535" in text
+    (finding,) = [f for f in audit(data) if f.kind == "opgave"]
+    assert "vermeld 545" in str(finding) and finding.gemeente == DH

@@ -204,3 +204,37 @@ def test_a_write_that_came_second_marks_its_copies_and_says_so(monkeypatch) -> N
         assert not [p for p in data.problems if p.ref.startswith("ladder")]
         baarn = [d for d in data.records["Baarn"].decisions if d.date == date(2022, 10, 1)]
         assert len(baarn) == 1
+
+
+def test_copies_a_stopped_writer_left_are_marked_by_the_next_press(monkeypatch) -> None:
+    """A writer that appended and then stopped (killed, or its read-back failed) leaves its
+    copies unmarked; the next write of the same round marks them before anything else."""
+    from sheets.sources.ladder import google
+    from sheets.sources.ladder.base import sort_out as real_sort_out
+
+    with FakeSheetsServer.in_thread({SHEET: sample()}) as server:
+        found = services(server, [])
+        ctx = found.ctx(ADMIN, today=date(2022, 10, 3))
+        todo, _waiting = to_record(ctx, round_for(ctx, date(2022, 10, 1), "Utrecht"))
+        found.front.recorder.record(todo)  # the first writer
+        with monkeypatch.context() as m:  # the second read a moment earlier, then stopped
+            m.setattr(
+                google,
+                "sort_out",
+                lambda rows, raw, lay, reading=None, created=False: real_sort_out(
+                    rows, raw[: len(raw) - N_UTRECHT], lay, reading, created
+                ),
+            )
+            m.setattr(google, "_mark", lambda *args: None)
+            found.front.recorder.record(todo)
+        assert len(server.tab(SHEET, "ladder")) == len(sample()["ladder"]) + 2 * N_UTRECHT
+        again = found.front.recorder.record(todo)  # the next press
+        assert again.added == [] and len(again.voided) == N_UTRECHT
+        marks = [r[-1] for r in server.tab(SHEET, "ladder") if r[1] == date(2022, 10, 1)]
+        assert sum(str(m).startswith("vervallen: dubbel van rij") for m in marks) == N_UTRECHT
+        baarn = [
+            d
+            for d in found.cache.current().records["Baarn"].decisions
+            if d.date == date(2022, 10, 1)
+        ]
+        assert len(baarn) == 1

@@ -284,3 +284,30 @@ def test_a_refused_write_leaves_no_new_ladder_tab(graph: FakeGraphServer) -> Non
     text = record_round(found)
     assert "Niet vastgelegd" in text and "niets geschreven" in text and "onzeker" not in text
     assert graph.titles(item) == [UTRECHT_TAB]
+
+
+def test_copies_a_stopped_writer_left_are_marked_by_the_next_press(graph: FakeGraphServer):
+    """A writer that wrote and then stopped before its read-back (its slot taken over after the
+    lease) leaves its copies unmarked; the next write of the same round marks them, with their
+    own write id, before anything else (sheets.sources.ladder.protocol.tidy, as for Google)."""
+    item = graph.add_workbook(LINK, sample()).item_id
+    found = services(graph, [])
+    ctx = found.ctx(ADMIN, today=date(2022, 10, 3))
+    todo, _waiting = to_record(ctx, round_for(ctx, date(2022, 10, 1), "Utrecht"))
+    found.front.recorder.record(todo)  # the first writer
+    ladder = graph.tab(item, "ladder")
+    header = ladder[0]
+    ours = [r for r in ladder if r[1] == date(2022, 10, 1)]
+    copies = [[*r[:-1], "tb-000000000000"] for r in ours]  # the stopped writer's rows
+    tabs = {title: graph.tab(item, title) for title in graph.titles(item)}
+    graph.set_tabs(item, {**tabs, "ladder": [*ladder, *copies]})
+    again = found.front.recorder.record(todo)
+    assert again.added == [] and len(again.voided) == N_UTRECHT
+    marks = [r[header.index("schrijf_id")] for r in graph.tab(item, "ladder")[len(ladder) :]]
+    assert marks == [
+        f"vervallen: dubbel van rij {ladder.index(r) + 1} (tb-000000000000)" for r in ours
+    ]
+    baarn = [
+        d for d in found.cache.current().records["Baarn"].decisions if d.date == date(2022, 10, 1)
+    ]
+    assert len(baarn) == 1

@@ -187,3 +187,12 @@ def test_the_check_reads_a_step_as_the_writer_does(policy, recorded, rules, same
     from engine.treden import Trede
 
     assert agrees(POLICIES[policy], Trede(recorded), Trede(rules)) is same
+
+
+def test_a_round_without_a_taakstelling_offers_no_recording(untouched) -> None:
+    """1 July 2015 is a checkpoint, but the sheet has no taakstelling for 2015-I."""
+    services, _path = untouched
+    reply = finished(ask(services, "/ronde 2015-07-01 Zuid-Holland"))
+    assert "Vastleggen kan niet: voor 2015-I staat geen taakstelling" in reply.text
+    labels = [b.text for row in reply.keyboard for b in row]
+    assert not [label for label in labels if label.startswith("Vastleggen")]

@@ -57,7 +57,8 @@ def card(message: Message, limit: int = MAX_BYTES) -> dict[str, Any]:
     title = markdown(message.subject or lines[0])
     details = lines[1:]
     grid = message.grid if message.grid is not None and message.grid.rows else None
-    more = gettext_for(message.lang)("… en nog {n} regels")
+    _ = gettext_for(message.lang)
+    more = _("… en nog {n} regels")
 
     def build(table: Callable[[Grid], dict[str, Any]], shown: int) -> dict[str, Any]:
         kept = details[:shown] + (

@@ -8,7 +8,7 @@ from datetime import date
 from commands.context import Ctx
 from commands.inputs import echo
 from commands.reply import Button, Reply
-from engine.checkpoint_round import Round, checkpoint_round
+from engine.checkpoint_round import Round, checkpoint_round, date_refusal
 from engine.periods import Period, checkpoint_kind
 from engine.replay import last_checkpoint
 from engine.treden import Trede
@@ -130,3 +130,13 @@ def arguments(ctx: Ctx, text: str) -> tuple[date, str] | Reply:
 def round_for(ctx: Ctx, when: date, provincie: str) -> Round:
     names = [n for n in ctx.data.provinces().get(provincie, []) if ctx.role.covers(ctx.data, n)]
     return checkpoint_round(ctx.data, when, names)
+
+
+def refusal(ctx: Ctx, rnd: Round) -> str | None:
+    """Why this round records nothing: a date still to come, or none to decide on."""
+    if rnd.day > ctx.today:
+        return ctx._("{date} is nog niet bereikt: er wordt niets vastgelegd.").format(
+            date=ctx.fmt.date(rnd.day)
+        )
+    why = date_refusal(ctx.data, [e.gemeente for e in rnd.entries], rnd.day, ctx.today)
+    return ctx.fmt.reason(why) if why else None

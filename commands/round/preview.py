@@ -14,7 +14,7 @@ from commands.common import footer
 from commands.context import Ctx
 from commands.excel import slug
 from commands.reply import Button, Reply
-from commands.round.arguments import round_for
+from commands.round.arguments import refusal, round_for
 from commands.round.tables import rows, workbook
 from engine.checkpoint_round import CONFLICT, KIND_LABELS, OPEN, RECORDABLE, RECORDED
 from engine.state import unconfirmed_reason
@@ -73,12 +73,15 @@ def preview(ctx: Ctx, when: date, provincie: str) -> Reply:
     note = footer(ctx)
     if note:
         lines += ["", note]
+    refused = refusal(ctx, rnd)
     if when > ctx.today:
         lines += ["", _("<b>{date} is nog niet bereikt:</b> dit is een vooruitblik; vastleggen "
                         "en brieven kunnen vanaf die datum.").format(date=ctx.fmt.date(when))]  # fmt: skip
+    elif refused is not None:
+        lines += ["", _("Vastleggen kan niet: {why}").format(why=ctx.e(refused))]
     iso = when.isoformat()
     keyboard = []
-    if when <= ctx.today and rnd.by_state(RECORDABLE):
+    if refused is None and rnd.by_state(RECORDABLE):
         keyboard.append(
             Button(
                 _("Vastleggen ({n})").format(n=len(rnd.by_state(RECORDABLE))),

@@ -10,7 +10,7 @@ from datetime import date
 from commands.context import Ctx
 from commands.inputs import echo
 from commands.reply import Button, Reply, Work
-from commands.round.arguments import date_at, read_step, reading, round_for, who
+from commands.round.arguments import date_at, read_step, reading, refusal, round_for, who
 from engine.checkpoint_round import (
     CONFLICT,
     OPEN,
@@ -35,16 +35,6 @@ def fingerprint(decisions: dict[str, str]) -> str:
     """A short mark of what was shown (8 hex digits): it rides in the *Ja* button."""
     text = json.dumps(sorted(decisions.items()), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:8]
-
-
-def refusal(ctx: Ctx, rnd: Round) -> str | None:
-    """Why this round records nothing: a date still to come, or none to decide on."""
-    if rnd.day > ctx.today:
-        return ctx._("{date} is nog niet bereikt: er wordt niets vastgelegd.").format(
-            date=ctx.fmt.date(rnd.day)
-        )
-    why = date_refusal(ctx.data, [e.gemeente for e in rnd.entries], rnd.day, ctx.today)
-    return ctx.fmt.reason(why) if why else None
 
 
 def confirm(ctx: Ctx, when: date, provincie: str) -> Reply:
@@ -231,10 +221,10 @@ def report(ctx: Ctx, written: Written, skipped: int = 0) -> str:
         lines.append(
             _("Al vastgelegd, niet opnieuw geschreven: {n}.").format(n=len(written.present))
         )
-    if written.voided:  # a write at the same moment came first: our copies do not count
+    if written.voided:  # a write at the same moment came first: the copies do not count
         lines.append(
             _(
-                "Tegelijk legde iemand anders hetzelfde vast; onze dubbele regels tellen niet "
+                "Tegelijk legde iemand anders hetzelfde vast; de dubbele regels tellen niet "
                 "mee (kolom schrijf_id 'vervallen'): {cells}."
             ).format(cells=ctx.e(", ".join(written.voided)))
         )

@@ -69,6 +69,11 @@ def letter_todo(entry: RoundEntry, render: Callable[[Any], str] = str) -> list[s
             f"saldo bij de start van {m.period.label}: {m.stated} in {cell_of(m.stated_ref)}, "
             f"{m.rolled} volgens de eindstand in {cell_of(m.end_ref)}"
         )
+    out += [
+        f"opgave {om.period.label}: {om.stated} vermeld in {cell_of(om.ref)}, {om.computed} "
+        "uit taakstelling plus saldo"
+        for om in entry.stated_opgaven
+    ]
     return out
 
 

@@ -522,6 +522,18 @@ def _gaps_text(e: RoundEntry) -> str:
 
 
 def _mismatch_text(e: RoundEntry) -> str:
+    """Every fact the sheet gives two values for, with both cells, in one marked paragraph."""
+    parts = [
+        f"De sheet vermeldt voor {om.period.label} een opgave van {dutch_number(om.stated)} "
+        f"({cell_of(om.ref)}), maar taakstelling plus saldo is {dutch_number(om.computed)}. "
+        f"Deze brief noemt {dutch_number(om.computed)}, de waarde waarmee Taakbot rekent."
+        for om in e.stated_opgaven
+    ]
+    saldo_text = _saldo_mismatch_text(e)
+    return " ".join([saldo_text, *parts] if saldo_text else parts)
+
+
+def _saldo_mismatch_text(e: RoundEntry) -> str:
     m = e.mismatch
     if m is None:
         return ""

@@ -154,13 +154,14 @@ class Entry:
     cell: str  # where the step stands, e.g. 'ladder!C12'
     typed: str  # the step cell as it stands
     write_id: str  # '' for a row Taakbot did not write with an id
+    void: bool = False  # marked 'vervallen': a second copy that does not count
 
 
 def _cell(cells: Sequence[Any], column: int | None) -> Any:
     return cells[column] if column is not None and column < len(cells) else None
 
 
-def entries(rows: Sequence[Sequence[Any]], lay: Layout) -> list[Entry]:
+def entries(rows: Sequence[Sequence[Any]], lay: Layout, void: bool = False) -> list[Entry]:
     """The decisions below the header, in row order. A row without a readable date or
     gemeente is no decision (the data check names it); a step that does not read is kept with
     `step` None, so the round names it as a conflict instead of writing a second step."""
@@ -170,8 +171,12 @@ def entries(rows: Sequence[Sequence[Any]], lay: Layout) -> list[Entry]:
     for number, cells in enumerate(list(rows)[lay.header_row :], start=lay.header_row + 1):
         cells = list(cells)
         write_id = "" if is_blank(_cell(cells, w)) else str(_cell(cells, w)).strip()
-        if write_id.startswith(VOID):
+        marked = write_id.startswith(VOID)
+        if marked and not void:
             continue
+        if marked:  # 'vervallen: dubbel van rij 12 (tb-…)': whose copy it was
+            last = write_id.rstrip(")").rpartition("(")[2]
+            write_id = last if last.startswith("tb-") else ""
         try:
             when = day(_cell(cells, d))
         except (CellError, ValueError):
@@ -186,7 +191,7 @@ def entries(rows: Sequence[Sequence[Any]], lay: Layout) -> list[Entry]:
             step = None
         ref = f"{lay.title}!{column_letter(t)}{number}"
         out.append(Entry(number, normalise(name), when, step, ref, "" if typed is None else
-                         str(typed), write_id))  # fmt: skip
+                         str(typed), write_id, marked))  # fmt: skip
     return out
 
 

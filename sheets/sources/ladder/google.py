@@ -41,6 +41,7 @@ from sheets.sources.ladder.protocol import (
     new_write_id,
     outcome,
     settle,
+    tidy,
     uncertain,
     void_note,
 )
@@ -81,6 +82,8 @@ def _append(source: GoogleSheetSource, client, rows, reading: Reading) -> Writte
         raw = _read(source, ws)
     lay = layout(title, raw, FIELDS)
     out = sort_out(rows, raw, lay, reading, created)
+    if raw:
+        _mark(source, ws, lay, tidy(raw, lay, rows, reading), out)  # an earlier write's copies
     if not out.added:
         return out
     write_id = new_write_id()
@@ -127,9 +130,20 @@ def _append(source: GoogleSheetSource, client, rows, reading: Reading) -> Writte
     settled = settle(back, lay, write_id, out.added, reading)
     if settled.missing:
         raise uncertain(where, write_id, f"{len(settled.missing)} rijen niet teruggelezen")
+    _mark(source, ws, lay, {r: (settled.winners[r], write_id) for r in settled.void}, out)
+    done = outcome(out, settled)
+    updated = (answer or {}).get("updates", {}).get("updatedRange", "")
+    if updated and not settled.void:
+        done.rows = f"{title}!{updated.rpartition('!')[2]}"
+    return done
+
+
+def _mark(source, ws, lay, void: dict[int, tuple[int, str]], out: Written) -> None:
+    """Mark each second copy 'vervallen: dubbel van rij N (its write id)' in its write-id cell
+    (RAW: as is)."""
     column = column_letter(lay.columns[WRITE_ID])
-    for row in settled.void:
-        note = [[void_note(settled.winners[row])]]
+    for row, (winner, write_id) in sorted(void.items()):
+        note = [[void_note(winner, write_id)]]
         try:
             source.call(
                 lambda r=row, n=note: ws.update(
@@ -138,16 +152,11 @@ def _append(source: GoogleSheetSource, client, rows, reading: Reading) -> Writte
             )
         except (SourceError, APIError, requests.RequestException) as exc:
             raise UncertainWrite(
-                f"onzeker: mogelijk dubbel ({_why(exc)}): rij {row} van {where} is een tweede "
-                f"kopie; zet in kolom {WRITE_ID} '{void_note(settled.winners[row])}' of "
-                "verwijder de rij."
+                f"onzeker: mogelijk dubbel ({_why(exc)}): rij {row} van {source.describe()}, "
+                f"tabblad {lay.title} is een tweede kopie; zet in kolom {WRITE_ID} "
+                f"'{void_note(winner, write_id)}' of verwijder de rij."
             ) from exc
-        out.voided.append(f"{title}!{column}{row}")
-    done = outcome(out, settled)
-    updated = (answer or {}).get("updates", {}).get("updatedRange", "")
-    if updated and not settled.void:
-        done.rows = f"{title}!{updated.rpartition('!')[2]}"
-    return done
+        out.voided.append(f"{lay.title}!{column}{row}")
 
 
 def _why(exc: BaseException) -> str:
@@ -171,7 +180,7 @@ def _read(source: GoogleSheetSource, ws: gspread.Worksheet) -> list[list[Any]]:
 
 def _has(raw: list[list[Any]], lay, write_id: str) -> bool:
     """Some row of this write is in the tab (an append lands whole or not at all)."""
-    return any(e.write_id == write_id for e in entries(raw, lay))
+    return any(e.write_id == write_id for e in entries(raw, lay, void=True))
 
 
 def _error(source: GoogleSheetSource, exc: APIError) -> WriteError:

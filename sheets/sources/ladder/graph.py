@@ -47,6 +47,7 @@ from sheets.sources.ladder.protocol import (
     new_write_id,
     outcome,
     settle,
+    tidy,
     uncertain,
     void_note,
 )
@@ -112,6 +113,8 @@ class _Writer:
             raw = self._read(sheet)
         lay = layout(title, raw, FIELDS)
         out = sort_out(self.rows, raw, lay, self.reading, created)
+        if raw:  # copies an earlier writer left unmarked (it stopped before its read-back)
+            self._mark(sheet, lay, tidy(raw, lay, self.rows, self.reading), out)
         if not out.added:
             return out
         values = [lay.cells(row, entered, {WRITE_ID: self.write_id}) for row in out.added]
@@ -145,15 +148,22 @@ class _Writer:
             raise uncertain(
                 where, self.write_id, f"{len(settled.missing)} rijen niet teruggelezen"
             )
-        column = column_letter(lay.columns[WRITE_ID])
-        for row in settled.void:
-            note = void_note(settled.winners[row])
-            self._patch_range(sheet, f"{column}{row}", [[entered(WRITE_ID, note)]])
-            out.voided.append(f"{lay.title}!{column}{row}")
+        self._mark(sheet, lay, {r: (settled.winners[r], self.write_id) for r in settled.void}, out)
         done = outcome(out, settled)
         if not settled.void:
             done.landed(first, lay.width)
         return done
+
+    def _mark(
+        self, sheet: dict[str, Any], lay: Layout, void: dict[int, tuple[int, str]], out: Written
+    ) -> None:
+        """Mark each second copy 'vervallen: dubbel van rij N (its write id)' in its write-id
+        cell: readers skip it, and its writer still knows the row for its own."""
+        column = column_letter(lay.columns[WRITE_ID])
+        for row, (winner, write_id) in sorted(void.items()):
+            note = void_note(winner, write_id)
+            self._patch_range(sheet, f"{column}{row}", [[entered(WRITE_ID, note)]])
+            out.voided.append(f"{lay.title}!{column}{row}")
 
     # -- the slot -----------------------------------------------------------------------------
 

@@ -10,6 +10,9 @@ Each write carries its own id in Taakbot's `schrijf_id` column. A writer
 4. marks each of its own rows that is not the winner `vervallen: …` in the write-id cell (the
    row stays, with content, so the tab keeps no hole; readers skip it).
 
+A writer that stopped between 2 and 4 (or whose read-back failed: "onzeker") leaves its later
+copies unmarked; the next write of the same decisions marks them in step 1 (`tidy`).
+
 Why one row wins, whoever runs at once: an append lands below every row with content (the
 tab never has a hole, since step 4 never empties a row, and nobody else deletes rows),
 so a row appended later stands lower; a row is marked only by its own writer, and only when an
@@ -62,9 +65,10 @@ def new_write_id() -> str:
     return f"tb-{uuid.uuid4().hex[:12]}"
 
 
-def void_note(winner: int) -> str:
-    """The write-id cell of a second copy: readers skip the row (base.entries, the loader)."""
-    return f"{VOID}: dubbel van rij {winner}"
+def void_note(winner: int, write_id: str = "") -> str:
+    """The write-id cell of a second copy: readers skip the row (base.entries, the loader);
+    the write id stays in it, so its writer still knows the row for its own."""
+    return f"{VOID}: dubbel van rij {winner}" + (f" ({write_id})" if write_id else "")
 
 
 @dataclass
@@ -88,7 +92,7 @@ def settle(
 ) -> Settlement:
     """Decide, from the tab as read back after our append, which of our rows stand."""
     reading = reading or Reading()
-    found = entries(raw, lay)
+    found = entries(raw, lay, void=True)  # ours may have been marked by another's tidy()
     out = Settlement()
     for row in rows:
         same = [e for e in found if reading.same(row, e)]
@@ -96,9 +100,9 @@ def settle(
         if not ours:
             out.missing.append(row)
             continue
-        first = same[0]  # entries() are in row order
+        first = next(e for e in same if not e.void)  # in row order; a first is never marked
         for e in ours:
-            if e is not first:
+            if e is not first and not e.void:
                 out.void.append(e.row)
                 out.winners[e.row] = first.row
         if first.write_id == write_id:
@@ -107,6 +111,28 @@ def settle(
             out.present.append(row)
         else:
             out.conflicts.append((row, reading.theirs(row, first)))
+    return out
+
+
+def tidy(
+    raw: Sequence[Sequence[Any]],
+    lay: Layout,
+    rows: Sequence[LadderRow],
+    reading: Reading | None = None,
+) -> dict[int, tuple[int, str]]:
+    """Taakbot's second copies of these rows' decisions that nobody marked (their writer
+    stopped between its append and its read-back, or could not read back): {row: the first
+    row, its write id)}. Any writer may mark them, before it writes: a row that is not first when read never
+    becomes first (nothing lands above it, and a first row is never marked), so the first
+    still wins. A person's rows (no write id) are never marked."""
+    reading = reading or Reading()
+    found = entries(raw, lay)
+    out: dict[int, tuple[int, str]] = {}
+    for row in rows:
+        same = [e for e in found if reading.same(row, e)]
+        for e in same[1:]:
+            if e.write_id:  # Taakbot's own rows only: a person's rows are never touched
+                out.setdefault(e.row, (same[0].row, e.write_id))
     return out
 
 

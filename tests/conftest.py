@@ -54,6 +54,18 @@ def store(tmp_path: Path, clock: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _switch_interval() -> Any:
+    """CPython's own GIL switch interval in every test: a bot whose refresh job was installed
+    (bot.refresh sets 1 ms for the process) does not make the tests after it switch threads
+    five times as often."""
+    yield
+    sys.setswitchinterval(DEFAULT_SWITCH_INTERVAL)
+
+
+DEFAULT_SWITCH_INTERVAL = sys.getswitchinterval()
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.fakes import telegram_api
 

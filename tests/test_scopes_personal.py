@@ -5,6 +5,7 @@ its approvers) reaches only people who may see it. Exports are read back cell by
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -114,8 +115,13 @@ class Foreign:
     def found(self, text: str) -> list[str]:
         if not self.words:
             return []
+        return sorted(set(self.pattern.findall(text)))
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Built once per viewer: the walk checks thousands of texts against it."""
         words = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
-        return sorted(set(re.findall(rf"(?<![\w-])(?:{words})(?![\w-])", text)))
+        return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
 
 
 def _role(user: int, chat: int) -> Role | None:

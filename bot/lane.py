@@ -3,14 +3,14 @@ pool of their own with a queue, so replies never wait behind them.
 
 Replies are computed on the event loop's default thread pool; before the lane, eight *Brieven*
 at once took all six of its threads (2 cores) and another user's /stand waited 12.9 s. The lane
-runs at most `workers` jobs at a time (TAAKBOT_LANE_WORKERS) and queues the rest in order;
-`submit` answers at once with the request's place. A free worker takes a waiting job of the
-kind that started longest ago (a kind that never ran first; the oldest job of it): a chart
-waits for one letter job to end, not behind eight, and letters still take every other turn. The same request by the same person (the same key) joins the job already queued or
-running instead of starting another, and its result goes to every chat that asked. The lane knows nothing of Telegram: a job is a callable, its
-result is handed to each requester's `deliver`.
+runs at most `workers` jobs at a time (TAAKBOT_LANE_WORKERS) and queues the rest; `submit`
+answers at once with the request's place. A free worker takes a waiting job of the kind that
+started longest ago (a kind that never ran first; the oldest job of it): a chart waits for one
+letter job to end, not behind eight, and letters still take every other turn. The same request
+by the same person (the same key) joins the job already queued or running instead of starting
+another, and its result goes to every chat that asked. The lane knows nothing of Telegram: a
+job is a callable, its result is handed to each requester's `deliver`.
 """
-
 from __future__ import annotations
 
 import asyncio
@@ -60,7 +60,7 @@ class Lane:
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
-        self.done = 0  # jobs finished (a figure for tests and /healthz)
+        self.done = 0  # jobs finished
 
     def submit(
         self,

@@ -11,6 +11,7 @@ by the same person (the same key) joins the job already queued or running instea
 another, and its result goes to every chat that asked. The lane knows nothing of Telegram: a
 job is a callable, its result is handed to each requester's `deliver`.
 """
+
 from __future__ import annotations
 
 import asyncio

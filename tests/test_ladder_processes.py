@@ -94,14 +94,15 @@ def _front(kind: str, target: str, meet: Any = None) -> tuple[int, int]:
     remote = target.startswith("http")
     if remote:  # the fake Sheets API: the same round in a Google Sheet
         os.environ["TAAKBOT_SHEETS_API_URL"], target = target, f"gsheet:{ROUND_SHEET}"
-        real = google.append
+        real = google.sort_out
 
-        def at_once(*args, **kwargs):  # both have read the sheet: now both write
+        def at_once(*args, **kwargs):  # both writers have read the tab: now both append
+            out = real(*args, **kwargs)
             with contextlib.suppress(threading.BrokenBarrierError):
                 meet.wait(timeout=60)  # (the other not coming is for the test to judge)
-            return real(*args, **kwargs)
+            return out
 
-        google.append = at_once
+        google.sort_out = at_once  # the writer's own read, right before its append
     if kind == "cli":
         argv = ["ronde", "--date", "2022-10-01", "--provincie", "Utrecht", "--source", target]
         os.environ["TAAKBOT_TODAY"] = "2022-10-03"

@@ -1,7 +1,7 @@
 """At most once by e-mail across a crash, with the real process: `taakbot weekoverzicht --nu`
 mails 12 e-mail users through a real SMTP server (STARTTLS and login on a test certificate) that
-takes each message on arrival but answers only 0.15 s later; when the 4th arrives the process is
-killed (SIGKILL). Run again at once, it takes the dead process's rows over: the mail in flight is
+takes each message on arrival but answers only 0.15 s later, and holds its answer to the 4th until
+the process is killed (SIGKILL): however loaded the machine, the 4th is in flight when it dies. Run again at once, it takes the dead process's rows over: the mail in flight is
 uncertain and never resent by itself, the rest goes now. No address gets the overview twice.
 (That a run sends nothing the second time in a week: tests/test_channels_e2e.py.)"""
 
@@ -76,6 +76,7 @@ async def test_sigkill_mid_mailing_sends_nothing_twice(tmp_path: Path) -> None:
         ca = tmp_path / "ca.pem"
         fake.ca.cert_pem.write_to_path(str(ca))
         fake.delay = ANSWER_DELAY
+        fake.hold_from = KILL_AT
         first = run(tmp_path, fake.port, ca)
         try:
             deadline = time.monotonic() + 30
@@ -86,7 +87,7 @@ async def test_sigkill_mid_mailing_sends_nothing_twice(tmp_path: Path) -> None:
             first.send_signal(signal.SIGKILL)  # the 4th is taken, its answer not yet sent
         finally:
             first.wait(timeout=10)
-        fake.delay = 0.0
+        fake.delay, fake.hold_from = 0.0, None
         second = run(tmp_path, fake.port, ca)
         assert second.wait(timeout=60) == 0, (tmp_path / "taakbot.log").read_text()
         received = Counter(r for got in fake.received for r in got.recipients)

@@ -74,6 +74,9 @@ class _Handler:
             return "250 OK"
         if self.fake.delay:  # taken (delivered), the answer still on its way
             await asyncio.sleep(self.fake.delay)
+        taken = len(self.fake.received)
+        while self.fake.hold_from is not None and taken >= self.fake.hold_from:
+            await asyncio.sleep(0.01)  # the answer is held until the test lets it go
         return reply
 
 
@@ -85,6 +88,7 @@ class FakeSmtp:
         self.logins: list[tuple[str, bool]] = []
         self.script = Script()
         self.delay = 0.0  # seconds between taking a message and answering DATA
+        self.hold_from: int | None = None  # from this message on, answers wait (a crash test)
         self.lock = threading.Lock()
         self.port = _free_port()
         cert = ca.issue_cert("127.0.0.1", "localhost")

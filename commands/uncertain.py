@@ -47,7 +47,8 @@ class UncertainResend:
 
 
 def send_line(lang: str, kind: str, due: str, chats: int) -> str:
-    """'herinnering toets, 1 juli 2024 (7 dagen vooraf): 2 gesprekken'."""
+    """'herinnering toets, 1 juli 2024 (7 dagen vooraf): 2 ontvangers' (Telegram chats, e-mail
+    addresses and Teams channels alike: they share the ledger)."""
     _, ngettext = gettext_for(lang), ngettext_for(lang)
     try:
         day = Formatter(lang, _).date(date.fromisoformat(due))
@@ -64,7 +65,7 @@ def send_line(lang: str, kind: str, due: str, chats: int) -> str:
             what += " " + ngettext("({n} dag vooraf)", "({n} dagen vooraf)", n).format(n=n)
     else:
         what = f"{escape(kind, quote=False)}, {day}"
-    return what + ": " + ngettext("{n} gesprek", "{n} gesprekken", chats).format(n=chats)
+    return what + ": " + ngettext("{n} ontvanger", "{n} ontvangers", chats).format(n=chats)
 
 
 def yours(ctx: Ctx, store: SendLedger) -> list[Key]:
@@ -72,12 +73,13 @@ def yours(ctx: Ctx, store: SendLedger) -> list[Key]:
     region or province the role covers; the weekly overviews (every subscriber's) only for
     whoever sees the whole bot."""
     wanted = {(kind, due) for kind, due, _n in store.uncertain_automatic()}
-    return sorted(
+    found = [
         key
         for kind in {kind for kind, _due in wanted}
         for key, status, _attempts in store.rows(kind)
         if status == UNCERTAIN and (key.kind, key.due) in wanted and _covered(ctx, key)
-    )
+    ]
+    return sorted(found, key=lambda k: (k.kind, k.scope, k.due, str(k.chat_id)))  # id or address
 
 
 def _covered(ctx: Ctx, key: Key) -> bool:
@@ -99,7 +101,7 @@ def control_lines(ctx: Ctx) -> list[str]:
     if len(groups) > SHOWN:
         lines.append(_("… en nog {n}").format(n=len(groups) - SHOWN))
     lines.append(
-        _("Telegram heeft ze misschien afgeleverd; ze gaan niet vanzelf opnieuw.")
+        _("Ze zijn misschien afgeleverd; ze gaan niet vanzelf opnieuw.")
         + " "
         + _("Toch opnieuw versturen: /herinnering opnieuw onzeker")
     )

@@ -92,18 +92,29 @@ def ctx_for(store: Store | None, role: Role | None, lang: str = "nl", user: int 
     return Ctx(data, date(2024, 6, 25), user, role, lang, front=front)
 
 
+def test_an_uncertain_mail_is_a_recipient_not_a_telegram_chat(tmp_path: Path) -> None:
+    """E-mail and Teams sends share the ledger (issue 28): /controle counts recipients and does
+    not say Telegram delivered them."""
+    mail = Key("weekly", "*", "2024-06-24", "email:contact@delft.test")
+    store = ledger_with(tmp_path / "m.sqlite", [(mail, UNCERTAIN), (WEEK, UNCERTAIN)])
+    text = handle(ctx_for(store, Role("provincie")), "/controle").text
+    store.close()
+    assert "• weekoverzicht van 24 juni 2024: 2 ontvangers" in text
+    assert "Telegram" not in text and "gesprek" not in text
+
+
 def test_controle_lists_the_uncertain_automatic_sends(store: Store) -> None:
     text = handle(ctx_for(store, Role("provincie")), "/controle").text
     assert "<b>Onzeker verstuurd (automatisch)</b>" in text
-    assert "• weekoverzicht van 24 juni 2024: 1 gesprek" in text
-    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 2 gesprekken" in text
-    assert "Telegram heeft ze misschien afgeleverd; ze gaan niet vanzelf opnieuw." in text
+    assert "• weekoverzicht van 24 juni 2024: 1 ontvanger" in text
+    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 2 ontvangers" in text
+    assert "Ze zijn misschien afgeleverd; ze gaan niet vanzelf opnieuw." in text
     assert "Toch opnieuw versturen: /herinnering opnieuw onzeker" in text
     assert "manual" not in text and "Alles in orde" not in text
     english = handle(ctx_for(store, Role("provincie"), "en"), "/controle").text
     assert "<b>Sent, but uncertain (automatic)</b>" in english
-    assert "• reminder checkpoint, 1 July 2024 (7 days ahead): 2 chats" in english
-    assert "• weekly overview of 24 June 2024: 1 chat" in english
+    assert "• reminder checkpoint, 1 July 2024 (7 days ahead): 2 recipients" in english
+    assert "• weekly overview of 24 June 2024: 1 recipient" in english
 
 
 @pytest.mark.parametrize("store_or_none", ["empty", "none"])
@@ -206,8 +217,8 @@ async def test_the_report_counts_what_went_again_and_what_is_no_longer_due(
     assert rec.sent[-1][1:] == (ADMIN, report)
     assert report.startswith("1 bericht opnieuw verstuurd: 1 afgeleverd, 0 mislukt")
     assert "Niet opnieuw verstuurd, want niet meer aan de beurt" in report
-    assert "weekoverzicht van 17 juni 2024: 1 gesprek" in report
-    assert "herinnering toets, 1 juli 2024 (14 dagen vooraf): 1 gesprek" in report
+    assert "weekoverzicht van 17 juni 2024: 1 ontvanger" in report
+    assert "herinnering toets, 1 juli 2024 (14 dagen vooraf): 1 ontvanger" in report
     assert "7 dagen vooraf" not in report
     assert store.ledger.uncertain_automatic() == []
     t.now = datetime(2024, 6, 25, 10, 0, tzinfo=TZ)
@@ -278,7 +289,7 @@ async def test_a_timed_out_reminder_is_shown_and_resent_once_on_purpose(running)
 
     (control,) = await say(server, "/controle")
     assert "<b>Onzeker verstuurd (automatisch)</b>" in control.text
-    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 1 gesprek" in control.text
+    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 1 ontvanger" in control.text
     assert "Toch opnieuw versturen: /herinnering opnieuw onzeker" in control.text
     (refused,) = await say(server, "/herinnering opnieuw onzeker", user=COORD, chat=GROUP)
     assert "alleen voor de rol provincie" in refused.text
@@ -304,9 +315,9 @@ async def test_a_timed_out_reminder_is_shown_and_resent_once_on_purpose(running)
 @pytest.mark.parametrize(
     ("role", "shown", "left_uncertain"),
     [
-        (Role("provincie"), ["toets, 1 juli 2024 (7 dagen vooraf): 2 gesprekken", "weekoverzicht"],
+        (Role("provincie"), ["toets, 1 juli 2024 (7 dagen vooraf): 2 ontvangers", "weekoverzicht"],
          []),
-        (Role("provincie", "Zuid-Holland"), ["toets, 1 juli 2024 (7 dagen vooraf): 2 gesprekken"],
+        (Role("provincie", "Zuid-Holland"), ["toets, 1 juli 2024 (7 dagen vooraf): 2 ontvangers"],
          [("weekly", "2024-06-24", 1)]),  # every subscriber's overview: the whole bot's
         (Role("provincie", "Utrecht"), [],
          [("weekly", "2024-06-24", 1), ("auto:checkpoint:7", "2024-07-01", 2)]),
@@ -339,6 +350,6 @@ def test_an_automatic_reminder_in_flight_when_its_process_died_is_in_controle(
     )  # then SIGKILL: no answer, no close
     store = Store(path, clock=lambda: 1_000_000.0, runs=lambda p: p != gone)  # the restart
     text = handle(ctx_for(store, Role("provincie")), "/controle").text
-    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 1 gesprek" in text
+    assert "• herinnering toets, 1 juli 2024 (7 dagen vooraf): 1 ontvanger" in text
     assert store.ledger.claim([TOETS]) is False  # never resent by itself
     store.close()

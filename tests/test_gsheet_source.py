@@ -15,7 +15,13 @@ from google.auth.credentials import AnonymousCredentials
 from gspread.http_client import HTTPClient
 
 from sheets.sources.gsheet import READONLY_SCOPE, GoogleSheetSource, SourceError, _SheetsHTTPClient
-from sheets.sources.retry import RetryExhausted, RetryPolicy, backoff_delay, call_with_retry
+from sheets.sources.retry import (
+    RetryExhausted,
+    RetryPolicy,
+    backoff_delay,
+    call_with_retry,
+    header_seconds,
+)
 from tests.fakes.sheets_api import FakeSheetsServer, split_range
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"
@@ -521,3 +527,27 @@ def test_fake_serves_gspread_open_by_key_and_formatted_values(server: FakeSheets
 )
 def test_fake_splits_ranges_like_google(text: str, expected: tuple[str, str | None]) -> None:
     assert split_range(text) == expected
+
+
+NOW = 1_667_810_000.0  # Mon, 07 Nov 2022 08:33:20 GMT
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("7", 7.0),
+        ("1.5", 1.5),
+        ("-3", 0.0),
+        ("Mon, 07 Nov 2022 08:33:50 GMT", 30.0),  # an HTTP date
+        ("Mon, 07 Nov 2022 08:33:50 -0000", 30.0),  # a date without zone: UTC
+        ("Mon, 07 Nov 2022 08:00:00 GMT", 0.0),  # already past
+        ("morgen", None),
+        (12, 12.0),  # a number in a $batch answer's JSON headers
+    ],
+)
+def test_retry_after_is_read_one_way_for_every_service(header, seconds) -> None:
+    """Google, Microsoft Graph and Teams read Retry-After with the one header_seconds."""
+    assert header_seconds(header, now=lambda: NOW) == seconds

@@ -17,7 +17,6 @@ import random
 import re
 import time
 from collections.abc import Awaitable, Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -27,7 +26,7 @@ from bot.channels.smtp import Outcome
 from bot.store import FAILED, SENT, UNCERTAIN
 from commands.i18n import gettext_for
 from commands.reminders import Grid, Message
-from sheets.sources.retry import RetryPolicy, backoff_delay
+from sheets.sources.retry import RetryPolicy, backoff_delay, header_seconds
 
 CARD = "application/vnd.microsoft.card.adaptive"
 TEAMS_RETRY = RetryPolicy(attempts=5, base=2.0, cap=60.0, budget=300.0)
@@ -163,15 +162,7 @@ def _monospace(grid: Grid) -> dict[str, Any]:
 
 def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
     """`Retry-After` in seconds, given as seconds or as an HTTP date; None without one."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now())
-    except (TypeError, ValueError):
-        return None
+    return header_seconds(response.headers.get("Retry-After"), now)
 
 
 class TeamsPoster:

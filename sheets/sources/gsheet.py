@@ -11,7 +11,6 @@ is someone else's job.
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import logging
 import random
@@ -19,7 +18,6 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -35,7 +33,7 @@ from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, extract_id_from_url
 
 from sheets.sources.errors import SourceError
-from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry
+from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry, header_seconds
 
 __all__ = [
     "READONLY_SCOPE",
@@ -389,23 +387,9 @@ def _is_retryable(exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta or HTTP date), if the error carries one."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    value = headers.get("Retry-After") if headers is not None else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    """Seconds from a ``Retry-After`` header, if the error carries one."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    return header_seconds(headers.get("Retry-After")) if headers is not None else None
 
 
 def _short_reason(exc: BaseException) -> str:

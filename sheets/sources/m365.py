@@ -30,7 +30,7 @@ import requests
 
 from sheets.sources.errors import SourceError
 from sheets.sources.links import file_url, share_id, shown_link, site_path
-from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry
+from sheets.sources.retry import RetryExhausted, RetryPolicy, call_with_retry, header_seconds
 
 __all__ = ["AUTHORITY_HOST", "GRAPH_URL", "SLOT_PREFIX", "GraphError", "GraphSource"]
 
@@ -71,7 +71,7 @@ class GraphError(Exception):
             codes.append(str(error.get("code") or ""))
             message = message or str(error.get("message") or "")
             error = error.get("innerError") or error.get("innererror")
-        return cls(status, codes, message, _seconds((headers or {}).get("Retry-After")))
+        return cls(status, codes, message, header_seconds((headers or {}).get("Retry-After")))
 
     def has(self, code: str) -> bool:
         """The code among the (inner) codes, or named in the message."""
@@ -571,13 +571,6 @@ def _is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, GraphError):
         return exc.status in _RETRYABLE
     return isinstance(exc, requests.ConnectionError | requests.Timeout)
-
-
-def _seconds(value: Any) -> float | None:
-    try:
-        return max(0.0, float(value)) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _json(response: requests.Response) -> Any:

@@ -12,6 +12,8 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -92,3 +94,22 @@ def call_with_retry(
                 on_retry(attempt, exc, delay)
             sleep(delay)
             slept += delay
+
+
+def header_seconds(value: object, now: Callable[[], float] = time.time) -> float | None:
+    """A ``Retry-After`` header as seconds to wait (HTTP allows a delay in seconds or a date);
+    None when there is none or it cannot be read. Google, Microsoft Graph and Teams share it."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # '-0000': UTC by RFC 5322
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now())

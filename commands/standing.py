@@ -7,7 +7,7 @@ it; a derived step always says that it is derived and from which checkpoint.
 from __future__ import annotations
 
 from commands.context import Ctx
-from engine.assessment import EndResult, MidResult
+from engine.assessment import EndResult, MidResult, persons_limit
 from engine.checkpoint_round import treden_label
 from engine.replay import Missing, Result, Standing, Step
 from engine.status import Closed, Status
@@ -220,7 +220,7 @@ def mid_line(ctx: Ctx, st: Status) -> str | None:
     mid_day = st.period.midpoint
     text = _("Minimum vóór {d}: {m}").format(d=f.date(mid_day), m=f.num(st.minimum))
     if st.rule.mid_factor != 1:
-        text += "; " + _("met coulance {bar}").format(bar=f.num(st.bar))
+        text += "; " + _("met coulance {bar}").format(bar=f.reason(persons_limit(st.bar)))
     mid = st.mid
     if isinstance(mid, MidResult):
         verdict = _("op schema") if mid.op_schema else _("niet op schema")

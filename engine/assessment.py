@@ -48,6 +48,15 @@ def persons(bar: float) -> int:
     return math.ceil(round(bar, 6))
 
 
+def persons_limit(bar: float) -> Reason:
+    """A limit as letters and /stand state it: whole persons, a fraction beside it so the
+    figure can be traced ('147 (146,3 naar boven afgerond)')."""
+    whole = persons(bar)
+    if whole == round(bar, 6):
+        return reason("{persons}", persons=whole)
+    return reason(N_("{persons} ({bar} naar boven afgerond)"), persons=whole, bar=round(bar, 2))
+
+
 def schedule(opgave: int, rule: PeriodRule) -> Schedule:
     minimum = minimum_mid(opgave)
     return Schedule(minimum, minimum * rule.mid_factor)
@@ -114,7 +123,7 @@ def mid_period_check(data: MidInput, policy: Policy, rule: PeriodRule | None = N
             reason(
                 N_("Coulance: op schema bij ten minste {factor}% van het minimum, dus {bar}."),
                 factor=round(rule.mid_factor * 100),
-                bar=round(sched.bar, 2),
+                bar=persons_limit(sched.bar),
             )
         )
     reasons.append(
@@ -366,7 +375,7 @@ def _coulance(
                     "Coulance: niet stijgen bij ten minste {bar} gehuisvest; gehuisvest {counted}: "
                     "{verdict}."
                 ),
-                bar=round(bar, 2),
+                bar=persons_limit(bar),
                 counted=counted,
                 verdict=N_("geen stijging") if meets else N_("niet gehaald"),
             )

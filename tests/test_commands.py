@@ -58,7 +58,7 @@ def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF, lang: 
                 "2021-I",
                 "Opgave: 418",
                 "Gehuisvest: 106",
-                "met coulance 146,3",
+                "met coulance 147 (146,3 naar boven afgerond)",  # as the letter says
                 "niet op schema",
                 "Tussentijdse toets 1 april 2021: voorstel trede 1",
             ],
@@ -66,7 +66,11 @@ def ask(data, text: str, day: date = MARCH_21, role: Role | None = STAFF, lang: 
         (
             "/stand Den Haag",
             date(2022, 1, 2),
-            ["Eindbeoordeling 1 januari 2022: voorstel trede 2", "388,75", "geen stijging"],
+            [
+                "Eindbeoordeling 1 januari 2022: voorstel trede 2",
+                "ten minste 389 (388,75 naar boven afgerond) gehuisvest",  # as the letter
+                "geen stijging",
+            ],
         ),
         (
             "/stand Den Haag",

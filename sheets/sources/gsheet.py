@@ -102,6 +102,8 @@ class GoogleSheetSource:
     several threads are serialised.
     """
 
+    kind = "google"  # how the round's writers tell it apart without importing this module
+
     def __init__(
         self,
         spreadsheet: str,

@@ -13,13 +13,15 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from commands.round.letters.context import PLACEHOLDERS, letter_context
-from commands.round.letters.render import CompiledTemplate
 from commands.round.letters.settings import Letter, LetterSettings, template_path
 from engine.checkpoint_round import Round
 from engine.state import DataSet
+
+if TYPE_CHECKING:
+    from commands.round.letters.render import CompiledTemplate
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -32,7 +34,12 @@ def file_name(gemeente: str, day_iso: str) -> str:
 
 def load_template(path: Path) -> CompiledTemplate:
     """A template read, checked and compiled once per version of the file (the key holds its
-    size and modification time): compiling takes longer than drafting a dozen letters."""
+    size and modification time): compiling takes longer than drafting a dozen letters.
+
+    docxtpl, python-docx and Jinja are imported here, when a letter is first drafted: 0.05 s
+    that the bot's start-up and every command without letters do not pay."""
+    from commands.round.letters.render import CompiledTemplate
+
     try:
         stat = path.stat()
     except OSError:
@@ -42,6 +49,8 @@ def load_template(path: Path) -> CompiledTemplate:
 
 @lru_cache(maxsize=8)
 def _compiled(path: Path, _mtime_ns: int, _size: int) -> CompiledTemplate:
+    from commands.round.letters.render import CompiledTemplate
+
     return CompiledTemplate(path, PLACEHOLDERS)
 
 

@@ -1,5 +1,9 @@
 """Which writer records in which source: one entry per kind, so the next source is one more
-module and one more line here."""
+module and one more line here.
+
+A writer's module is imported when it writes: gspread, google-auth, msal and requests are
+0.1 s of start-up that a bot on a local workbook never needs (`taakbot` starts in every
+container restart and every scheduled command)."""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sheets.sources.gsheet import GoogleSheetSource
-from sheets.sources.ladder import csv_folder, google, graph, ods, xlsx
 from sheets.sources.ladder.base import LadderRow, Reading, WriteError, Written
 from sheets.sources.ladder.files import held
 
@@ -20,7 +22,7 @@ _LOCK = threading.Lock()  # one round writes at a time in this process
 def locked(source: Any) -> contextlib.AbstractContextManager[None]:
     """Hold a local workbook's lock over more than one write's own span (the round reads the
     whole sheet again and writes under it); Google has no lock to take."""
-    if isinstance(source, GoogleSheetSource) or getattr(source, "kind", "") == "m365":
+    if getattr(source, "kind", "") in ("google", "m365"):
         return contextlib.nullcontext()
     path = Path(getattr(source, "path", "") or "")
     if not str(path) or not path.exists():
@@ -42,17 +44,28 @@ def _refuse_sample(path: Path) -> None:
 def append(source: Any, rows: Sequence[LadderRow], reading: Reading | None = None) -> Written:
     """Record `rows` in the source's ladder tab, one round at a time; raises WriteError."""
     with _LOCK:
-        if isinstance(source, GoogleSheetSource):
+        kind = getattr(source, "kind", "")
+        if kind == "google":
+            from sheets.sources.ladder import google
+
             return google.append(source, rows, reading)
-        if getattr(source, "kind", "") == "m365":  # Microsoft 365 through Microsoft Graph
+        if kind == "m365":  # Microsoft 365 through Microsoft Graph
+            from sheets.sources.ladder import graph
+
             return graph.append(source, rows, reading)
         path = Path(getattr(source, "path", ""))
         _refuse_sample(path)
         if path.is_dir():
+            from sheets.sources.ladder import csv_folder
+
             return csv_folder.append(path, rows, reading)
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
+            from sheets.sources.ladder import xlsx
+
             return xlsx.append(path, rows, reading)
         if suffix == ".ods":
+            from sheets.sources.ladder import ods
+
             return ods.append(path, rows, reading)
         raise WriteError(f"{path.name or source}: in deze bron kan Taakbot niets vastleggen")

@@ -57,11 +57,42 @@ def upcoming(
 
     `rule_for(period) -> PeriodRule` supplies the contract cutoff a sheet may override.
     """
-    found: list[Deadline] = []
     period = Period.containing(day)
-    for p in (period.previous, period, period.next):
+    found = list(_engine_deadlines(period, policy, tuple(rule_for(p) for p in _around(period))))
+    if decision is not None:
+        found += decision_terms(decision, policy)
+    found += list(extra)
+    end = day + horizon
+    unique: dict[tuple, Deadline] = {}  # a sheet row for a date the engine knows: the engine's
+    for d in found:
+        kind = d.kind.strip().casefold()
+        key = (d.date, kind) if kind in ENGINE_KINDS else (d.date, kind, str(d.description))
+        if day <= d.date <= end:
+            unique.setdefault(key, d)
+    return sorted(unique.values(), key=lambda d: (d.date, d.kind))
+
+
+def _around(period: Period) -> tuple[Period, Period, Period]:
+    return period.previous, period, period.next
+
+
+# (period, policy, its rules) → the engine's own deadlines around the period. They are the same
+# for every municipality of a province: /regio and the weekly overview ask them per municipality,
+# and the suite 10,000 times. Bounded; the policy is kept with its entry, so an id is never reused.
+_ENGINE_DEADLINES: dict[tuple, tuple[Policy, tuple[Deadline, ...]]] = {}
+
+
+def _engine_deadlines(
+    period: Period, policy: Policy, rules: tuple[PeriodRule, ...]
+) -> tuple[Deadline, ...]:
+    """Checkpoints, the cutoff for late contracts, and publications of the periods around."""
+    key = (period, id(policy), rules)
+    hit = _ENGINE_DEADLINES.get(key)
+    if hit is not None and hit[0] is policy:
+        return hit[1]
+    found: list[Deadline] = []
+    for p, rule in zip(_around(period), rules, strict=True):
         found += checkpoints(p)
-        rule: PeriodRule = rule_for(p)
         if _late_contracts(policy, rule, p):
             found.append(
                 Deadline(
@@ -77,17 +108,10 @@ def upcoming(
                 )
             )
         found.append(_publication(p))
-    if decision is not None:
-        found += decision_terms(decision, policy)
-    found += list(extra)
-    end = day + horizon
-    unique: dict[tuple, Deadline] = {}  # a sheet row for a date the engine knows: the engine's
-    for d in found:
-        kind = d.kind.strip().casefold()
-        key = (d.date, kind) if kind in ENGINE_KINDS else (d.date, kind, str(d.description))
-        if day <= d.date <= end:
-            unique.setdefault(key, d)
-    return sorted(unique.values(), key=lambda d: (d.date, d.kind))
+    if len(_ENGINE_DEADLINES) >= 1024:
+        _ENGINE_DEADLINES.clear()
+    _ENGINE_DEADLINES[key] = (policy, tuple(found))
+    return tuple(found)
 
 
 def _late_contracts(policy: Policy, rule: PeriodRule, period: Period) -> bool:

@@ -75,8 +75,9 @@ class DataSet:
     source: str = ""
     loaded_at: datetime | None = None
     sample: bool = False  # the bundled sample workbook (shown as such to users)
-    # Derived once per refresh (the rolled saldo per record); never part of equality.
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Derived once per refresh (the rolled saldo per record, the kader per province and period);
+    # never part of equality, and not carried over by dataclasses.replace (a changed copy).
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def regions(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -119,9 +120,12 @@ class DataSet:
         A province that neither declares a kader nor has a `beleid` row gets NO_POLICY: its
         checkpoints cannot be judged, and the data check says so.
         """
-        return policy_in_force(
-            self.policies, self.records[gemeente].municipality.provincie, period
-        )
+        provincie = self.records[gemeente].municipality.provincie
+        memo = self.derived.setdefault("policy_for", {})  # asked per checkpoint, per reply
+        key = (provincie, period)
+        if key not in memo:
+            memo[key] = policy_in_force(self.policies, provincie, period)
+        return memo[key]
 
     def kader_unconfirmed(
         self, gemeente: str, day: date, period: Period | None = None

@@ -26,7 +26,7 @@ from engine.policies import POLICIES, PeriodRule, UnknownPolicy, get_policy
 from engine.state import DataSet, PolicyRow, Problem, User, policy_in_force
 from sheets.loading.attribution import attribute
 from sheets.loading.damage import Structure
-from sheets.names.index import NameIndex
+from sheets.names.index import DERIVED, NameIndex
 from sheets.overviews.combine import find_overviews, layout_readings, read_overviews
 from sheets.overviews.facts import Note
 from sheets.overviews.overview import ColumnReading
@@ -537,7 +537,7 @@ def load(
     loader.ladder()  # also the rows a recorded round added for an overview's municipalities
     tabs, readings, notes = read_overviews(loader, overviews)
     loader.falling()
-    return SheetData(
+    data = SheetData(
         records=loader.records,
         policies=loader.policies,
         deadlines=loader.deadlines(),
@@ -553,3 +553,6 @@ def load(
             loader.tables, tabs, raw, {k: len(v) for k, v in loader.rows.items()}
         ),
     )
+    if loader.index.built_from == tuple(r.municipality for r in loader.records.values()):
+        data.derived[DERIVED] = loader.index  # the index the read resolved names with: the same
+    return data

@@ -279,7 +279,7 @@ def prepare(data: DataSet, pause: Callable[[], None] = lambda: None) -> None:
     reply pays for them (the first /controle after a refresh took 104 ms instead of 40)."""
     data.prepare(pause)
     pause()
-    data.derived[NAMES] = NameIndex(data)
+    NameIndex.of(data)  # kept from the read when the read's own index is the whole one
 
 
 def names(data: DataSet) -> NameIndex:

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
 from bot.cli import main
 from sheets.sources.local import SAMPLE, LocalSource
+from tests import xlsx_cells
 
 SAMPLE_TABS = LocalSource(SAMPLE).fetch()
 PROVINCE_OF = {row[0]: row[1] for row in SAMPLE_TABS["gemeenten"][1:]}
@@ -42,7 +42,7 @@ def copy(tmp_path: Path) -> Path:
 
 
 def ladder(path: Path) -> list[tuple]:
-    return list(load_workbook(path)["ladder"].iter_rows(values_only=True))
+    return xlsx_cells.tab(path, "ladder")
 
 
 def test_two_provinces_need_a_choice(monkeypatch, capsys) -> None:

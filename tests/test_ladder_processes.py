@@ -24,6 +24,7 @@ from sheets.sources.ladder.base import entries, layout
 from sheets.sources.ladder.protocol import FIELDS
 from sheets.sources.local import LocalSource
 from sheets.tabs.layout import normalise
+from tests import xlsx_cells
 from tests.fakes.sheets_api import FakeSheetsServer
 
 DAY = date(2022, 10, 1)
@@ -240,7 +241,6 @@ def test_the_bot_and_a_scheduled_command_record_the_round_once(tmp_path: Path) -
     """The issue's case end to end: the bot's *Ja* and `taakbot ronde … --vastleggen --ja`
     at the same moment on one workbook (each reads it, fresh, under the lock): 26 decisions
     stand once, and the two reports add 26 between them."""
-    from openpyxl import load_workbook
 
     from sheets.sources.local import SAMPLE
 
@@ -250,7 +250,7 @@ def test_the_bot_and_a_scheduled_command_record_the_round_once(tmp_path: Path) -
             answer = pair.trial(str(target))
             assert [error for *_, error in answer] == [None, None]
             assert sum(added for _, added, _, _ in answer) == N_UTRECHT
-            rows = [r for r in load_workbook(target)["ladder"].iter_rows(values_only=True)]
+            rows = xlsx_cells.tab(target, "ladder")
             ours = Counter(r[0] for r in rows if r[1] == datetime(2022, 10, 1))
             assert len(ours) == N_UTRECHT and set(ours.values()) == {1}
 

@@ -29,6 +29,7 @@ from commands.router import handle
 from sheets.runtime.cache import SheetCache
 from sheets.sources.ladder import HEADER, Recorder
 from sheets.sources.local import SAMPLE, LocalSource
+from tests import xlsx_cells
 from tests.fakes.polling import polling
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 
@@ -63,8 +64,7 @@ def _with_users() -> bytes:
 
 def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every tab's cells as stored (formulas as formulas)."""
-    book = load_workbook(path)
-    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+    return xlsx_cells.tabs(path)
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def buttons(message: SentMessage) -> list[dict[str, str]]:
 
 
 def read_xlsx(content: bytes) -> list[tuple[Any, ...]]:
-    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return xlsx_cells.tab(content)
 
 
 UTRECHT = sorted(

@@ -21,6 +21,7 @@ from commands.router import handle
 from sheets.runtime.cache import SheetCache
 from sheets.sources.ladder import Recorder
 from sheets.sources.local import SAMPLE, LocalSource
+from tests import xlsx_cells
 
 ADMIN = 4242
 TODAY = date(2022, 10, 3)
@@ -60,7 +61,7 @@ def run(reply) -> str:
 
 
 def ladder(path: Path) -> list[tuple]:
-    return [tuple(r) for r in load_workbook(path)["ladder"].iter_rows(values_only=True)]
+    return xlsx_cells.tab(path, "ladder")
 
 
 def set_step(path: Path, gemeente: str, when: datetime, step: str) -> None:

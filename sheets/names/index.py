@@ -94,6 +94,13 @@ class NameIndex:
             index = data.derived[DERIVED] = cls(data)
         return index
 
+    @classmethod
+    def current(cls, index: NameIndex | None, municipalities: Iterable[Municipality]) -> NameIndex:
+        """`index` while it was built from these very municipalities, a new one otherwise (a
+        read rebuilt it after each tab, whether or not the tab added a municipality)."""
+        now = tuple(municipalities)
+        return index if index is not None and index.built_from == now else cls(now)
+
     def __init__(self, dataset: DataSet | Iterable[Municipality]) -> None:
         municipalities = (
             [r.municipality for r in dataset.records.values()]

@@ -106,7 +106,9 @@ def find_overviews(loader: Any, raw: RawWorkbook, provincie: str | None) -> Over
         if provincie:
             for row in (row for tab in tabs for row in tab.rows if row.kind == "gemeente"):
                 facts.gemeente(row.name, row.regio, row.ref)
-            loader.index = NameIndex(r.municipality for r in loader.records.values())
+            loader.index = NameIndex.current(
+                loader.index, (r.municipality for r in loader.records.values())
+            )
     return Overviews(tabs, facts, known or bool(provincie))
 
 
@@ -125,7 +127,9 @@ def read_overviews(loader: Any, found: Overviews | None) -> tuple:
         if (hint := selfcheck.opgave_hint(tab)) is not None:
             loader.problems.append(hint)
     loader.snap_refs.update(facts.finish())
-    loader.index = NameIndex(r.municipality for r in loader.records.values())
+    loader.index = NameIndex.current(
+        loader.index, (r.municipality for r in loader.records.values())
+    )
     readings = [c for tab in tabs for c in tab.columns]
     return tabs, readings, facts.notes
 

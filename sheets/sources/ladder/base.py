@@ -12,6 +12,7 @@ for a person). A write that timed out is checked by reading again before it is t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -106,6 +107,13 @@ class Layout:
         return cells
 
 
+@functools.cache
+def _names(field_name: str) -> frozenset[str]:
+    """A field's header as the reader knows it: its name and the tab's aliases, normalised."""
+    column = next((c for c in LADDER.columns if c.key == field_name), None)
+    return frozenset({normalise(field_name), *(map(normalise, column.aliases) if column else ())})
+
+
 def layout(title: str, rows: Sequence[Sequence[Any]], fields: Sequence[str] = HEADER) -> Layout:
     """Line our fields up under the tab's own header (by the same names the reader knows);
     the fields after `toelichting` (who, when, and for a writer without a lock the write id)
@@ -118,13 +126,12 @@ def layout(title: str, rows: Sequence[Sequence[Any]], fields: Sequence[str] = HE
         return Layout(title, 1, {k: i for i, k in enumerate(fields)}, dict(enumerate(fields)),
                       len(fields))  # fmt: skip
     columns: dict[str, int] = {}
+    wanted = [(name, _names(name)) for name in dict.fromkeys((*fields, "schrijf_id"))]
     for index, cell in enumerate(header):
         if is_blank(cell):
             continue
         key = normalise(cell)
-        for name in dict.fromkeys((*fields, "schrijf_id")):  # a void mark counts for all
-            column = next((c for c in LADDER.columns if c.key == name), None)
-            names = {normalise(name), *(map(normalise, column.aliases) if column else ())}
+        for name, names in wanted:  # a void mark counts for all
             if key in names and name not in columns:
                 columns[name] = index
     missing = [k for k in ("gemeente", "datum", "trede") if k not in columns]

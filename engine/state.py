@@ -121,7 +121,12 @@ class DataSet:
         checkpoints cannot be judged, and the data check says so.
         """
         provincie = self.records[gemeente].municipality.provincie
-        memo = self.derived.setdefault("policy_for", {})  # asked per checkpoint, per reply
+        # Asked per checkpoint, per reply: kept with the rows it was read from, so a copy of
+        # the DataSet with other `beleid` rows (copy.copy shares `derived`) works it out anew.
+        rows, memo = self.derived.get("policy_for", (None, {}))
+        if rows is not self.policies:
+            memo = {}
+            self.derived["policy_for"] = (self.policies, memo)
         key = (provincie, period)
         if key not in memo:
             memo[key] = policy_in_force(self.policies, provincie, period)

@@ -62,3 +62,24 @@ def test_period_of_peildatum() -> None:
     assert Period.of_peildatum(date(2022, 7, 1)) == Period(2022, 1)
     assert Period.of_peildatum(date(2022, 1, 1)) == Period(2021, 2)
     assert Period.of_peildatum(date(2022, 3, 21)) == Period(2022, 1)
+
+
+def test_the_kader_follows_the_beleid_rows_of_the_copy_that_asks() -> None:
+    """DataSet.policy_for is worked out once per province and period, kept with the `beleid`
+    rows it was read from: a copy with other rows (copy.copy shares `derived`) or a changed copy
+    (dataclasses.replace starts without it) gets its own answer."""
+    import copy
+    from dataclasses import replace
+
+    from engine.model import Municipality, MunicipalityRecord
+    from engine.state import DataSet, PolicyRow
+
+    delft = MunicipalityRecord(Municipality("Delft", "Zuid-Holland", "Haaglanden"))
+    data = DataSet(records={"Delft": delft})
+    period = Period(2022, 2)
+    assert data.policy_for("Delft", period)[0].code == "pzh-2020"
+    other = copy.copy(data)
+    other.policies = [PolicyRow("Zuid-Holland", period, "utrecht")]
+    assert other.policy_for("Delft", period)[0].code == "utrecht"
+    assert replace(other, policies=[]).policy_for("Delft", period)[0].code == "pzh-2020"
+    assert data.policy_for("Delft", period)[0].code == "pzh-2020"

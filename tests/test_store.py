@@ -39,6 +39,26 @@ def test_old_file_is_migrated_in_place(tmp_path: Path) -> None:
     assert Store(path).version == len(MIGRATIONS)  # reopening is a no-op
 
 
+def schema(path: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        return sorted((kind, name, " ".join(sql.split())) for kind, name, sql in rows)
+
+
+@pytest.mark.parametrize("version", range(1, len(MIGRATIONS)))
+def test_a_new_file_gets_the_schema_an_old_one_is_migrated_to(
+    tmp_path: Path, version: int
+) -> None:
+    """A new file gets the newest schema in one step (bot.store.schema.newest), an old file
+    each migration since its version: the same tables, columns and indexes either way."""
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.executescript(";".join(MIGRATIONS[:version]) + f"; PRAGMA user_version = {version};")
+    Store(old).close()
+    Store(tmp_path / "new.sqlite").close()
+    assert schema(tmp_path / "new.sqlite") == schema(old)
+
+
 def test_newer_file_is_refused_with_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
     db = sqlite3.connect(path)

@@ -124,6 +124,8 @@ class NameIndex:
         self._keys = [(normalise(text, ij=False), entry) for text, entry in self._texts]
 
     def _add(self, text: str, entry: _Entry) -> None:
+        if (text, entry) in self._texts:  # a regio or provincie, once per municipality in it
+            return
         self._texts[(text, entry)] = None
         self._fuzzy[(_fuzzy(text), entry)] = None
         key = normalise(text)

@@ -51,3 +51,44 @@ def test_placeholders_and_tags_match(lang: str) -> None:
                 continue  # reported by the completeness test
             assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(text)), source
             assert sorted(TAG.findall(source)) == sorted(TAG.findall(text)), source
+
+
+@pytest.mark.parametrize(
+    ("po_newer_by", "expected"),
+    [
+        (None, "from the .po"),  # only a .po: compiled in memory
+        (0.0, "from the .mo"),
+        (0.5, "from the .mo"),  # a checkout writes the .po just after the .mo: not an edit
+        (5.0, "from the .po"),  # edited by hand after the last build
+    ],
+)
+def test_the_compiled_catalog_unless_the_po_was_edited_after_it(
+    tmp_path, monkeypatch, po_newer_by, expected
+) -> None:
+    import os
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import write_po
+
+    from commands import i18n
+
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po, mo = folder / "taakbot.po", folder / "taakbot.mo"
+    for path, text, write in ((mo, "from the .mo", write_mo), (po, "from the .po", write_po)):
+        if path is mo and po_newer_by is None:
+            continue
+        catalog = Catalog(locale="en")
+        catalog.add("Hallo", text)
+        with path.open("wb") as fh:
+            write(fh, catalog)
+    if po_newer_by is not None:
+        os.utime(mo, (1_000_000, 1_000_000))
+        os.utime(po, (1_000_000 + po_newer_by, 1_000_000 + po_newer_by))
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.translations("en").gettext("Hallo") == expected
+    finally:
+        i18n.translations.cache_clear()

@@ -32,7 +32,7 @@ def run_suite(folder: Path, pytest_args: list[str]) -> tuple[float, float, float
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
+        [sys.executable, "-m", "pytest", *pytest_args],  # the README's command
         cwd=folder,
         capture_output=True,
         text=True,

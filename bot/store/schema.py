@@ -1,5 +1,6 @@
 """The state database's schema: each migration moves a file one version up (PRAGMA
-user_version), inside one write transaction so two processes starting at once migrate once."""
+user_version); a file's pending migrations run in one write transaction, so two processes
+starting at once migrate once."""
 
 from __future__ import annotations
 

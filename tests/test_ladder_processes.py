@@ -24,7 +24,7 @@ from sheets.sources.ladder.base import entries, layout
 from sheets.sources.ladder.protocol import FIELDS
 from sheets.sources.local import LocalSource
 from sheets.tabs.layout import normalise
-from tests import xlsx_cells
+from tests import ods_tables, xlsx_cells
 from tests.fakes.sheets_api import FakeSheetsServer
 
 DAY = date(2022, 10, 1)
@@ -49,21 +49,9 @@ def _xlsx(path: Path) -> Path:
 
 
 def _ods(path: Path) -> Path:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    for name, header in (("gemeenten", ["gemeente", "provincie"]), ("ladder", HEADER)):
-        table, row = Table(name=name), TableRow()
-        for value in header:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
-            row.addElement(cell)
-        table.addElement(row)
-        doc.spreadsheet.addElement(table)
-    doc.save(str(path))
-    return path
+    return ods_tables.text_tables(
+        path, {"gemeenten": [["gemeente", "provincie"]], "ladder": [HEADER]}
+    )
 
 
 def _csv(path: Path) -> Path:

@@ -15,6 +15,7 @@ from engine.treden import Trede
 from sheets.loading.convert import load
 from sheets.sources.ladder import LadderRow, NoWriteAccess, WriteError, append
 from sheets.sources.local import SAMPLE, LocalSource
+from tests import ods_tables
 
 WHEN = datetime(2022, 7, 4, 9, 30, 15)
 NEW = LadderRow("Delft", date(2022, 7, 1), Trede("1"), "Eindbeoordeling 2022-I", "Ans (7)", WHEN)
@@ -162,26 +163,13 @@ def test_csv_folder_without_ladder_gets_one(tmp_path: Path) -> None:
 
 
 def _ods(path: Path) -> Path:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    for name, rows in (
-        ("gemeenten", [["gemeente", "provincie"], ["Delft", "Zuid-Holland"]]),
-        ("ladder", [HEADER, ["Rijswijk", "2022-01-01", "2", "x"]]),
-    ):
-        table = Table(name=name)
-        for cells in rows:
-            row = TableRow()
-            for value in cells:
-                cell = TableCell(valuetype="string")
-                cell.addElement(P(text=value))
-                row.addElement(cell)
-            table.addElement(row)
-        doc.spreadsheet.addElement(table)
-    doc.save(str(path))
-    return path
+    return ods_tables.text_tables(
+        path,
+        {
+            "gemeenten": [["gemeente", "provincie"], ["Delft", "Zuid-Holland"]],
+            "ladder": [HEADER, ["Rijswijk", "2022-01-01", "2", "x"]],
+        },
+    )
 
 
 def test_ods_appends_with_odfpy_and_keeps_other_tables(tmp_path: Path) -> None:

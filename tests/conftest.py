@@ -99,11 +99,14 @@ def _fewer_collections() -> None:
     imported modules each time (2-3 s of the suite's CPU). Everything is still collected; the
     objects that live for the whole run are moved out of its way after collection (`gc.freeze`
     in pytest_collection_finish)."""
-    gc.set_threshold(100_000, 50, 50)
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+GC_THRESHOLDS = (100_000, 50, 50)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if gc.get_threshold()[0] == 100_000:  # where _fewer_collections ran
+    if gc.get_threshold() == GC_THRESHOLDS:  # where _fewer_collections ran
         gc.collect()
         gc.freeze()
 

@@ -553,6 +553,8 @@ def load(
             loader.tables, tabs, raw, {k: len(v) for k, v in loader.rows.items()}
         ),
     )
-    if loader.index.built_from == tuple(r.municipality for r in loader.records.values()):
-        data.derived[DERIVED] = loader.index  # the index the read resolved names with: the same
+    # the index the read resolved names with, kept: prepare() and replies use the same one
+    data.derived[DERIVED] = NameIndex.current(
+        loader.index, (r.municipality for r in loader.records.values())
+    )
     return data

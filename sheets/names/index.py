@@ -107,7 +107,7 @@ class NameIndex:
             if isinstance(dataset, DataSet)
             else list(dataset)
         )
-        self.built_from = tuple(municipalities)  # so a loader's index can be kept (convert.load)
+        self.built_from = tuple(municipalities)  # so an index can be kept while they are the same
         self._by_key: dict[str, list[_Entry]] = {}
         self._fuzzy: dict[tuple[str, _Entry], None] = {}  # ordered set
         self._texts: dict[tuple[str, _Entry], None] = {}  # every spelling, for candidates
